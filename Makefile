@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh Linux machine with Python >= 3.11:
+#   make report   set up .venv if needed, run every params/*.yaml, print where the reports are
+#   make test     the same set-up plus test tools, then lint and pytest
+# The install steps are stamped on pyproject.toml: a second run does not reinstall.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ARGS   ?=
+
+.PHONY: report test lint format install clean-outputs
+
+report: $(VENV)/.installed
+	$(BIN)/reportkit run $(ARGS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check reportkit tests bench notebooks
+	$(BIN)/ruff format --check reportkit tests bench
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix reportkit tests bench notebooks
+	$(BIN)/ruff format reportkit tests bench
+
+install: $(VENV)/.installed
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reportkit needs Python >= 3.11; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+clean-outputs:
+	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
