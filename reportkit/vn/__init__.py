@@ -1,0 +1,40 @@
+"""reportkit.vn — the Vietnamese language layer: numbers, number words, dates, periods, text hygiene.
+
+Pure functions on the standard library only (no pandas, numpy or IPython), so ``import reportkit.vn`` is fast.
+
+>>> from reportkit import vn, Period
+>>> vn.number(1236), vn.words(2022), Period("2022-H1").name
+('1.236', 'hai nghìn không trăm hai mươi hai', '6 tháng đầu năm 2022')
+"""
+
+from reportkit.vn.dates import Period, date, place_date
+from reportkit.vn.filters import filters
+from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
+from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
+from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
+from reportkit.vn.words import money, words
+
+__all__ = [
+    "Period",
+    "about",
+    "change",
+    "date",
+    "detect_legacy",
+    "filters",
+    "fold",
+    "from_legacy",
+    "join",
+    "money",
+    "nfc",
+    "number",
+    "of_plan",
+    "padded",
+    "parse_number",
+    "percent",
+    "place_date",
+    "sort_key",
+    "title",
+    "to_legacy",
+    "tone_style",
+    "words",
+]

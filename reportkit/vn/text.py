@@ -1,0 +1,180 @@
+"""Text hygiene: NFC, header folding, tone-mark style, name capitalisation, lists and dictionary order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["fold", "join", "nfc", "sort_key", "title", "tone_style"]
+
+# Combining tone marks in the order of the tones: huyền, hỏi, ngã, sắc, nặng (ngang has none).
+TONE_MARKS = ("\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+_TONE_INDEX = {m: i + 1 for i, m in enumerate(TONE_MARKS)}
+
+
+def _require_text(text: object, what: str) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{what}() expects text, got {type(text).__name__} {text!r}")
+    return text
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC, the form every string reportkit writes (also repairs Unikey's "Unicode tổ hợp").
+
+    >>> nfc("Vie\u0302\u0323t") == "Việt"
+    True
+    """
+    _require_text(text, "nfc")
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+_WS_RE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """A matching key: lower case, no diacritics (đ → d), whitespace collapsed, NFC.
+
+    >>> fold("  Lượt người\u00a0dân  ĐẾN dự ")
+    'luot nguoi dan den du'
+    """
+    _require_text(text, "fold")
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", _WS_RE.sub(" ", stripped).strip().lower())
+
+
+# --- tone style ---------------------------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_VOWELS = set("aăâeêioôơuưy")
+
+
+@lru_cache(maxsize=65536)
+def _split_tone(ch: str) -> tuple[str, int]:
+    """(the letter without its tone mark, tone 0–5)."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    tone = 0
+    rest = []
+    for c in decomposed:
+        if c in _TONE_INDEX:
+            tone = _TONE_INDEX[c]
+        else:
+            rest.append(c)
+    return unicodedata.normalize("NFC", "".join(rest)), tone
+
+
+def _with_tone(base: str, tone: int) -> str:
+    return unicodedata.normalize("NFC", base + TONE_MARKS[tone - 1]) if tone else base
+
+
+@lru_cache(maxsize=65536)
+def _restyle_word(word: str, style: str) -> str:
+    # Only oa, oe, uy with no final consonant differ between the styles (reference §4).
+    bases_tones = [_split_tone(c) for c in word]
+    lower = "".join(b for b, _ in bases_tones).lower()
+    i = 0
+    while i < len(lower) and lower[i] not in _VOWELS:
+        i += 1
+    if i < len(lower) - 1 and lower[i] == "u" and i > 0 and lower[i - 1] == "q":
+        i += 1  # the u of "qu" belongs to the consonant
+    if lower[i : i + 2] not in ("oa", "oe", "uy") or i + 2 != len(lower):
+        return word
+    first, second = bases_tones[i][1], bases_tones[i + 1][1]
+    if not (first or second) or (first and second):  # no mark, or two marks: nothing sensible to move
+        return word
+    tone = first or second
+    target = i if style == "classic" else i + 1
+    chars = list(word)
+    for k in (i, i + 1):
+        base = bases_tones[k][0]
+        chars[k] = _with_tone(base, tone) if k == target else base
+    return "".join(chars)
+
+
+def tone_style(text: str, style: str = "classic") -> str:
+    """Put tone marks in one style: "classic" hòa, thủy, khỏe or "modern" (Unikey "kiểu mới") hoà, thuỷ, khoẻ.
+
+    Only oa, oe, uy without a final consonant change; quá, giữa, hoàng, thuyền, quý stay as they are.
+
+    >>> tone_style("Ủy ban hoà giải", "classic"), tone_style("hòa thủy khỏe quý", "modern")
+    ('Ủy ban hòa giải', 'hoà thuỷ khoẻ quý')
+    """
+    if style not in ("classic", "modern"):
+        raise ValueError(f"tone_style(): style must be 'classic' or 'modern', got {style!r}")
+    text = nfc(text)
+    if text.isascii():
+        return text
+    return _WORD_RE.sub(lambda m: _restyle_word(m.group(), style), text)
+
+
+def title(text: str) -> str:
+    """Capitalise each syllable of a name; whitespace collapsed.
+
+    >>> title("nguyễn thị  kim dung")
+    'Nguyễn Thị Kim Dung'
+    """
+    words = nfc(_require_text(text, "title")).split()
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
+
+
+def join(items: object, last: str = "và", *, sep: str = ", ") -> str:
+    """A list in a sentence: "tổ 1, tổ 3 và tổ 6" (``last="hoặc"`` for alternatives).
+
+    >>> join(["tổ 1", "tổ 3", "tổ 6"]), join(["Tổ 6", "Tổ 8"]), join(["Tổ 5"])
+    ('tổ 1, tổ 3 và tổ 6', 'Tổ 6 và Tổ 8', 'Tổ 5')
+    """
+    if isinstance(items, str) or not hasattr(items, "__iter__"):
+        raise TypeError(f"join() expects a list of items, got {type(items).__name__} {items!r}")
+    parts = [nfc(str(x)) for x in items]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{sep.join(parts[:-1])} {last} {parts[-1]}"
+
+
+# --- collation ----------------------------------------------------------------------------------------------
+
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {c: i for i, c in enumerate(_ALPHABET)}
+_TOKEN_RE = re.compile(r"[0-9]+|.", re.DOTALL)
+
+
+@lru_cache(maxsize=4096)
+def _char_weights(ch: str) -> tuple[tuple, int, int]:
+    """(primary, secondary = tone, tertiary = case) for one NFC character."""
+    if ch.isspace():
+        return (0, 32), 0, 0
+    base, tone = _split_tone(ch)
+    low = base.lower()
+    case = 1 if base != low else 0
+    if low in _LETTER_RANK:
+        return (2, _LETTER_RANK[low]), tone, case
+    if low.isalpha():  # a foreign letter: é → e, ç → c; else after z
+        plain = "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+        if plain in _LETTER_RANK:
+            return (2, _LETTER_RANK[plain]), tone, case
+        return (2, 1000 + ord(low)), tone, case
+    return (0, ord(ch)), 0, 0
+
+
+@lru_cache(maxsize=16384)
+def sort_key(text: object) -> tuple:
+    """A key for dictionary order: a ă â b c d đ e ê …, then tones (ngang < huyền < hỏi < ngã < sắc < nặng),
+    then case (lower first); digits inside names compare as numbers ("Tổ 2" < "Tổ 10"); "Ủy"/"Uỷ" equal.
+
+    >>> sorted(["Tổ 10", "Tổ 2", "Đông", "Zô", "ăn", "bà", "ba"], key=sort_key)
+    ['ăn', 'ba', 'bà', 'Đông', 'Tổ 2', 'Tổ 10', 'Zô']
+    """
+    s = tone_style(text if isinstance(text, str) else str(text), "classic")
+    primary, secondary, tertiary = [], [], []
+    for tok in _TOKEN_RE.findall(s):
+        if "0" <= tok[0] <= "9":
+            primary.append((1, int(tok), len(tok)))
+            continue
+        p, t, c = _char_weights(tok)
+        primary.append(p)
+        secondary.append(t)
+        tertiary.append(c)
+    return tuple(primary), tuple(secondary), tuple(tertiary), s

@@ -1,0 +1,257 @@
+"""reportkit.vn text hygiene: NFC, fold, tone styles, names, lists, dictionary order, Jinja filters."""
+
+import datetime as dt
+import random
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportkit import Period, vn
+
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+vietnamese_text = st.text(
+    alphabet=VIETNAMESE + VIETNAMESE.upper() + " ,.-0123456789\u0300\u0301\u0323", max_size=60
+)
+
+
+def test_nfc():
+    decomposed = unicodedata.normalize("NFD", "Việt Nam hòa bình")
+    assert vn.nfc(decomposed) == "Việt Nam hòa bình"
+    assert vn.nfc("Vie\u0302\u0323t") == "Việt"  # Unikey "Unicode tổ hợp": ê + combining dot
+    assert vn.nfc("plain") == "plain"
+    with pytest.raises(TypeError, match="nfc"):
+        vn.nfc(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lượt người dân dự tuyên truyền", "luot nguoi dan du tuyen truyen"),
+        ("  ĐẠI\u00a0ĐOÀN   KẾT\n", "dai doan ket"),
+        (unicodedata.normalize("NFD", "Hòa"), "hoa"),
+        ("Quỹ “Vì người nghèo”", "quy “vi nguoi ngheo”"),
+        ("", ""),
+    ],
+)
+def test_fold(text, expected):
+    assert vn.fold(text) == expected
+
+
+STYLE_PAIRS = [
+    ("hòa", "hoà"),
+    ("thủy", "thuỷ"),
+    ("khỏe", "khoẻ"),
+    ("Hòa", "Hoà"),
+    ("HÒA", "HOÀ"),
+    ("Ủy ban", "Uỷ ban"),
+    ("họa", "hoạ"),
+    ("lũy", "luỹ"),
+    ("tòa", "toà"),
+    ("xòe", "xoè"),
+    ("òa", "oà"),
+]
+UNCHANGED = [
+    "quá",
+    "giữa",
+    "hoàng",
+    "thuyền",
+    "quý",
+    "hoàn",
+    "loét",
+    "huýt",
+    "mùa",
+    "của",
+    "thuở",
+    "huệ",
+    "ngoài",
+    "khuấy",
+    "hoa",
+    "uy tín",
+    "Báo cáo",
+    "toe",
+]
+
+
+@pytest.mark.parametrize(("classic", "modern"), STYLE_PAIRS)
+def test_tone_style(classic, modern):
+    assert vn.tone_style(classic, "modern") == modern
+    assert vn.tone_style(modern, "classic") == classic
+    assert vn.tone_style(classic, "classic") == classic
+    assert vn.tone_style(modern, "modern") == modern
+
+
+@pytest.mark.parametrize("word", UNCHANGED)
+def test_tone_style_leaves_other_syllables_alone(word):
+    assert vn.tone_style(word, "classic") == word
+    assert vn.tone_style(word, "modern") == word
+
+
+def test_tone_style_in_a_sentence_and_nfd():
+    text = unicodedata.normalize("NFD", "Ủy ban hòa giải, sức khỏe và thủy lợi năm 2022.")
+    assert vn.tone_style(text, "modern") == "Uỷ ban hoà giải, sức khoẻ và thuỷ lợi năm 2022."
+    with pytest.raises(ValueError, match="'classic' or 'modern'"):
+        vn.tone_style("hòa", "new")
+
+
+@given(vietnamese_text, st.sampled_from(["classic", "modern"]))
+def test_tone_style_is_idempotent_and_nfc(text, style):
+    once = vn.tone_style(text, style)
+    assert vn.tone_style(once, style) == once
+    assert unicodedata.is_normalized("NFC", once)
+    other = "modern" if style == "classic" else "classic"
+    assert vn.tone_style(vn.tone_style(once, other), style) == once
+    assert vn.fold(once) == vn.fold(text)  # only the mark's position may change
+
+
+@given(vietnamese_text)
+def test_nfc_is_idempotent(text):
+    assert vn.nfc(vn.nfc(text)) == vn.nfc(text)
+    assert vn.nfc(unicodedata.normalize("NFD", text)) == vn.nfc(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nguyễn thị kim dung", "Nguyễn Thị Kim Dung"),
+        ("NGUYỄN   VĂN  ĐỨC", "Nguyễn Văn Đức"),
+        ("đặng thùy trâm", "Đặng Thùy Trâm"),
+        ("", ""),
+    ],
+)
+def test_title(text, expected):
+    assert vn.title(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("items", "kwargs", "expected"),
+    [
+        (["tổ 1", "tổ 3", "tổ 6"], {}, "tổ 1, tổ 3 và tổ 6"),
+        (["Tổ 6", "Tổ 8"], {}, "Tổ 6 và Tổ 8"),
+        (["Tổ 5"], {}, "Tổ 5"),
+        ([], {}, ""),
+        (("a", "b", "c"), {"last": "hoặc"}, "a, b hoặc c"),
+        ((n for n in (1, 2)), {}, "1 và 2"),
+    ],
+)
+def test_join(items, kwargs, expected):
+    assert vn.join(items, **kwargs) == expected
+
+
+def test_join_rejects_a_string():
+    with pytest.raises(TypeError, match="list of items"):
+        vn.join("tổ 1")
+
+
+def test_sort_key_dictionary_order():
+    ordered = ["ba", "bà", "bả", "bã", "bá", "bạ", "bác", "bạc", "bắc"]  # reference §6
+    shuffled = ordered[:]
+    random.Random(3).shuffle(shuffled)
+    assert sorted(shuffled, key=vn.sort_key) == ordered
+    letters = [
+        "a",
+        "ă",
+        "â",
+        "b",
+        "c",
+        "d",
+        "đ",
+        "e",
+        "ê",
+        "g",
+        "h",
+        "i",
+        "k",
+        "l",
+        "m",
+        "n",
+        "o",
+        "ô",
+        "ơ",
+        "p",
+        "q",
+        "r",
+        "s",
+        "t",
+        "u",
+        "ư",
+        "v",
+        "x",
+        "y",
+    ]
+    assert sorted(reversed(letters), key=vn.sort_key) == letters
+    assert sorted(["Zô", "Đông", "Dung", "Em"], key=vn.sort_key) == ["Dung", "Đông", "Em", "Zô"]
+
+
+def test_sort_key_numbers_case_and_tone_style():
+    units = [f"Tổ {n}" for n in range(1, 11)]
+    assert sorted(reversed(units), key=vn.sort_key) == units
+    assert sorted(["An", "an"], key=vn.sort_key) == ["an", "An"]
+    assert vn.sort_key("Uỷ ban")[:3] == vn.sort_key("Ủy ban")[:3]
+    assert sorted(["Uỷ ban", "Ủy ban nhân dân", "Ủy"], key=vn.sort_key) == ["Ủy", "Uỷ ban", "Ủy ban nhân dân"]
+    assert vn.sort_key(12) == vn.sort_key("12")
+
+
+jinja2 = pytest.importorskip("jinja2")
+
+
+@pytest.fixture(scope="module")
+def env():
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters.update(vn.filters)
+    return environment
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ n | number }}", "1.236"),
+        ("{{ x | number(2) }}", "1.234,57"),
+        ("{{ y | words }}", "hai nghìn không trăm hai mươi hai"),
+        ("{{ amount | money }}", "Một triệu hai trăm năm mươi nghìn đồng"),
+        ("{{ r | percent }}", "102%"),
+        ("{{ 3 | padded }}", "03"),
+        ("{{ d | date }}", "ngày 05/03/2022"),
+        ("{{ d | date(long=True) }}", "ngày 05 tháng 3 năm 2022"),
+        ("{{ 'Hà Nội' | place_date(d) }}", "Hà Nội, ngày 05 tháng 3 năm 2022"),
+        ("{{ n | about }}", "trên 1.200"),
+        ("{{ 12 | change(10, unit='vụ') }}", "tăng 2 vụ (20%)"),
+        ("{{ 102 | of_plan(100) }}", "đạt 102% kế hoạch"),
+        ("{{ units | join }}", "Tổ 1, Tổ 3 và Tổ 6"),
+        ("{{ units | join(' / ') }}", "Tổ 1 / Tổ 3 / Tổ 6"),
+        ("{{ people | join(attribute='name') }}", "An và Bình"),
+        ("{{ 'nguyễn văn an' | title }}", "Nguyễn Văn An"),
+        ("{{ 'hòa' | tone_style('modern') }}", "hoà"),
+        ("{{ 'Vie\u0302\u0323t' | nfc }}", "Việt"),
+        ("{{ '2022-H1' | period }}", "6 tháng đầu năm 2022"),
+        ("{{ p | period }}", "quý III năm 2022"),
+    ],
+)
+def test_filters_in_jinja(env, template, expected):
+    context = {
+        "n": 1236,
+        "x": 1234.565,
+        "y": 2022,
+        "amount": 1_250_000,
+        "r": 1.02,
+        "d": dt.date(2022, 3, 5),
+        "units": ["Tổ 1", "Tổ 3", "Tổ 6"],
+        "people": [{"name": "An"}, {"name": "Bình"}],
+        "p": Period("2022-Q3"),
+    }
+    assert env.from_string(template).render(**context) == expected
+
+
+def test_filters_cover_the_formatting_functions():
+    expected = {
+        "number", "words", "money", "percent", "padded", "date", "place_date", "about", "change", "of_plan",
+        "join", "title", "tone_style", "nfc", "period",
+    }  # fmt: skip
+    assert set(vn.filters) == expected
+    assert isinstance(vn.filters, dict)
+
+
+def test_tone_style_leaves_malformed_words_alone():
+    assert vn.tone_style("hòá", "modern") == "hòá"
+    assert vn.tone_style("nh qu quy", "modern") == "nh qu quy"
