@@ -1,0 +1,311 @@
+"""The ward description (ward.yaml) and the indicator catalog (catalog.yaml), and header matching."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from reportkit import vn
+from reportkit.data.errors import DataError, Problem
+
+KINDS = ("count", "amount", "yesno", "text")
+OVER_MONTHS = ("sum", "last", "every", "any", "max")
+OVER_UNITS = ("sum", "count")
+
+# Columns that are not indicators. Their synonyms can be extended in catalog.yaml under `fields:`.
+FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "month": ("Tháng", "Tháng báo cáo", "Kỳ báo cáo", "Month", "thang"),
+    "year": ("Năm", "Năm báo cáo", "Year", "nam"),
+    "unit": ("Tổ dân phố", "Tổ", "TDP", "Đơn vị", "Tên tổ", "Tên tổ dân phố", "to_dan_pho", "unit"),
+    "report_date": ("Ngày báo cáo", "Ngày lập", "Ngày gửi", "Ngày lập báo cáo", "ngay_bao_cao"),
+    "note": ("Ghi chú", "Ghi chú khác", "Note", "ghi_chu"),
+    "index": ("STT", "Số TT", "Số thứ tự", "TT"),
+}
+
+_PARENS = re.compile(r"\([^)]*\)")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def key(text: object) -> str:
+    """Matching key of a header: legacy-decoded, NFC, folded, punctuation as spaces ("Số buổi (buổi)" → "so buoi buoi")."""
+    s = str(text)
+    if vn.detect_legacy(s):
+        s = vn.from_legacy(s)
+    s = vn.fold(s).replace("_", " ")
+    return " ".join(_NON_WORD.sub(" ", s).split())
+
+
+def header_keys(text: object) -> list[str]:
+    """The keys a header can match: without its parenthesised unit first, then as written."""
+    full = key(text)
+    bare = key(_PARENS.sub(" ", str(text)))
+    return [k for k in dict.fromkeys((bare, full)) if k]
+
+
+def amount_scale(header: str) -> int:
+    """Multiplier to đồng from the header's unit: "(triệu đồng)" → 1 000 000, "(nghìn đồng)" → 1 000."""
+    k = key(header)
+    if re.search(r"\b(trieu|tr)( dong| d)?\b", k) or "trd" in k.split():
+        return 1_000_000
+    if re.search(r"\b(nghin|ngan)( dong| d)?\b", k):
+        return 1_000
+    return 1
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the catalog, e.g. ``tuyen_truyen_luot`` "Lượt người dân dự tuyên truyền" (lượt người)."""
+
+    id: str
+    label: str
+    unit: str
+    kind: str = "count"
+    over_months: str = "sum"
+    over_units: str = "sum"
+    min: float | None = None
+    max: float | None = None
+    synonyms: tuple[str, ...] = ()
+    group: str | None = None
+    column: str | None = None
+    optional: bool = False
+    plan: bool = False
+
+    @property
+    def header(self) -> str:
+        """The column header the collection template writes (under ``group`` when there is one)."""
+        return self.column or self.label
+
+    def keys(self) -> list[str]:
+        texts = [self.id, self.label, self.header, *self.synonyms]
+        if self.group:
+            texts.append(f"{self.group} {self.header}")
+        out: list[str] = []
+        for t in texts:
+            out.extend(header_keys(t))
+        return list(dict.fromkeys(out))
+
+
+@dataclass
+class Catalog:
+    """The indicator catalog: ``catalog["quy_vnn"]`` → Indicator; iterates in catalog order."""
+
+    indicators: dict[str, Indicator]
+    fields: dict[str, tuple[str, ...]]
+    path: Path | None = None
+    text: str = ""
+    _index: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    def __getitem__(self, ident: str) -> Indicator:
+        return self.indicators[ident]
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self.indicators.values())
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.indicators
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.indicators)
+
+    def match(self, header: str) -> tuple[str, str] | None:
+        """("indicator", id) or ("field", name) for a header, whatever its case, diacritics, spacing or encoding."""
+        for k in header_keys(header):
+            hit = self._index.get(k)
+            if hit:
+                return hit
+        return None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Catalog:
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        return cls.from_text(text, path)
+
+    @classmethod
+    def from_text(cls, text: str, path: Path | None = None) -> Catalog:
+        name = path.name if path else "catalog.yaml"
+        problems: list[Problem] = []
+
+        def bad(where: str, value: object, expected: str) -> None:
+            problems.append(Problem("bad_catalog", name, None, None, where, value, expected))
+
+        try:
+            doc = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise DataError(
+                [Problem("bad_catalog", name, None, None, None, str(exc), "YAML hợp lệ")]
+            ) from None
+        fields = {k: tuple(v) for k, v in FIELD_SYNONYMS.items()}
+        for fname, spec in (doc.get("fields") or {}).items():
+            if fname not in FIELD_SYNONYMS:
+                bad(f"fields.{fname}", fname, "một trong: " + ", ".join(FIELD_SYNONYMS))
+                continue
+            extra = (spec or {}).get("synonyms", []) if isinstance(spec, dict) else spec
+            fields[fname] = tuple(dict.fromkeys([*fields[fname], *map(str, extra or [])]))
+        indicators: dict[str, Indicator] = {}
+        for i, spec in enumerate(doc.get("indicators") or []):
+            where = f"indicators[{i}]"
+            if not isinstance(spec, dict) or not spec.get("id") or not spec.get("label"):
+                bad(where, spec, "id và label")
+                continue
+            ident = str(spec["id"])
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
+                bad(f"{where}.id", ident, "chữ thường không dấu, số và _")
+            if ident in indicators:
+                bad(f"{where}.id", ident, "id không trùng")
+            kind = spec.get("kind", "count")
+            om = spec.get("over_months", "sum" if kind in ("count", "amount") else "last")
+            ou = spec.get("over_units", "sum" if kind in ("count", "amount") else "count")
+            for fname, val, allowed in (("kind", kind, KINDS), ("over_months", om, OVER_MONTHS),
+                                        ("over_units", ou, OVER_UNITS)):  # fmt: skip
+                if val not in allowed:
+                    bad(f"{ident}.{fname}", val, "một trong: " + ", ".join(allowed))
+            if kind == "yesno" and om in ("sum", "max"):
+                bad(f"{ident}.over_months", om, "last, every hoặc any cho chỉ tiêu có/không")
+            if kind == "yesno" and ou == "sum":
+                bad(f"{ident}.over_units", ou, "count cho chỉ tiêu có/không")
+            if kind in ("count", "amount") and om in ("every", "any") and ou == "sum":
+                bad(f"{ident}.over_months", om, "sum, last hoặc max")
+            lo, hi = spec.get("min", 0 if kind in ("count", "amount") else None), spec.get("max")
+            for fname, val in (("min", lo), ("max", hi)):
+                if val is not None and not isinstance(val, int | float):
+                    bad(f"{ident}.{fname}", val, "một số")
+            indicators[ident] = Indicator(
+                id=ident,
+                label=vn.nfc(str(spec["label"])),
+                unit=vn.nfc(str(spec.get("unit", ""))),
+                kind=kind,
+                over_months=om,
+                over_units=ou,
+                min=lo,
+                max=hi,
+                synonyms=tuple(vn.nfc(str(s)) for s in spec.get("synonyms") or ()),
+                group=vn.nfc(str(spec["group"])) if spec.get("group") else None,
+                column=vn.nfc(str(spec["column"])) if spec.get("column") else None,
+                optional=bool(spec.get("optional", False)),
+                plan=bool(spec.get("plan", False)),
+            )
+        if not indicators and not problems:
+            bad("indicators", None, "ít nhất một chỉ tiêu")
+        index: dict[str, tuple[str, str]] = {}
+        owners: dict[str, str] = {}
+        entries = [(("field", f), [k for s in syn for k in header_keys(s)]) for f, syn in fields.items()]
+        entries += [(("indicator", ind.id), ind.keys()) for ind in indicators.values()]
+        for target, keys in entries:
+            for k in keys:
+                if k in index and index[k] != target:
+                    bad(f"{target[1]}.synonyms", k, f"tên cột không trùng với {owners[k]}")
+                    continue
+                index[k] = target
+                owners[k] = target[1]
+        if problems:
+            raise DataError(problems)
+        return cls(indicators, fields, path, text, index)
+
+
+@dataclass
+class Ward:
+    """The reporting body and its sub-units, from ward.yaml (e.g. "Phường Duy Tân", "Tổ 1" … "Tổ 10")."""
+
+    name: str
+    short_name: str
+    place: str
+    units: list[str]
+    unit_noun: str
+    parent_body: list[str]
+    issuing_body: str
+    document_symbol: str
+    signer: dict[str, str]
+    recipients: list[str]
+    national_title: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    motto: str = "Độc lập - Tự do - Hạnh phúc"
+    catalog_file: str = "catalog.yaml"
+    plan_file: str | None = "ke-hoach.xlsx"
+    reports: str = "bao-cao"
+
+    @classmethod
+    def from_mapping(cls, doc: dict, file: str = "ward.yaml") -> Ward:
+        problems: list[Problem] = []
+        required = ("name", "units", "issuing_body", "document_symbol", "signer")
+        for k in required:
+            if not doc.get(k):
+                problems.append(Problem("bad_ward", file, None, None, k, None, "bắt buộc"))
+        units = doc.get("units") or []
+        if units and (not isinstance(units, list) or len({key(u) for u in units}) != len(units)):
+            problems.append(
+                Problem("bad_ward", file, None, None, "units", units, "danh sách tên tổ không trùng")
+            )
+        signer = doc.get("signer") or {}
+        if signer and not all(signer.get(k) for k in ("authority", "title", "name")):
+            problems.append(Problem("bad_ward", file, None, None, "signer", signer, "authority, title, name"))
+        if problems:
+            raise DataError(problems)
+
+        def t(v):
+            return vn.nfc(str(v)) if v is not None else None
+
+        name = t(doc["name"])
+        return cls(
+            name=name,
+            short_name=t(doc.get("short_name") or name),
+            place=t(doc.get("place") or name),
+            units=sorted((t(u) for u in units), key=vn.sort_key),
+            unit_noun=t(doc.get("unit_noun", "tổ dân phố")),
+            parent_body=[t(x) for x in doc.get("parent_body") or []],
+            issuing_body=t(doc["issuing_body"]),
+            document_symbol=t(doc["document_symbol"]),
+            signer={k: t(v) for k, v in signer.items()},
+            recipients=[t(x) for x in doc.get("recipients") or []],
+            national_title=t(doc.get("national_title") or cls.national_title),
+            motto=t(doc.get("motto") or cls.motto),
+            catalog_file=str(doc.get("catalog", "catalog.yaml")),
+            plan_file=doc.get("plan", "ke-hoach.xlsx"),
+            reports=str(doc.get("reports", "bao-cao")),
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "short_name": self.short_name,
+            "place": self.place,
+            "units": list(self.units),
+            "unit_noun": self.unit_noun,
+            "parent_body": list(self.parent_body),
+            "issuing_body": self.issuing_body,
+            "document_symbol": self.document_symbol,
+            "signer": dict(self.signer),
+            "recipients": list(self.recipients),
+            "national_title": self.national_title,
+            "motto": self.motto,
+        }
+
+    def unit_matcher(self):
+        """A function mapping "tổ 03", "TỔ DÂN PHỐ 3", "3" … to the ward's own name ("Tổ 3"), or None."""
+        table: dict[str, str] = {}
+        noun = key(self.unit_noun)
+        for u in self.units:
+            k = key(u)
+            table[k] = u
+            m = re.fullmatch(r"(\D*?)\s*0*(\d+)", k)
+            if m:
+                n = m.group(2)
+                table[n] = u
+                for prefix in {m.group(1), "to", "to dan pho", "tdp", noun}:
+                    table[f"{prefix} {n}".strip()] = u
+        padded = re.compile(r"\b0+(\d)")
+
+        def match(text: object) -> str | None:
+            if isinstance(text, float) and text.is_integer():
+                text = int(text)
+            k = key(text)
+            return table.get(k) or table.get(padded.sub(r"\1", k))
+
+        return match

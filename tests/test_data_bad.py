@@ -1,0 +1,148 @@
+"""Broken inputs (tests/data/bad/, made by make_bad.py): every problem found, located to the cell, in one pass."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import reportkit
+from reportkit.data import DataError, load
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "duy-tan"
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+SHEET = "Số liệu"
+
+
+def ward_with(tmp_path: Path, *files: Path, names: tuple[str, ...] = ()) -> Path:
+    """A copy of the sample ward's description whose bao-cao/ holds only the given files."""
+    ward = tmp_path / "ward"
+    (ward / "bao-cao").mkdir(parents=True)
+    for n in ("ward.yaml", "catalog.yaml", "ke-hoach.xlsx"):
+        shutil.copy(SAMPLE / n, ward / n)
+    for i, f in enumerate(files):
+        shutil.copy(f, ward / "bao-cao" / (names[i] if i < len(names) else f.name))
+    return ward
+
+
+def problems_of(tmp_path: Path, name: str) -> list[tuple]:
+    with pytest.raises(DataError) as info:
+        load(ward_with(tmp_path, BAD / name), cache=False)
+    err = info.value
+    for p in err.problems:
+        assert p.file.endswith(f"bao-cao/{name}")
+    return [(p.kind, p.sheet, p.row, p.column, p.value, p.cell) for p in err.problems]
+
+
+CASES = {
+    "unknown-column.xlsx": [("unknown_column", SHEET, 6, "Số hộ được thăm hỏi", "Số hộ được thăm hỏi", "V6")],
+    "missing-column.xlsx": [
+        ("missing_column", SHEET, 6, "Vụ việc ANTT xử lý từ tin báo của người dân", None, None),
+    ],
+    "non-numeric.xlsx": [("non_numeric", SHEET, 9, "Tuyên truyền / Số buổi (buổi)", "mười hai", "E9")],
+    "negative.xlsx": [("negative", SHEET, 10, "Vì người nghèo / Hộ thoát nghèo (hộ)", -3, "J10")],
+    "out-of-range.xlsx": [("out_of_range", SHEET, 11, "Tuyên truyền / Số buổi (buổi)", 25, "E11")],
+    "not-integer.xlsx": [("not_integer", SHEET, 10, "Tuyên truyền / Lượt người dự (lượt người)", 1.2, "F10")],
+    "unknown-unit.xlsx": [("unknown_unit", SHEET, 2, "Tổ dân phố", "Tổ 12", "B2")],
+    "month-outside-year.xlsx": [("month_outside_year", SHEET, 8, "Tháng", "02/2021", "A8")],
+    "bad-month.xlsx": [("bad_month", SHEET, 12, "Tháng", "Tháng 13", "A12")],
+    "bad-date.xlsx": [("bad_date", SHEET, 9, "Ngày báo cáo", "31/02/2022", "T9")],
+    "bad-yes-no.xlsx": [
+        (
+            "bad_yes_no",
+            SHEET,
+            7,
+            "Tập huấn, sinh hoạt Ban CTMT / Ban CTMT họp trong tháng (Có/Không)",
+            "có lẽ",
+            "C7",
+        ),
+    ],
+    "duplicate.xlsx": [("duplicate", SHEET, 13, "Tháng", "Tổ 3, 03/2022", "A13")],
+    "several.xlsx": [
+        ("unknown_column", SHEET, 6, "Số hộ được thăm hỏi", "Số hộ được thăm hỏi", "V6"),
+        ("non_numeric", SHEET, 9, "Tuyên truyền / Số buổi (buổi)", "mười hai", "E9"),
+        ("negative", SHEET, 10, "Vì người nghèo / Hộ thoát nghèo (hộ)", -3, "J10"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_broken_input_names_every_problem_exactly(tmp_path, name):
+    assert problems_of(tmp_path, name) == CASES[name]
+
+
+def test_duplicate_names_both_places(tmp_path):
+    with pytest.raises(DataError) as info:
+        load(ward_with(tmp_path, BAD / "duplicate.xlsx"), cache=False)
+    (p,) = info.value.problems
+    assert (p.other.sheet, p.other.row) == (SHEET, 9)
+    assert p.other.file == p.file
+
+
+def test_same_month_in_two_files_names_both_files(tmp_path):
+    good = BAD / "good-to-03-2022.xlsx"
+    ward = ward_with(tmp_path, good, good, names=("to-03-2022.xlsx", "to-03-2022-gui-lai.xlsx"))
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    probs = info.value.problems
+    assert len(probs) == 12  # every month of 2022, twice
+    assert {p.kind for p in probs} == {"duplicate"}
+    assert all(
+        p.file.endswith("to-03-2022.xlsx") and p.other.file.endswith("to-03-2022-gui-lai.xlsx") for p in probs
+    )
+    assert [p.row for p in probs] == [p.other.row for p in probs] == list(range(7, 19))
+
+
+def test_error_message_is_a_readable_table(tmp_path):
+    with pytest.raises(reportkit.DataError) as info:
+        load(ward_with(tmp_path, BAD / "several.xlsx"), cache=False)
+    text = str(info.value)
+    assert text.startswith("Dữ liệu có 3 lỗi")
+    header = text.splitlines()[1]
+    assert [h.strip() for h in header.split("|")] == [
+        "Tệp",
+        "Trang",
+        "Dòng",
+        "Ô/Cột",
+        "Giá trị",
+        "Lỗi",
+        "Cần",
+    ]
+    assert "E9 (Tuyên truyền / Số buổi (buổi))" in text and "'mười hai'" in text and "không phải số" in text
+    assert "J10" in text and "số âm" in text and "V6" in text
+
+
+@pytest.mark.parametrize(
+    "name", ["tcvn3.xlsx", "nfd.xlsx", "to-03-2022-utf8-bom.csv", "to-03-2022-cp1258.csv"]
+)
+def test_legacy_nfd_and_csv_inputs_load_like_the_original(tmp_path, name):
+    reference = load(ward_with(tmp_path / "ref", BAD / "good-to-03-2022.xlsx"), cache=False).figures(
+        "2022-H1"
+    )
+    f = load(ward_with(tmp_path / "x", BAD / name), cache=False).figures("2022-H1")
+    assert f.as_dict() == reference.as_dict()
+    assert f.completeness.reported == 6 and f.completeness.missing_units == [
+        f"Tổ {n}" for n in (1, 2, *range(4, 11))
+    ]
+
+
+def test_nothing_is_returned_when_one_file_is_bad(tmp_path):
+    ward = ward_with(tmp_path, BAD / "good-to-03-2022.xlsx", BAD / "negative.xlsx",
+                     names=("to-03-2022.xlsx", "to-04-2022.xlsx"))  # fmt: skip
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    # the negative file is Tổ 3 again: its good months are duplicates, and the bad cell is reported too
+    kinds = [p.kind for p in info.value.problems]
+    assert "negative" in kinds and "duplicate" in kinds
+
+
+def test_damaged_file_and_missing_table(tmp_path):
+    ward = ward_with(tmp_path)
+    (ward / "bao-cao" / "hong.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (ward / "bao-cao" / "trong.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    got = sorted((Path(p.file).name, p.kind) for p in info.value.problems)
+    assert got == [("hong.xlsx", "unreadable_file"), ("trong.csv", "no_table")]
