@@ -1,0 +1,235 @@
+"""The report's chart theme and numbered, captioned chart outputs.
+
+Charts are drawn on a ``matplotlib.figure.Figure`` inside ``rc_context(THEME)``: no pyplot, no backend switch and
+no dependence on whatever global style a reused kernel carries. The PNG is written without a timestamp or version
+stamp so the same data give the same bytes under papermill, nbclient and JupyterLab.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from reportkit import vn
+from reportkit.narrative import _state
+from reportkit.narrative.phrasing import unit_name
+
+FONT = "DejaVu Sans"  # ships with matplotlib and has every Vietnamese letter (tested)
+# A4 text width is 210 - 30 - 20 mm = 16 cm ≈ 6,3 in. Fonts are large enough to stay readable when a phone scales
+# the picture down to about 360 px.
+WIDTH_IN = 6.3
+HEIGHT_IN = 3.4
+DPI = 150
+BAR_COLOR = "#1f4e79"
+
+THEME: dict[str, object] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "figure.figsize": (WIDTH_IN, HEIGHT_IN),
+    "figure.dpi": 100,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "savefig.facecolor": "white",
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#d0d0d0",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": matplotlib.cycler(color=[BAR_COLOR, "#c55a11", "#548235", "#7f6000", "#7030a0"]),
+    "axes.unicode_minus": False,
+    "svg.hashsalt": "reportkit",
+}
+
+
+def use_theme() -> None:
+    """Apply the report theme to matplotlib's global settings (for charts drawn with pyplot in the notebook)."""
+    matplotlib.rcParams.update(THEME)
+
+
+def theme():
+    """``with theme(): fig, ax = plt.subplots()`` — the report theme for one block of code."""
+    return matplotlib.rc_context(THEME)
+
+
+def tick_label(x: float, _pos: object = None) -> str:
+    """An axis tick in the official format: 1200 → "1.200", 2.5 → "2,5".
+
+    >>> tick_label(1200.0), tick_label(2.5)
+    ('1.200', '2,5')
+    """
+    if float(x).is_integer():
+        return vn.number(int(x))
+    return vn.number(round(float(x), 6))
+
+
+def format_axis(ax, axis: str = "y") -> None:
+    """Official-format tick labels on ``ax``'s ``axis`` ("x", "y" or "both")."""
+    for name in ("x", "y") if axis == "both" else (axis,):
+        getattr(ax, f"{name}axis").set_major_formatter(FuncFormatter(tick_label))
+
+
+@dataclass
+class Chart:
+    """A numbered report chart; displays as a PNG with alt text and a "Biểu đồ N." caption."""
+
+    png: bytes
+    caption: str
+    alt: str
+    number: int
+    width: int
+    height: int
+    tone_style: str = "classic"
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return vn.tone_style(f"Biểu đồ {self.number}. {self.caption}", self.tone_style)
+
+    @property
+    def alt_text(self) -> str:
+        return vn.tone_style(self.alt, self.tone_style)
+
+    def to_html(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        # Shown width: the A4 text width at most, and the whole screen on a phone.
+        return (
+            '<figure class="reportkit-chart" style="margin:1em 0">'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt_text)}" '
+            f'width="{self.width}" height="{self.height}" style="max-width:100%;height:auto">'
+            f"<figcaption>{html.escape(self.title)}</figcaption></figure>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/html": self.to_html(),
+            "text/plain": f"{self.title} ({self.alt_text})",
+        }
+        meta = {
+            "image/png": {"alt": self.alt_text, "width": self.width, "height": self.height},
+            "alt": self.alt_text,
+            "reportkit": {"kind": "chart", "number": self.number, "caption": self.title, **self.metadata},
+        }
+        return data, meta
+
+
+def chart(figure: Figure, *, caption: str, alt: str) -> Chart:
+    """Turn a matplotlib figure into a numbered report chart (and close it so it is not shown twice).
+
+    ``alt`` describes the chart for a reader who cannot see it ("Biểu đồ cột: số buổi tuyên truyền theo tổ …").
+    """
+    if not caption or not str(caption).strip():
+        raise ValueError("chart(): a caption is required (it reads 'Biểu đồ N. <caption>')")
+    if not alt or not str(alt).strip():
+        raise ValueError(
+            "chart(): alt text is required: describe what the chart shows for a reader who cannot see it"
+        )
+    buffer = io.BytesIO()
+    # No "Software"/timestamp chunks: identical bytes for identical charts.
+    figure.savefig(
+        buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight", facecolor="white"
+    )
+    _close(figure)
+    png = buffer.getvalue()
+    width, height = _png_size(png)
+    # Displayed at the figure's size in CSS pixels (96 per inch), not at the 150-dpi pixel size.
+    scale = 96 / DPI
+    state = _state.state()
+    return Chart(
+        png=png,
+        caption=vn.nfc(str(caption).strip()),
+        alt=vn.nfc(str(alt).strip()),
+        number=state.next_number("chart"),
+        width=round(width * scale),
+        height=round(height * scale),
+        tone_style=state.tone_style,
+    )
+
+
+def _close(figure: Figure) -> None:
+    try:
+        import matplotlib.pyplot as plt
+
+        if plt.fignum_exists(figure.number):  # type: ignore[attr-defined]
+            plt.close(figure)
+    except (AttributeError, ImportError):
+        pass
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    # IHDR: width and height are the first two big-endian uint32 after the 16-byte signature+chunk header.
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def bar_chart(
+    values: Mapping[str, float] | object,
+    *,
+    caption: str,
+    ylabel: str,
+    alt: str | None = None,
+    xlabel: str | None = None,
+) -> Chart:
+    """A bar chart of one figure per tổ (natural order), values labelled on the bars, in the report theme.
+
+    ``values``: {tổ: value} or a pandas Series indexed by tổ. The alt text, if not given, lists every value:
+    "Biểu đồ cột, <ylabel> theo tổ dân phố: tổ 1: 120; tổ 2: 98; …".
+    """
+    items = dict(values.items()) if hasattr(values, "items") else dict(values)  # type: ignore[arg-type]
+    if not items:
+        raise ValueError("bar_chart(): no values to draw")
+    names = sorted(items, key=lambda u: vn.sort_key(str(u)))
+    numbers = []
+    for name in names:
+        v = items[name]
+        v = v.item() if hasattr(v, "item") else v
+        if v is None or v != v:
+            raise ValueError(f"bar_chart(): {name!r} has no value; draw only units that reported")
+        numbers.append(float(v))
+    labels = [_short(str(n)) for n in names]
+    with theme():
+        fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
+        ax = fig.add_subplot()
+        bars = ax.bar(labels, numbers, color=BAR_COLOR, width=0.65)
+        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=10)
+        ax.set_ylabel(ylabel)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=all(v.is_integer() for v in numbers)))
+        format_axis(ax, "y")
+        ax.set_ylim(0, max(max(numbers) * 1.15, 1))
+        ax.tick_params(axis="x", length=0)
+        fig.tight_layout()
+    if alt is None:
+        listed = "; ".join(
+            f"{unit_name(str(n))}: {tick_label(v)}" for n, v in zip(names, numbers, strict=True)
+        )
+        alt = f"Biểu đồ cột, {ylabel.lower()} theo tổ dân phố: {listed}"
+    return chart(fig, caption=caption, alt=alt)
+
+
+def _short(name: str) -> str:
+    # "Tổ 10" fits under a bar; longer names are wrapped onto two lines at most.
+    name = vn.nfc(name)
+    if len(name) <= 12:
+        return name
+    words = name.split()
+    half = max(1, len(words) // 2)
+    return " ".join(words[:half]) + "\n" + " ".join(words[half:])

@@ -1,0 +1,226 @@
+"""What reports say over and over, built on ``reportkit.vn``: comparisons, lists of tổ, counts, completeness.
+
+Every helper is a Jinja filter or global in ``%%report`` cells and a plain function in Python. They work on plain
+values and on the data layer's objects by duck typing (a ``UnitCount`` has ``count``, ``total``, ``units``; a
+``Figures`` has ``period``, ``last_year``, ``previous``, ``plan()``), so this module imports no pandas.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reportkit import vn
+
+NO_LAST_YEAR = "không có số liệu cùng kỳ để so sánh"
+NO_PREVIOUS = "không có số liệu kỳ trước để so sánh"
+
+_NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)$")
+
+
+def _count_of(value: object, what: str) -> int | float:
+    count = getattr(value, "count", value)
+    if isinstance(count, bool) or (not isinstance(count, int | float) and not hasattr(count, "__index__")):
+        raise TypeError(f"{what}: expected a number or a UnitCount, got {type(value).__name__} {value!r}")
+    return count if isinstance(count, int | float) else int(count)
+
+
+def unit_name(name: str) -> str:
+    """A numbered unit's name as it reads inside a sentence: the common noun in lower case.
+
+    >>> unit_name("Tổ 10"), unit_name("Tổ dân phố 3"), unit_name("Khu Hòa Bình")
+    ('tổ 10', 'tổ dân phố 3', 'Khu Hòa Bình')
+    """
+    name = vn.nfc(str(name)).strip()
+    match = _NUMBERED_NAME.match(name)
+    if match and match.group(1)[:1].isupper():
+        return match.group(1).lower() + " " + match.group(2)
+    return name
+
+
+def units(names: object) -> str:
+    """Units in natural order, joined as Vietnamese prose.
+
+    >>> units(["Tổ 10", "Tổ 1", "Tổ 6", "Tổ 3"])
+    'tổ 1, tổ 3, tổ 6 và tổ 10'
+    """
+    items = list(getattr(names, "units", names) if not isinstance(names, str) else [names])
+    if not items:
+        raise ValueError("units(): the list of units is empty; test the count first ({% if x.count %} …)")
+    ordered = sorted((vn.nfc(str(n)) for n in items), key=vn.sort_key)
+    return vn.join([unit_name(n) for n in ordered])
+
+
+def at_units(names: object) -> str:
+    """``units()`` after "tại".
+
+    >>> at_units(["Tổ 1", "Tổ 6", "Tổ 3", "Tổ 10"])
+    'tại tổ 1, tổ 3, tổ 6 và tổ 10'
+    """
+    return "tại " + units(names)
+
+
+def ratio(value: object, noun: str | None = None) -> str:
+    """How many units of all meet a condition: "10/10 Ban CTMT".
+
+    >>> ratio((10, 10), "Ban CTMT")
+    '10/10 Ban CTMT'
+    """
+    if isinstance(value, tuple) and len(value) == 2:
+        count, total = value
+    else:
+        count, total = getattr(value, "count", None), getattr(value, "total", None)
+        if count is None or total is None:
+            raise TypeError(
+                f"ratio(): expected a UnitCount or (count, total), got {type(value).__name__} {value!r}"
+            )
+    text = f"{vn.number(count)}/{vn.number(total)}"
+    return f"{text} {noun}" if noun else text
+
+
+def counted(value: object, noun: str | None = None) -> str:
+    """A count with the official leading zero below 10: "03 Ban CTMT", "12 vụ".
+
+    >>> counted(3, "Ban CTMT"), counted(12, "vụ")
+    ('03 Ban CTMT', '12 vụ')
+    """
+    count = _count_of(value, "counted()")
+    text = "0" if count == 0 else vn.padded(count)  # "03 Ban CTMT", but never "00"
+    return f"{text} {noun}" if noun else text
+
+
+def compare(current: object, previous: object, unit: str | None = None, *, against: str) -> str:
+    """``current`` against ``previous`` in words, naming what it is compared with.
+
+    >>> compare(12, 10, "vụ", against="cùng kỳ năm 2021")
+    'tăng 2 vụ (20%) so với cùng kỳ năm 2021'
+    >>> compare(5, 5, "vụ", against="cùng kỳ năm 2021")
+    'bằng cùng kỳ năm 2021'
+    """
+    cur = _count_of(current, "compare()")
+    prev = _count_of(previous, "compare()")
+    text = vn.change(cur, prev, unit)
+    if text == "bằng":
+        return f"bằng {against}"
+    return f"{text} so với {against}"
+
+
+def _figure(figures: object, indicator: str) -> object:
+    try:
+        return getattr(figures, indicator)
+    except AttributeError:
+        raise AttributeError(
+            f"the figures of {getattr(figures, 'period', '?')} have no indicator {indicator!r}"
+        ) from None
+
+
+def vs_last_year(figures: object, indicator: str, unit: str | None = None) -> str:
+    """The figure against the same period last year, or a plain note that there is nothing to compare with.
+
+    "tăng 2 vụ (20%) so với cùng kỳ năm 2021"; "không có số liệu cùng kỳ để so sánh".
+    """
+    current = _figure(figures, indicator)
+    last = getattr(figures, "last_year", None)
+    if last is None:
+        return NO_LAST_YEAR
+    previous = _figure(last, indicator)
+    if previous is None or current is None:
+        return NO_LAST_YEAR
+    return compare(current, previous, unit, against=f"cùng kỳ năm {last.period.year}")
+
+
+def last_year_change(figures: object, indicator: str, unit: str | None = None) -> str:
+    """Only the change against the same period last year, for a sentence that already says "So với cùng kỳ…".
+
+    "tăng 2 buổi (22,2%)", "không thay đổi", or "không có số liệu cùng kỳ để so sánh".
+    """
+    current = _figure(figures, indicator)
+    last = getattr(figures, "last_year", None)
+    previous = None if last is None else _figure(last, indicator)
+    if current is None or previous is None:
+        return NO_LAST_YEAR
+    text = vn.change(
+        _count_of(current, "last_year_change()"), _count_of(previous, "last_year_change()"), unit
+    )
+    return "không thay đổi" if text == "bằng" else text
+
+
+def vs_previous(figures: object, indicator: str, unit: str | None = None) -> str:
+    """The figure against the previous period: "giảm 3 buổi (20%) so với quý I năm 2022"."""
+    current = _figure(figures, indicator)
+    before = getattr(figures, "previous", None)
+    if before is None:
+        return NO_PREVIOUS
+    previous = _figure(before, indicator)
+    if previous is None or current is None:
+        return NO_PREVIOUS
+    return compare(current, previous, unit, against=before.period.name)
+
+
+def vs_plan(figures: object, indicator: str, *, word: str = "kế hoạch") -> str:
+    """The figure against the year's plan: "đạt 102% kế hoạch năm 2022", or that there is no plan.
+
+    >>> class F:  # a stand-in for Figures
+    ...     period = vn.Period("2022-H1"); quy_vnn = 102_000_000
+    ...     def plan(self, id): return 100_000_000
+    >>> vs_plan(F(), "quy_vnn")
+    'đạt 102% kế hoạch năm 2022'
+    """
+    year = figures.period.year
+    plan = figures.plan(indicator)
+    actual = _figure(figures, indicator)
+    if plan is None or plan <= 0 or actual is None:
+        return f"chưa có kế hoạch năm {year} để so sánh"
+    return f"{vn.of_plan(_count_of(actual, 'vs_plan()'), plan, word=word)} năm {year}"
+
+
+def completeness(value: object, noun: str = "tổ") -> str:
+    """Who has reported for the period, and who has not (never silently read as zero).
+
+    "10/10 tổ đã báo cáo đầy đủ số liệu"; "9/10 tổ đã báo cáo đầy đủ số liệu; tổ 4 chưa báo cáo tháng 5 và
+    tháng 6".
+    """
+    missing = list(getattr(value, "missing", []))
+    total = getattr(value, "units_total", None)
+    if total is None:
+        raise TypeError(f"completeness(): expected a Completeness, got {type(value).__name__} {value!r}")
+    months_missing: dict[str, list[tuple[int, int]]] = {}
+    for unit, month in missing:
+        months_missing.setdefault(vn.nfc(str(unit)), []).append(tuple(month))
+    complete = total - len(months_missing)
+    text = f"{complete}/{total} {noun} đã báo cáo đầy đủ số liệu"
+    if not months_missing:
+        return text
+    period_months = getattr(value, "months", None)
+    expected = getattr(value, "expected", None)
+    per_unit = len(period_months) if period_months else (expected // total if expected and total else None)
+    parts = []
+    for unit in sorted(months_missing, key=vn.sort_key):
+        months = sorted(months_missing[unit])
+        if per_unit is not None and len(months) >= per_unit:
+            parts.append(f"{unit_name(unit)} chưa gửi báo cáo")
+        else:
+            names = vn.join([f"tháng {m}" for _, m in months])
+            parts.append(f"{unit_name(unit)} chưa báo cáo {names}")
+    return text + "; " + "; ".join(parts)
+
+
+FILTERS = {
+    "units": units,
+    "at_units": at_units,
+    "ratio": ratio,
+    "counted": counted,
+    "completeness": completeness,
+}
+GLOBALS = {
+    "compare": compare,
+    "vs_last_year": vs_last_year,
+    "last_year_change": last_year_change,
+    "vs_previous": vs_previous,
+    "vs_plan": vs_plan,
+    "units": units,
+    "at_units": at_units,
+    "ratio": ratio,
+    "counted": counted,
+    "completeness": completeness,
+    "NO_LAST_YEAR": NO_LAST_YEAR,
+}

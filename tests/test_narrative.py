@@ -1,0 +1,382 @@
+"""reportkit.narrative without a notebook run: the %%report magic, escaping, errors, phrasing, tables, charts, record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from IPython.testing.globalipapp import start_ipython
+from IPython.utils.capture import capture_output
+
+from reportkit import Period, vn
+from reportkit.narrative import (
+    MIME,
+    NO_LAST_YEAR,
+    NarrativeError,
+    at_units,
+    bar_chart,
+    compare,
+    completeness,
+    counted,
+    document,
+    escape_markdown,
+    key_figures,
+    markdown_to_html,
+    ratio,
+    record,
+    render,
+    setup,
+    tick_label,
+    unit_table,
+    units,
+    vs_last_year,
+    vs_plan,
+)
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "a | b",
+    "**x**",
+    "_y_ `code` [link](http://example.com) ![i](x.png)",
+    "# Tổ giả",
+    "1. danh sách",
+    "- gạch đầu dòng",
+    "&copy; &lt;b&gt;",
+    "Tổ" + " rất dài" * 80,
+]
+
+
+class Elements(HTMLParser):
+    """Tags and visible text of an HTML fragment."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.cells: list[list[str]] = []
+        self.in_cell = False
+        self.feed(html)
+        self.cells = [[c.strip() for c in row] for row in self.cells]
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "tr":
+            self.cells.append([])
+        if tag in ("td", "th") and self.cells:
+            self.cells[-1].append("")
+            self.in_cell = True
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.in_cell = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.in_cell:
+            self.cells[-1][-1] += data
+
+    @property
+    def visible(self) -> str:
+        return "".join(self.text)
+
+
+@pytest.fixture(scope="module")
+def ip():
+    shell = start_ipython()
+    shell.run_line_magic("load_ext", "reportkit")
+    return shell
+
+
+def run_report(ip, body: str, **namespace):
+    ip.user_ns.update(namespace)
+    with capture_output() as captured:
+        result = ip.run_cell("%%report\n" + body)
+    return result, captured.outputs
+
+
+# --- the magic -------------------------------------------------------------------------------------------------
+
+
+def test_magic_renders_values_with_vn_filters_and_helpers(ip):
+    setup()
+    f = SimpleNamespace(tuyen_truyen_buoi=11, tuyen_truyen_luot=1236, kien_toan=3, day=dt.date(2022, 3, 5))
+    result, outputs = run_report(
+        ip,
+        "## I. KẾT QUẢ\n\nĐã tổ chức {{ f.tuyen_truyen_buoi }} buổi tuyên truyền với {{ f.tuyen_truyen_luot | about }}"
+        " lượt người dân tham dự; kiện toàn {{ f.kien_toan | counted('Ban CTMT') }} {{ f.day | date(long=True) }}, "
+        "{{ 'Tổ 10 Tổ 1 Tổ 6'.split(' Tổ ') | length }} {{ ['Tổ 6', 'Tổ 1'] | at_units }}.",
+        f=f,
+    )
+    assert result.error_in_exec is None
+    (out,) = outputs
+    assert out.metadata == {"reportkit": {"kind": "narrative"}}
+    md, html = out.data["text/markdown"], out.data["text/html"]
+    expected = (
+        "Đã tổ chức 11 buổi tuyên truyền với trên 1.200 lượt người dân tham dự; kiện toàn 03 Ban CTMT "
+        "ngày 05 tháng 3 năm 2022, 3 tại tổ 1 và tổ 6."
+    )
+    assert expected in md
+    assert "<h2>I. KẾT QUẢ</h2>" in html
+    assert expected in Elements(html).visible
+    assert html == markdown_to_html(md)
+
+
+def test_tone_style_of_the_run_applies_to_the_text(ip):
+    setup(tone_style="modern")
+    _, outputs = run_report(ip, "Hòa giải ở cơ sở, {{ word }}.", word="thủy lợi")
+    assert "Hoà giải ở cơ sở, thuỷ lợi." in outputs[0].data["text/markdown"]
+    setup(tone_style="classic")
+    _, outputs = run_report(ip, "Hoà giải, {{ word }}.", word="thuỷ lợi")
+    assert "Hòa giải, thủy lợi." in outputs[0].data["text/markdown"]
+    with pytest.raises(ValueError, match="'kieu-moi'"):
+        setup(tone_style="kieu-moi")
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_arrive_as_text(value):
+    rendered = render(
+        "Tổ: {{ name }}.\n\n| Tên | Số |\n|---|---|\n| {{ name }} | {{ n }} |\n", {"name": value, "n": 5}
+    )
+    page = Elements(rendered.html)
+    for tag in ("script", "strong", "em", "code", "a", "img", "h1", "ol", "ul", "li"):
+        assert tag not in page.tags, (tag, rendered.html)
+    expected = vn.nfc(value)
+    assert f"Tổ: {expected}." in page.visible
+    body_rows = [r for r in page.cells if r and r[0] != "Tên"]
+    assert body_rows == [[expected, "5"]]  # one row of two cells: the pipe did not split the cell
+
+
+def test_escape_markdown_leaves_plain_text_alone():
+    assert escape_markdown("Tổ 1 (khu phố) 1.236, 15,5%") == "Tổ 1 (khu phố) 1.236, 15,5%"
+    assert escape_markdown("dòng 1\ndòng 2") == "dòng 1 dòng 2"
+
+
+def test_undefined_name_fails_the_cell_naming_it_and_its_line(ip):
+    result, _ = run_report(ip, "Dòng một {{ n }}\n\nDòng hai {{ khong_co | number }} và {{ n }}\n", n=3)
+    err = result.error_in_exec
+    assert isinstance(err, NarrativeError)
+    assert err.line == 4 and err.expression == "{{ khong_co | number }}"
+    assert "dòng 4" in str(err) and "khong_co" in str(err)
+
+
+def test_missing_attribute_and_filter_error_name_the_expression():
+    with pytest.raises(NarrativeError) as info:
+        render("x\n{{ f.a }} và {{ f.khong_co }}\n", {"f": SimpleNamespace(a=1)}, first_line=2)
+    assert info.value.line == 3 and info.value.expression == "{{ f.khong_co }}"
+    with pytest.raises(NarrativeError) as info:
+        render("{{ n | number }} rồi {{ 'abc' | number }}", {"n": 1})
+    assert info.value.expression == "{{ 'abc' | number }}" and "abc" in str(info.value)
+    with pytest.raises(NarrativeError, match="None"):
+        render("{{ x }}", {"x": None})
+    with pytest.raises(NarrativeError, match="dòng 2: lỗi cú pháp"):
+        render("{{ n | number }", {"n": 1}, first_line=2)
+
+
+# --- phrasing --------------------------------------------------------------------------------------------------
+
+
+def test_lists_counts_and_ratios():
+    assert units(["Tổ 10", "Tổ 1", "Tổ 6", "Tổ 3"]) == "tổ 1, tổ 3, tổ 6 và tổ 10"
+    assert at_units(["Tổ 1", "Tổ 6", "Tổ 3", "Tổ 10"]) == "tại tổ 1, tổ 3, tổ 6 và tổ 10"
+    assert at_units(SimpleNamespace(count=1, total=10, units=["Tổ 5"])) == "tại tổ 5"
+    assert ratio(SimpleNamespace(count=10, total=10, units=[]), "Ban CTMT") == "10/10 Ban CTMT"
+    assert counted(3, "Ban CTMT") == "03 Ban CTMT"
+    assert counted(SimpleNamespace(count=1, total=10), "tổ") == "01 tổ"
+    assert counted(12, "vụ") == "12 vụ"
+    with pytest.raises(ValueError, match="empty"):
+        units([])
+    with pytest.raises(TypeError, match="UnitCount"):
+        ratio("10/10")
+
+
+def figures(period: str, last_year=None, **values):
+    return SimpleNamespace(
+        period=Period(period), last_year=last_year, plan=values.pop("plan", lambda _id: None), **values
+    )
+
+
+def test_comparisons_with_last_year_and_plan():
+    last = figures("2021-H1", vu_viec_antt=10)
+    now = figures(
+        "2022-H1", last_year=last, vu_viec_antt=12, quy_vnn=102_000_000, plan=lambda _id: 100_000_000
+    )
+    assert vs_last_year(now, "vu_viec_antt", "vụ") == "tăng 2 vụ (20%) so với cùng kỳ năm 2021"
+    assert vs_last_year(figures("2021-H1", vu_viec_antt=4), "vu_viec_antt", "vụ") == NO_LAST_YEAR
+    assert NO_LAST_YEAR == "không có số liệu cùng kỳ để so sánh"
+    assert compare(10, 12, "vụ", against="cùng kỳ năm 2021") == "giảm 2 vụ (16,7%) so với cùng kỳ năm 2021"
+    assert compare(5, 5, "vụ", against="cùng kỳ năm 2021") == "bằng cùng kỳ năm 2021"
+    assert vs_plan(now, "quy_vnn") == "đạt 102% kế hoạch năm 2022"
+    assert vs_plan(figures("2021-03", quy_vnn=5), "quy_vnn") == "chưa có kế hoạch năm 2021 để so sánh"
+    with pytest.raises(AttributeError, match="khong_co"):
+        vs_last_year(now, "khong_co")
+
+
+def test_completeness():
+    full = SimpleNamespace(reported=60, expected=60, missing=[], units_reported=10, units_total=10)
+    assert completeness(full) == "10/10 tổ đã báo cáo đầy đủ số liệu"
+    part = SimpleNamespace(
+        reported=52,
+        expected=60,
+        missing=[("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6))] + [("Tổ 10", (2022, m)) for m in range(1, 7)],
+        units_reported=9,
+        units_total=10,
+    )
+    assert completeness(part) == (
+        "8/10 tổ đã báo cáo đầy đủ số liệu; tổ 4 chưa báo cáo tháng 5 và tháng 6; tổ 10 chưa gửi báo cáo"
+    )
+
+
+# --- tables ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def by_unit():
+    names = [f"Tổ {i}" for i in (10, 2, 1, 3, 4, 5, 6, 7, 8, 9)]
+    return pd.DataFrame(
+        {"luot": [1000 + i for i in range(10)], "hop": [True] * 9 + [False], "ghi_chu": ["x"] * 10},
+        index=names,
+    )
+
+
+def test_unit_table_html_and_markdown(by_unit):
+    setup()
+    table = unit_table(
+        by_unit, {"luot": "Lượt người dân", "hop": "Họp đủ"}, caption="Kết quả theo tổ dân phố"
+    )
+    data, meta = table._repr_mimebundle_()
+    assert meta["reportkit"] == {"kind": "table", "number": 1, "caption": "Bảng 1. Kết quả theo tổ dân phố"}
+    page = Elements(data["text/html"])
+    assert "script" not in page.tags and {"table", "caption", "thead", "th", "tbody", "tfoot"} <= set(
+        page.tags
+    )
+    assert "Bảng 1. Kết quả theo tổ dân phố" in page.visible
+    first_cells = [row[0] for row in page.cells]
+    assert first_cells == ["Tổ dân phố", *[f"Tổ {i}" for i in range(1, 11)], "Tổng cộng"]
+    assert page.cells[1] == ["Tổ 1", "1.002", "Có"]
+    assert page.cells[-1] == ["Tổng cộng", "10.045", "9/10"]
+    assert "| **Tổng cộng** | **10.045** | **9/10** |" in data["text/markdown"]
+    assert unit_table(by_unit, ["luot"], caption="Lần hai").number == 2
+    setup()
+    assert unit_table(by_unit, ["luot"], caption="Lần đầu của lượt chạy mới").number == 1
+
+
+def test_unit_table_escapes_hostile_names_and_rejects_bad_columns(by_unit):
+    frame = pd.DataFrame({"n": range(len(HOSTILE))}, index=HOSTILE)
+    data, _ = unit_table(frame, {"n": "Số"}, caption="Tên <b>lạ</b> | x")._repr_mimebundle_()
+    page = Elements(data["text/html"])
+    assert "script" not in page.tags and "b" not in page.tags
+    assert {vn.nfc(h) for h in HOSTILE} <= {row[0] for row in page.cells}
+    assert "Tên <b>lạ</b> | x" in page.visible
+    md_page = Elements(markdown_to_html(data["text/markdown"]))
+    assert {vn.nfc(h) for h in HOSTILE} <= {row[0] for row in md_page.cells}
+    with pytest.raises(KeyError, match="'khong_co'"):
+        unit_table(by_unit, ["luot", "khong_co"], caption="x")
+    with pytest.raises(ValueError, match="caption"):
+        unit_table(by_unit, ["luot"], caption=" ")
+
+
+# --- charts ----------------------------------------------------------------------------------------------------
+
+
+def test_bar_chart_output_is_a_captioned_png_with_alt_text():
+    setup()
+    values = {f"Tổ {i}": 100 * i + 36 for i in (10, 1, 2)}
+    first = bar_chart(values, caption="Lượt người dân dự tuyên truyền theo tổ", ylabel="Lượt người")
+    again = bar_chart(values, caption="Lần hai", ylabel="Lượt người")
+    data, meta = first._repr_mimebundle_()
+    assert data["image/png"] and meta["image/png"]["alt"] == meta["alt"]
+    assert meta["alt"] == "Biểu đồ cột, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
+    assert meta["reportkit"]["caption"] == "Biểu đồ 1. Lượt người dân dự tuyên truyền theo tổ"
+    assert again.number == 2 and again.png == first.png  # same data → same bytes
+    page = Elements(data["text/html"])
+    assert {"figure", "img", "figcaption"} <= set(page.tags) and "script" not in page.tags
+    assert "Biểu đồ 1." in page.visible and 'alt="Biểu đồ cột' in data["text/html"]
+    assert tick_label(1200.0) == "1.200" and tick_label(2.5) == "2,5"
+    with pytest.raises(ValueError, match="'Tổ 2' has no value"):
+        bar_chart({"Tổ 1": 1, "Tổ 2": float("nan")}, caption="x", ylabel="y")
+
+
+def test_chart_font_has_every_vietnamese_letter():
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from reportkit.narrative.charts import FONT
+
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
+    font = FT2Font(path)
+    letters = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+    missing = [c for c in letters + letters.upper() if font.get_char_index(ord(c)) == 0]
+    assert missing == []
+
+
+# --- record ----------------------------------------------------------------------------------------------------
+
+WARD = SimpleNamespace(
+    name="Phường Duy Tân",
+    place="Duy Tân",
+    parent_body=["ỦY BAN MTTQ VIỆT NAM", "PHƯỜNG DUY TÂN"],
+    issuing_body="BAN THƯỜNG TRỰC",
+    document_symbol="BC-MTTQ-BTT",
+    signer={"authority": "TM. BAN THƯỜNG TRỰC", "title": "CHỦ TỊCH", "name": "Nguyễn Văn A"},
+    recipients=["Ban Thường trực UBMTTQ thành phố;", "Lưu: VT."],
+    national_title="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    motto="Độc lập - Tự do - Hạnh phúc",
+)
+
+
+def test_document_block():
+    doc = document(
+        WARD, "2022-H1", subject="Kết quả công tác Mặt trận 6 tháng đầu năm 2022", document_number=5
+    )
+    assert doc["number"] == "Số: 05/BC-MTTQ-BTT"
+    assert doc["place_date"] == "Duy Tân, ngày 30 tháng 6 năm 2022"
+    assert doc["title"] == "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2022 — Phường Duy Tân"
+    assert (doc["period"], doc["period_name"], doc["type"]) == ("2022-H1", "6 tháng đầu năm 2022", "BÁO CÁO")
+    assert document(WARD, "2022-H1")["number"] == "Số:     /BC-MTTQ-BTT"
+    modern = document(
+        WARD, Period("2022-01"), issued_on="2022-02-03", tone_style="modern", signer={"name": "Lê Thị B"}
+    )
+    assert modern["national_title"] == "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert modern["place_date"] == "Duy Tân, ngày 03 tháng 02 năm 2022"
+    assert modern["signature"] == {
+        "authority": "TM. BAN THƯỜNG TRỰC",
+        "title": "CHỦ TỊCH",
+        "name": "Lê Thị B",
+    }
+    assert set(doc) == set(modern) and len(doc) == 14
+    with pytest.raises(ValueError, match=r"document_number.*'47'"):
+        document(WARD, "2022-H1", document_number="47")
+    with pytest.raises(ValueError, match=r"issued_on.*'24/06/2022'"):
+        document(WARD, "2022-H1", issued_on="24/06/2022")
+    with pytest.raises(ValueError, match="unknown keys \\['chuc_vu'\\]"):
+        document(WARD, "2022-H1", signer={"chuc_vu": "x"})
+
+
+def test_record_output(ip):
+    doc = document(WARD, "2022-H1")
+    f = SimpleNamespace(
+        tuyen_truyen_luot=1236, hop_ban_ctmt=SimpleNamespace(count=10, total=10, units=["Tổ 1"])
+    )
+    figs = key_figures(f, {"tuyen_truyen_luot": "Lượt người dân dự tuyên truyền"})
+    assert figs == [
+        {"id": "tuyen_truyen_luot", "label": "Lượt người dân dự tuyên truyền", "value": 1236, "text": "1.236"}
+    ]
+    src = [{"path": "data/duy-tan/ward.yaml", "sha256": "ab" * 32}]
+    with capture_output() as captured:
+        record(document=doc, key_figures=figs, sources=src)
+    (out,) = captured.outputs
+    assert out.metadata == {"reportkit": {"kind": "record"}}
+    assert out.data[MIME] == {"document": doc, "key_figures": figs, "sources": src}
+    json.dumps(out.data[MIME])
+    with pytest.raises(ValueError) as info:
+        record(document={"title": "x"}, key_figures=[{"id": "a"}], sources="data")
+    message = str(info.value)
+    assert (
+        "missing keys parent_body" in message
+        and "key_figures[0]" in message
+        and "sources: expected a list" in message
+    )
