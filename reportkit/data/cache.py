@@ -13,7 +13,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-FORMAT = 1  # bump when FileResult changes shape
+FORMAT = 2  # bump when FileResult changes shape or a reading rule changes (2: rows below a blank line)
 
 
 def cache_dir() -> Path:

@@ -236,6 +236,16 @@ def _title_info(grid: Grid, header: Header, ward: Ward, catalog: Catalog):
     return unit, year, seen, where
 
 
+def _is_month(value: object) -> bool:
+    if V.is_blank(value):
+        return False
+    try:
+        V.month(value)
+    except V.CellError:
+        return False
+    return True
+
+
 def _path_info(path: Path, ward: Ward) -> tuple[str | None, int | None]:
     stem = path.stem
     m = _YEAR.search(stem) or _YEAR.search(path.parent.name)
@@ -300,7 +310,7 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
         scales = {
             ind.id: amount_scale(header.labels[j]) if ind.kind == "amount" else 1 for j, ind in ind_cols
         }
-        started = False
+        started = gap = False
         for i in range(header.first_data, len(grid.rows)):
             cells = grid.rows[i]
 
@@ -308,12 +318,15 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
                 return cells[j] if j is not None and j < len(cells) else None
 
             if all(V.is_blank(c) for c in cells):
-                if started:
-                    break  # a blank line ends the table; what follows is the signature block
+                gap = started
                 continue
             started = True
             rno = grid.row_no(i)
             mcell = at(month_col)
+            # Below a blank line sits either more months (a row emptied by hand) or the signature block: only a
+            # row whose month cell reads as a month is data there, so no typed month is ever dropped unseen.
+            if gap and not _is_month(mcell):
+                continue
             if isinstance(mcell, str) and key(mcell) in TOTAL_LABELS:
                 continue
             values: dict[str, object] = {}
@@ -330,7 +343,9 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
                     elif ind.kind == "text":
                         x = None if V.is_blank(v) else str(v).strip()
                     else:
-                        x = V.number(v, whole=ind.kind == "count", scale=scales[ind.id])
+                        x = V.number(
+                            v, whole=ind.kind == "count", scale=scales[ind.id], amount=ind.kind == "amount"
+                        )
                 except V.CellError as e:
                     problem(e.kind, rno, header.labels[j], v, e.expected, cell_name(j, i))
                     bad = True
@@ -453,7 +468,8 @@ def read_plan(grids: list[Grid], file: str, catalog: Catalog) -> FileResult:
             for j, ind in ind_cols:
                 v = at(j)
                 try:
-                    x = V.number(v, whole=ind.kind == "count", scale=amount_scale(header.labels[j]))
+                    x = V.number(v, whole=ind.kind == "count", scale=amount_scale(header.labels[j]),
+                                 amount=ind.kind == "amount")  # fmt: skip
                     if x is not None and x < 0:
                         raise V.CellError("negative", "số ≥ 0")
                 except V.CellError as e:

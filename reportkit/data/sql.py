@@ -13,6 +13,7 @@ Values go through the same validation as the workbooks, so a database row is che
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
@@ -46,6 +47,12 @@ def _grid(conn, table: sa.Table) -> tuple[readers.Grid, str]:
 
 def load_sql(url: str) -> Dataset:
     shown = _masked(url)
+    parsed = sa.engine.make_url(url)
+    database = parsed.database or ""
+    # SQLite would create an empty file for a mistyped path: a load must not leave files behind
+    on_disk = parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+    if on_disk and not database.startswith("file:") and not Path(database).is_file():
+        raise FileNotFoundError(f"no SQLite database {database} (from {shown})")
     engine = sa.create_engine(url)
     try:
         md = sa.MetaData()

@@ -7,7 +7,8 @@ Decisions (also in the catalog's header comment):
 - yes/no cells: "có", "x", "✓", "1", "đạt", "yes", TRUE → yes; "không", "-", "0", "no", FALSE → no;
 - text is always read as text first, so "1.200" is 1200 (vn.parse_number), never 1.2;
 - a count must be a whole number: a float such as 1.2 in a count cell is reported, because it is what "1.200"
-  becomes when a spreadsheet reads it with an English locale.
+  becomes when a spreadsheet reads it with an English locale; likewise an amount must come to whole đồng once the
+  header's unit is applied (4,3 triệu is fine, 4,3 đồng is "4.300" misread).
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def number(value: object, *, whole: bool, scale: int = 1) -> int | float | None:
-    """A count (``whole``) or an amount in đồng (``scale`` from the header's unit) from one cell."""
+def number(value: object, *, whole: bool, scale: int = 1, amount: bool = False) -> int | float | None:
+    """A count (``whole``) or an amount (``amount``: whole đồng after ``scale``, from the header's unit)."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -66,6 +67,9 @@ def number(value: object, *, whole: bool, scale: int = 1) -> int | float | None:
         raise CellError("non_numeric", "một số")
     if scale != 1:
         x = round(x * scale)
+    if amount and isinstance(x, float) and not x.is_integer():
+        # no fraction of a đồng exists: 4.3 in a đồng column is "4.300" read by an English-locale Excel
+        raise CellError("not_integer", "số đồng nguyên (viết 4.300.000; 4,3 chỉ dùng khi cột ghi triệu đồng)")
     if whole or scale != 1:
         if isinstance(x, float):
             if not x.is_integer():

@@ -1,0 +1,96 @@
+"""Edge cases of reading a tổ's workbook: rows after a blank line, money typed with an English-locale Excel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from reportkit.data import DataError, load
+from reportkit.data import values as V
+from reportkit.data.template import save_workbook
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "duy-tan"
+BASE = SAMPLE / "bao-cao" / "2022" / "to-03-2022.xlsx"
+SHEET = "Số liệu"
+
+
+def ward_with_edited(tmp_path: Path, change) -> Path:
+    """The sample ward's description with one workbook: Tổ 3 2022, edited by ``change(worksheet)``."""
+    ward = tmp_path / "ward"
+    (ward / "bao-cao").mkdir(parents=True)
+    for n in ("ward.yaml", "catalog.yaml", "ke-hoach.xlsx"):
+        shutil.copy(SAMPLE / n, ward / n)
+    wb = load_workbook(BASE)
+    change(wb[SHEET])
+    save_workbook(wb, ward / "bao-cao" / BASE.name)
+    return ward
+
+
+def test_rows_after_a_blank_line_are_still_read(tmp_path):
+    # June's row (sheet row 12) emptied, month number included: July–December below it must not vanish.
+    def blank_june(ws):
+        for c in ws[12]:
+            c.value = None
+
+    ds = load(ward_with_edited(tmp_path, blank_june), cache=False)
+    months = sorted(
+        m for u, y, m in ds.frame()[["unit", "year", "month"]].itertuples(index=False) if u == "Tổ 3"
+    )
+    assert months == [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12]
+    missing = ds.completeness("2022").missing
+    assert [ym for u, ym in missing if u == "Tổ 3"] == [(2022, 6)]
+
+
+def test_a_signature_block_below_the_table_is_not_data(tmp_path):
+    def sign(ws):
+        ws["A21"] = "Người lập biểu"
+        ws["K21"] = "TỔ TRƯỞNG"
+        ws["A25"] = "Nguyễn Văn An"
+        ws["K22"] = "Duy Tân, ngày 28 tháng 12 năm 2022"
+
+    ds = load(ward_with_edited(tmp_path, sign), cache=False)
+    assert len(ds.frame()) == 12
+
+
+def test_rows_after_a_blank_line_are_validated(tmp_path):
+    def gap_then_bad(ws):
+        for c in ws[12]:
+            c.value = None
+        ws["E14"] = "mười hai"
+
+    with pytest.raises(DataError) as info:
+        load(ward_with_edited(tmp_path, gap_then_bad), cache=False)
+    assert [(p.kind, p.row, p.cell, p.value) for p in info.value.problems] == [
+        ("non_numeric", 14, "E14", "mười hai")
+    ]
+
+
+def test_a_fraction_of_a_dong_is_reported(tmp_path):
+    # "4.300" typed in an English-locale Excel arrives as the float 4.3: never a sum of 4,3 đồng.
+    def english_locale(ws):
+        ws["I7"] = 4.3
+
+    with pytest.raises(DataError) as info:
+        load(ward_with_edited(tmp_path, english_locale), cache=False)
+    assert [(p.kind, p.sheet, p.row, p.cell, p.value) for p in info.value.problems] == [
+        ("not_integer", SHEET, 7, "I7", 4.3)
+    ]
+
+
+def test_amount_cells():
+    assert V.number(4_300_000.0, whole=False, amount=True) == 4_300_000
+    assert V.number("2,5", whole=False, scale=1_000_000, amount=True) == 2_500_000
+    for cell in (4.3, "4,3"):
+        with pytest.raises(V.CellError) as info:
+            V.number(cell, whole=False, amount=True)
+        assert info.value.kind == "not_integer"
+
+
+def test_a_missing_sqlite_file_is_an_error_not_a_new_empty_database(tmp_path):
+    db = tmp_path / "nham-ten.db"
+    with pytest.raises(FileNotFoundError, match=r"nham-ten\.db"):
+        load(f"sqlite:///{db}")
+    assert not db.exists()
