@@ -29,12 +29,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Editable installs copy no data files: link the nbconvert template so `jupyter nbconvert --template reportkit` works.
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m reportkit.export install-template
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m reportkit.export install-template
 	@touch $@ $(VENV)/.installed
 
 clean-outputs:

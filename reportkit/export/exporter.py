@@ -1,0 +1,136 @@
+"""ReportExporter: executed notebook → self-contained HTML, official-layout PDF, web-article fragment."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from reportkit.export.preprocess import ReportPreprocessor
+from reportkit.export.record import report_record
+from reportkit.export.sanitize import article_fragment, nfc, visible_text
+from reportkit.export.typeface import PdfFont, pdf_font
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+TEMPLATE_NAME = "reportkit"
+
+
+def _local_fetcher(font_urls: set[str]):
+    """A WeasyPrint URL fetcher that loads data: URIs and our font files, and nothing from anywhere else."""
+    from weasyprint import urls
+
+    def refuse(url: str) -> None:
+        if not (url.startswith("data:") or url in font_urls):
+            raise ValueError(f"a report must be self-contained; refusing to fetch {url[:100]!r}")
+
+    if hasattr(urls, "URLFetcher"):  # class-based fetchers of recent WeasyPrint
+
+        class LocalFetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                refuse(url)
+                return super().fetch(url, headers)
+
+        return LocalFetcher(allowed_protocols={"data", "file"})
+
+    def fetch(url, *args, **kwargs):
+        refuse(url)
+        return urls.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
+
+
+def _as_notebook(nb) -> nbformat.NotebookNode:
+    if isinstance(nb, str | Path):
+        return nbformat.read(str(nb), as_version=4)
+    if isinstance(nb, nbformat.NotebookNode):
+        return nb
+    return nbformat.from_dict(nb)
+
+
+def _resources(nb, source: Any = None) -> dict:
+    name = "notebook"
+    path = "."
+    if isinstance(source, str | Path):
+        name = Path(source).stem
+        path = str(Path(source).resolve().parent)
+    elif nb.metadata.get("papermill", {}).get("output_path"):
+        name = Path(nb.metadata["papermill"]["output_path"]).stem
+    return {"metadata": {"name": name, "path": path}}
+
+
+class ReportExporter:
+    """One per worker; keeps nbconvert's template and WeasyPrint's fonts loaded across reports.
+
+    >>> exporter = ReportExporter()
+    >>> page = exporter.html(nb, run_info={"parameters": {"period": "2022-H1"}})  # doctest: +SKIP
+    >>> pdf = exporter.pdf(page)  # doctest: +SKIP
+    """
+
+    def __init__(self, font: PdfFont | None = None):
+        self._exporter = HTMLExporter(
+            template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)]
+        )
+        self.font = font or pdf_font()
+        self._weasy: tuple[Any, Any, Any] | None = None
+
+    def html(self, nb, run_info: dict | None = None) -> str:
+        """The shareable page: ``<html lang="vi">`` with the Nghị định 30 header, body, signature block and the
+        "Thông tin kỳ báo cáo" section; no code, no script, no external URL.
+
+        ``nb`` is a NotebookNode, a dict or a path; ``run_info`` = {"parameters", "secret", "generated_at",
+        "version"}.
+        """
+        node = _as_notebook(nb)
+        resources = _resources(node, nb)
+        if run_info is not None:
+            resources["reportkit_run_info"] = run_info
+        body, _ = self._exporter.from_notebook_node(node, resources=resources)
+        return nfc(body)
+
+    def article(self, nb) -> str:
+        """The report body only, as clean HTML for a CMS (no classes, styles, header, signature or "./.").
+
+        E.g. ``<h2>I. KẾT QUẢ ĐẠT ĐƯỢC</h2>\\n<p>Mặt trận phường đã cử 11 lượt cán bộ …</p>``.
+        """
+        node = copy.deepcopy(_as_notebook(nb))
+        resources = _resources(node, nb)
+        resources["reportkit_end_mark"] = False
+        node, resources = ReportPreprocessor().preprocess(node, resources)
+        return article_fragment("\n".join(cell.metadata["reportkit"]["html"] for cell in node.cells))
+
+    def _weasyprint(self):
+        if self._weasy is None:
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
+
+            font_config = FontConfiguration()
+            family = self.font.css_family
+            css = (
+                f"{self.font.font_face_css()}\n"
+                f'*{{font-family:"{family}" !important}}\n'
+                f'@page{{@top-center{{font-family:"{family}"}}}}\n'
+            )
+            fetcher = _local_fetcher({p.resolve().as_uri() for p in self.font.files.values()})
+            self._weasy = (
+                font_config,
+                CSS(string=css, font_config=font_config, url_fetcher=fetcher),
+                fetcher,
+            )
+        return self._weasy
+
+    def pdf(self, html: str) -> bytes:
+        """A4 PDF in the Nghị định 30 layout from :meth:`html`'s page; checks the glyphs first (``GlyphError``)."""
+        from weasyprint import HTML
+
+        self.font.check(visible_text(html))
+        font_config, css, fetcher = self._weasyprint()
+        document = HTML(string=html, url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[css], font_config=font_config)
+
+    @staticmethod
+    def report_record(nb) -> dict:
+        """The merged report record of ``nb`` (see :func:`reportkit.export.report_record`)."""
+        return report_record(_as_notebook(nb))

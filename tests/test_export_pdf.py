@@ -1,0 +1,247 @@
+"""reportkit.export end to end: the official PDF (poppler tools) and the page in headless Chromium."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import importlib.util
+import re
+import shutil
+import subprocess
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from reportkit.export import ReportExporter, write_index
+from reportkit.export.sanitize import visible_text
+
+_spec = importlib.util.spec_from_file_location(
+    "export_synthetic", Path(__file__).parent / "export_fixtures" / "synthetic.py"
+)
+synthetic = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(synthetic)
+
+pytestmark = pytest.mark.slow
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM
+
+
+def _need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} is not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("export-pdf")
+    exporter = ReportExporter()
+    page = exporter.html(synthetic.report_notebook(long=True), synthetic.RUN_INFO)
+    pdf = exporter.pdf(page)
+    (folder / "report.html").write_text(page, encoding="utf-8")
+    (folder / "report.pdf").write_bytes(pdf)
+    return folder, page, pdf
+
+
+def _bbox_pages(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    out = subprocess.run(
+        [_need("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    root = ET.fromstring(
+        re.sub(r"<!DOCTYPE[^>]*>", "", out.stdout).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
+    )
+    pages = []
+    for page in root.iter("page"):
+        words = [
+            (w.text or "", *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+            for w in page.iter("word")
+        ]
+        pages.append(words)
+    return pages
+
+
+def test_pdf_is_a4_with_only_embedded_fonts(made):
+    folder, _, pdf = made
+    assert pdf.startswith(b"%PDF-")
+    info = subprocess.run(
+        [_need("pdfinfo"), str(folder / "report.pdf")], capture_output=True, text=True
+    ).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    assert int(re.search(r"Pages:\s+(\d+)", info)[1]) >= 2
+    fonts = subprocess.run(
+        [_need("pdffonts"), str(folder / "report.pdf")], capture_output=True, text=True
+    ).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_rest = row.split()
+        assert re.search(r"Liberation|Times", name), row
+        # columns: name type [type…] encoding emb sub uni object ID
+        assert re.search(r"\byes\s+yes\s+yes\s+\d+\s+\d+$", row), f"font not embedded: {row}"
+
+
+def test_pdf_text_is_the_html_text(made):
+    """pdftotext gives the HTML's visible text word for word (NFC, diacritics intact), plus page numbers and list
+    markers, and nothing of the screen-only "Thông tin kỳ báo cáo"."""
+    folder, page, _ = made
+    raw = subprocess.run(
+        [_need("pdftotext"), "-raw", "-enc", "UTF-8", str(folder / "report.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pdf_words = unicodedata.normalize("NFC", raw).split()
+    html_words = visible_text(page).split()
+    assert "Thông" not in " ".join(html_words[-40:])  # the screen-only section is not part of the comparison
+    extra = []
+    for op, h1, h2, p1, p2 in difflib.SequenceMatcher(
+        None, html_words, pdf_words, autojunk=False
+    ).get_opcodes():
+        if op == "equal":
+            continue
+        assert op == "insert", (html_words[h1:h2], pdf_words[p1:p2])
+        extra += pdf_words[p1:p2]
+    pages = len(_bbox_pages(folder / "report.pdf"))
+    assert sorted(w for w in extra if w != "-") == sorted(str(n) for n in range(2, pages + 1))
+    assert "Thông tin kỳ báo cáo" not in " ".join(pdf_words)
+    assert "Hòa Bình, ngày 05 tháng 01 năm 2023" in " ".join(pdf_words)
+
+
+def test_page_numbers_top_centre_from_page_two(made):
+    folder, _, _ = made
+    pages = _bbox_pages(folder / "report.pdf")
+    assert len(pages) >= 2
+    assert [w for w in pages[0] if w[4] < TOP] == []
+    centre = (LEFT + A4[0] - RIGHT) / 2
+    for number, words in enumerate(pages[1:], start=2):
+        top = [w for w in words if w[4] < TOP]
+        assert [w[0] for w in top] == [str(number)]
+        assert abs((top[0][1] + top[0][3]) / 2 - centre) < 3
+
+
+def test_everything_inside_the_decree_margins(made):
+    """Text (wide 14-column table included) stays inside left 30 mm / right 15 mm / bottom 20 mm."""
+    folder, _, _ = made
+    for number, words in enumerate(_bbox_pages(folder / "report.pdf"), start=1):
+        for text, x0, _y0, x1, y1 in words:
+            if y1 < TOP:
+                continue
+            assert x0 >= LEFT - 1, (number, text, x0)
+            assert x1 <= A4[0] - RIGHT + 1, (number, text, x1)
+            assert y1 <= A4[1] - BOTTOM + 1, (number, text, y1)
+
+
+def test_pages_render_to_png(made):
+    folder, _, _ = made
+    subprocess.run(
+        [
+            _need("pdftoppm"),
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            "-png",
+            str(folder / "report.pdf"),
+            str(folder / "p"),
+        ],
+        check=True,
+    )
+    pngs = sorted(folder.glob("p-*.png"))
+    assert len(pngs) == 2 and all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+# --- headless Chromium ----------------------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Headless Chromium will not make a window narrower than 500 px, so the page is measured inside an iframe of
+# the wanted width (srcdoc keeps it same-origin). The script lives only in this test copy.
+MEASURE = """<script>
+const f = document.getElementById("f");
+f.addEventListener("load", () => {
+  const doc = f.contentDocument, win = f.contentWindow;
+  let over = "";
+  for (const el of doc.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    let clipped = false;
+    for (let p = el.parentElement; p && p !== doc.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") { clipped = true; break; }
+    }
+    if (!clipped && box.right > win.innerWidth + 0.5) { over = el.tagName + "." + el.className; break; }
+  }
+  document.body.setAttribute("data-measure",
+    JSON.stringify({scroll: doc.documentElement.scrollWidth, inner: win.innerWidth, over: over}));
+});
+</script>"""
+
+
+def _measure(page: str, width: int, folder: Path) -> dict:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed")
+    host = folder / f"host-{width}.html"
+    host.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe id="f" style="width:{width}px;height:900px;border:0" srcdoc="{html.escape(page, quote=True)}">'
+        f"</iframe>{MEASURE}</body></html>",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={folder / 'chromium-profile'}",
+            "--window-size=1400,1000",
+            "--dump-dom",
+            host.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = re.search(r'data-measure="([^"]*)"', done.stdout)
+    assert found, done.stderr[-2000:]
+    import json
+
+    return json.loads(html.unescape(found[1]))
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_report_does_not_overflow_in_chromium(made, width):
+    folder, page, _ = made
+    measured = _measure(page, width, folder)
+    assert measured["inner"] <= width
+    assert measured["scroll"] <= measured["inner"], measured
+    assert measured["over"] == "", measured
+
+
+def test_index_page_does_not_overflow_on_a_phone(tmp_path):
+    entries = []
+    for period, name in (("2022-H1", "6 tháng đầu năm 2022"), ("2022-H2", "6 tháng cuối năm 2022")):
+        record = {
+            **synthetic.RECORD,
+            "document": {**synthetic.RECORD["document"], "period": period, "period_name": name},
+        }
+        (tmp_path / period).mkdir()
+        (tmp_path / period / "report.html").write_text("x")
+        entries.append({"run_id": period, "record": record, "files": {"html": f"{period}/report.html"}})
+    page = write_index(tmp_path, entries).read_text()
+    measured = _measure(page, 375, tmp_path)
+    assert measured["scroll"] <= measured["inner"], measured
+    assert measured["over"] == "", measured
