@@ -1,0 +1,457 @@
+"""Params files: find the project, read the YAML, expand to runs, validate everything before a kernel starts.
+
+A params file (YAML) describes one run or several::
+
+    # params/2022-H1.yaml — one run, run id "2022-H1"
+    period: 2022-H1
+    data: data/duy-tan          # relative to the project root (or a SQLAlchemy URL)
+    document_number: 47
+    issued_on: 2022-06-24
+    tone_style: classic         # or modern
+    signer: {authority: TM. BAN THƯỜNG TRỰC, title: CHỦ TỊCH, name: Nguyễn Văn A}
+
+    # params/quarters-2022.yaml — several periods: items are a period or a mapping of per-period overrides
+    data: data/duy-tan
+    periods: [2022-Q1, 2022-Q2, {period: 2022-Q3, document_number: 61}]
+
+    # params/province.yaml — several units: run id "<unit>/<period>"; "{unit}" in a string is replaced
+    period: 2022-H1
+    data: data/{unit}
+    units: [duy-tan, {unit: an-hai, data: other/an-hai, document_number: 12}]
+
+    # a value that must never appear in outputs (masked in the executed notebook and the HTML run info)
+    data: postgresql://reporter:s3cret@db/ward
+    secret: [data]
+
+Keys are the notebook's parameters (the notebook's ``parameters`` cell must define each one) plus the batch-only
+keys ``periods``, ``units``, ``unit`` and ``secret``, which are not injected. ``periods`` and ``units`` combine
+(every unit × every period). The run id is the period spec, or ``<unit>/<period>`` when the file has ``units``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
+TONE_STYLES = ("classic", "modern")
+SIGNER_KEYS = ("authority", "title", "name")
+_UNIT_RE = re.compile(r"^\w[\w.-]*$")
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a params file: where (file, key) and what."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.message}" if self.key else f"{self.file}: {self.message}"
+
+
+class ParamsError(Exception):
+    """Every problem found in every params file (``.problems``); ``str()`` lists them all."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the params — nothing was run:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+@dataclass
+class Run:
+    """One report to produce: the parameters to inject and where the outputs go (``outputs/<run_id>/``)."""
+
+    run_id: str
+    params_file: str  # relative to the project root when inside it
+    parameters: dict[str, Any]  # injected into the notebook (absolute data path, ISO date strings)
+    secret: tuple[str, ...] = ()
+    unit: str | None = None
+    sources_hint: list[str] = field(default_factory=list)  # local data folders/files the run reads
+
+    @property
+    def stem(self) -> str:
+        """File stem of the outputs: ``report-2022-H1`` or ``report-duy-tan-2022-H1``."""
+        return "report-" + self.run_id.replace("/", "-")
+
+    def shown_parameters(self) -> dict[str, Any]:
+        """The parameters with secret values masked, for anything a person reads."""
+        return {k: ("***" if k in self.secret else v) for k, v in self.parameters.items()}
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: the nearest folder, from ``start`` (the cwd) upwards, holding params/ and notebooks/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "params").is_dir() and (folder / "notebooks").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"no reportkit project found from {here} upwards (a folder holding params/ and notebooks/); "
+        "run inside a project or pass --root"
+    )
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project root when inside it, else as given."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def notebook_parameters(notebook: Path, cache_dir: Path | None = None) -> dict[str, Any]:
+    """Names → defaults of the notebook's ``parameters`` cell, through papermill's inspection.
+
+    The answer is cached by the notebook's content hash so that a run that has nothing to do does not pay
+    papermill's import (about 2 s).
+    """
+    data = notebook.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    cached = cache_dir / f"parameters-{digest[:32]}.json" if cache_dir else None
+    if cached and cached.is_file():
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except ValueError:
+            pass
+    nb = json.loads(data)
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.get("cells", [])):
+        raise ValueError(f"{notebook}: no cell is tagged 'parameters' (papermill needs one to inject into)")
+    from papermill import inspect_notebook
+
+    found = {name: info.get("default") for name, info in inspect_notebook(str(notebook)).items()}
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cached)
+    return found
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def _subst_unit(value: Any, unit: str | None) -> Any:
+    if unit is None:
+        return value
+    if isinstance(value, str):
+        return value.replace("{unit}", unit)
+    if isinstance(value, dict):
+        return {k: _subst_unit(v, unit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_subst_unit(v, unit) for v in value]
+    return value
+
+
+class _Checker:
+    """Validates the merged keys of one run; collects problems instead of stopping at the first."""
+
+    def __init__(self, root: Path, file: str, allowed: set[str], problems: list[Problem]):
+        self.root = root
+        self.file = file
+        self.allowed = allowed
+        self.problems = problems
+
+    def problem(self, key: str, message: str) -> None:
+        p = Problem(self.file, key, message)
+        if p not in self.problems:
+            self.problems.append(p)
+
+    def check(self, values: dict[str, Any], where: dict[str, str]) -> dict[str, Any] | None:
+        """Checked, normalised parameters (absolute data path, ISO dates), or None when something is wrong."""
+        before = len(self.problems)
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            k = where.get(key, key)
+            if key in BATCH_KEYS:
+                continue
+            if key not in self.allowed:
+                self.problem(
+                    k,
+                    f"the notebook's parameters cell does not define {key!r} "
+                    f"(it defines: {', '.join(sorted(self.allowed)) or 'nothing'})",
+                )
+                continue
+            checker = getattr(self, f"_check_{key}", None)
+            out[key] = checker(k, value, values) if checker else value
+        if "period" not in values:
+            self.problem(
+                "period", "missing: every run needs a period (e.g. period: 2022-H1, or periods: [...])"
+            )
+        return out if len(self.problems) == before else None
+
+    def _check_period(self, k: str, value: Any, values: dict) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.problem(k, f"expected a period such as '2022-H1', got {type(value).__name__} {value!r}")
+            return None
+        from reportkit.vn import Period
+
+        try:
+            return Period(value.strip()).spec
+        except ValueError as err:
+            self.problem(k, f"{value!r} is not a period: {err}")
+            return None
+
+    def _check_data(self, k: str, value: Any, values: dict) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.problem(
+                k, f"expected a folder (relative to the project root) or a SQLAlchemy URL, got {value!r}"
+            )
+            return None
+        if _URL_RE.match(value) or value.startswith("sqlite:"):
+            if value.startswith("sqlite:///") and value != "sqlite:///:memory:":
+                db = value[len("sqlite:///") :]
+                path = self._inside(k, db, "database file")
+                if path is None:
+                    return None
+                if not path.is_file():
+                    self.problem(k, f"the SQLite database {db!r} does not exist (looked for {path})")
+                    return None
+                return f"sqlite:///{path}"
+            return value
+        path = self._inside(k, value, "data folder")
+        if path is None:
+            return None
+        if not path.exists():
+            self.problem(k, f"the data folder {value!r} does not exist (looked for {path})")
+            return None
+        if path.is_dir() and not (path / "ward.yaml").is_file():
+            self.problem(k, f"the data folder {value!r} holds no ward.yaml (looked in {path})")
+            return None
+        return str(path)
+
+    def _inside(self, k: str, value: str, what: str) -> Path | None:
+        raw = Path(value)
+        path = Path(os.path.normpath(raw if raw.is_absolute() else self.root / raw))
+        root = Path(os.path.normpath(self.root))
+        if path != root and root not in path.parents:
+            self.problem(k, f"the {what} {value!r} is outside the project ({root}); keep data inside it")
+            return None
+        return path
+
+    def _check_document_number(self, k: str, value: Any, values: dict) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problem(k, f"expected a whole number ≥ 1 (the 'Số' of the report) or null, got {value!r}")
+            return None
+        return value
+
+    def _check_issued_on(self, k: str, value: Any, values: dict) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.problem(k, f"expected a date YYYY-MM-DD, got {value!r}")
+                return None
+        if not isinstance(value, dt.date):
+            self.problem(k, f"expected a date YYYY-MM-DD, got {type(value).__name__} {value!r}")
+            return None
+        period = values.get("period")
+        if isinstance(period, str | int):
+            from reportkit.vn import Period
+
+            try:
+                start = Period(str(period).strip()).start
+            except ValueError:
+                start = None
+            if start and value < start:
+                self.problem(
+                    k, f"{value.isoformat()} is before the period {period} starts ({start.isoformat()})"
+                )
+                return None
+        return value.isoformat()
+
+    def _check_tone_style(self, k: str, value: Any, values: dict) -> str | None:
+        if value not in TONE_STYLES:
+            self.problem(k, f"expected one of {', '.join(TONE_STYLES)}, got {value!r}")
+            return None
+        return value
+
+    def _check_signer(self, k: str, value: Any, values: dict) -> dict | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(k, f"expected a mapping with keys {', '.join(SIGNER_KEYS)}, got {value!r}")
+            return None
+        ok = True
+        for extra in sorted(set(value) - set(SIGNER_KEYS)):
+            self.problem(f"{k}.{extra}", f"unknown signer key (expected {', '.join(SIGNER_KEYS)})")
+            ok = False
+        for key in SIGNER_KEYS:
+            if not isinstance(value.get(key), str) or not value[key].strip():
+                self.problem(f"{k}.{key}", f"expected a non-empty text, got {value.get(key)!r}")
+                ok = False
+        return dict(value) if ok else None
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text, so a bad date (2022-02-30) is a located problem, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(label, "", "the params file does not exist"))
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        problems.append(Problem(label, "", f"cannot be read as UTF-8 text: {err}"))
+        return None
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problems.append(Problem(label, "", f"not valid YAML: {where}{getattr(err, 'problem', err)}"))
+        return None
+    if not isinstance(doc, dict):
+        problems.append(Problem(label, "", f"expected a mapping of keys (period: …, data: …), got {doc!r}"))
+        return None
+    return _nfc(doc)
+
+
+def _expand(doc: dict, label: str, problems: list[Problem]):
+    """Yield (unit, merged values, where) for each run the file describes; ``where`` maps key → location."""
+    base = {k: v for k, v in doc.items() if k not in ("periods", "units")}
+    if "periods" in doc and "period" in doc:
+        problems.append(Problem(label, "periods", "give either period or periods, not both"))
+        return
+    periods: list[tuple[dict, dict]] = [({}, {})]
+    if "periods" in doc:
+        items = doc["periods"]
+        if not isinstance(items, list) or not items:
+            problems.append(Problem(label, "periods", f"expected a non-empty list of periods, got {items!r}"))
+            return
+        periods = []
+        for i, item in enumerate(items):
+            loc = f"periods[{i}]"
+            if isinstance(item, dict):
+                for key in sorted(set(item) & {"units", "periods", "secret", "unit"}):
+                    problems.append(
+                        Problem(label, f"{loc}.{key}", f"'{key}' does not belong in a periods item")
+                    )
+                periods.append((dict(item), {key: f"{loc}.{key}" for key in item}))
+            else:
+                periods.append(({"period": item}, {"period": loc}))
+    units: list[tuple[str | None, dict, dict]] = [(None, {}, {})]
+    if "units" in doc:
+        items = doc["units"]
+        if not isinstance(items, list) or not items:
+            problems.append(Problem(label, "units", f"expected a non-empty list of units, got {items!r}"))
+            return
+        units = []
+        for i, item in enumerate(items):
+            loc = f"units[{i}]"
+            values = dict(item) if isinstance(item, dict) else {"unit": item}
+            name = values.get("unit")
+            if not isinstance(name, str) or not _UNIT_RE.match(name):
+                problems.append(
+                    Problem(
+                        label,
+                        f"{loc}.unit" if isinstance(item, dict) else loc,
+                        f"expected a unit name of letters, digits, '-', '_' or '.' (used as a folder name), "
+                        f"got {name!r}",
+                    )
+                )
+                continue
+            for key in sorted(set(values) & {"units", "periods", "secret"}):
+                problems.append(Problem(label, f"{loc}.{key}", f"'{key}' belongs at the top of the file"))
+            units.append((name, values, {key: f"{loc}.{key}" for key in values}))
+    elif "unit" in doc:
+        problems.append(Problem(label, "unit", "'unit' belongs in the items of a 'units' list"))
+        return
+    for unit, uvalues, uwhere in units:
+        for pvalues, pwhere in periods:
+            merged = {**base, **uvalues, **pvalues}
+            yield unit, _subst_unit(merged, unit), {**uwhere, **pwhere}
+
+
+def load_runs(
+    files: list[Path],
+    root: Path,
+    allowed: set[str],
+) -> list[Run]:
+    """Read, expand and validate params files; raise :class:`ParamsError` listing every problem in every file."""
+    problems: list[Problem] = []
+    runs: list[Run] = []
+    seen: dict[str, str] = {}
+    if not files:
+        problems.append(Problem(display_path(root / "params", root), "", "no params file (*.yaml) to run"))
+    for path in files:
+        label = display_path(path, root)
+        doc = _load_yaml(path, label, problems)
+        if doc is None:
+            continue
+        checker = _Checker(root, label, allowed, problems)
+        secret = doc.get("secret", [])
+        if not isinstance(secret, list) or not all(isinstance(s, str) for s in secret):
+            problems.append(Problem(label, "secret", f"expected a list of parameter names, got {secret!r}"))
+            secret = []
+        for name in secret:
+            if name not in doc and not any(isinstance(u, dict) and name in u for u in doc.get("units") or []):
+                problems.append(Problem(label, "secret", f"{name!r} is not a key of this file"))
+        for unit, values, where in _expand(doc, label, problems):
+            params = checker.check(values, where)
+            if params is None:
+                continue
+            run_id = params["period"] if unit is None else f"{unit}/{params['period']}"
+            if run_id in seen:
+                where_first = seen[run_id]
+                problems.append(
+                    Problem(
+                        label,
+                        "period",
+                        f"the run {run_id!r} is also produced by {where_first}; one per run id",
+                    )
+                )
+                continue
+            seen[run_id] = label
+            hints = (
+                [params["data"]]
+                if isinstance(params.get("data"), str) and "://" not in params["data"]
+                else []
+            )
+            if isinstance(params.get("data"), str) and params["data"].startswith("sqlite:///"):
+                hints = [params["data"][len("sqlite:///") :]]
+            runs.append(Run(run_id, label, params, tuple(secret), unit, hints))
+    if problems:
+        raise ParamsError(problems)
+    return runs
+
+
+def default_params_files(root: Path) -> list[Path]:
+    """Every ``params/*.yaml`` (and ``*.yml``) of the project, in name order."""
+    folder = root / "params"
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

@@ -1,0 +1,209 @@
+"""Atomic report outputs, the run manifest and the input fingerprints of the incremental runner.
+
+A report's files are written to a private staging folder outside ``outputs/<run id>/`` (in ``.reportkit-cache/``
+when it lives on the same file system as the outputs, else in a hidden ``<out>/.reportkit-staging/``), and moved
+into place with ``os.replace`` only once every file of the report exists. The hidden manifest
+``outputs/<run id>/.reportkit-run.json`` is moved last: it says which files belong together and what they were made
+from. A killed run leaves at most a staging folder, removed at the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+MANIFEST = ".reportkit-run.json"
+REPORT_SUFFIXES = {
+    "ipynb": ".ipynb",
+    "html": ".html",
+    "pdf": ".pdf",
+    "article": ".article.html",
+    "json": ".json",
+}
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def tree_digest(paths: Iterable[Path]) -> str:
+    """Content hash of files and folders (every file under a folder, by relative path), for change detection."""
+    h = hashlib.sha256()
+    for top in sorted({Path(p) for p in paths}):
+        if top.is_file():
+            h.update(f"F {top}\0{sha256_file(top)}\n".encode())
+        elif top.is_dir():
+            for path in sorted(top.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
+                    h.update(f"F {path.relative_to(top)}\0{sha256_file(path)}\n".encode())
+        else:
+            h.update(f"- {top}\n".encode())
+    return h.hexdigest()
+
+
+def reportkit_digest() -> str:
+    """Hash of reportkit's version and of every file that shapes a report (all rooms but batch/ and cli.py)."""
+    import reportkit
+
+    pkg = Path(reportkit.__file__).parent
+    files = [
+        p
+        for p in pkg.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.relative_to(pkg).parts[0] not in ("batch", "cli.py")
+        and p.suffix != ".pyc"
+    ]
+    h = hashlib.sha256(f"reportkit {reportkit.__version__}\n".encode())
+    for p in sorted(files):
+        h.update(f"{p.relative_to(pkg)}\0{sha256_file(p)}\n".encode())
+    return h.hexdigest()
+
+
+def read_manifest(run_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def up_to_date(run_dir: Path, fingerprint: str, root: Path) -> bool:
+    """True when the report in ``run_dir`` was made from the same inputs and all its files are still there."""
+    manifest = read_manifest(run_dir)
+    if not manifest or manifest.get("fingerprint") != fingerprint:
+        return False
+    for name, size in manifest.get("files", {}).items():
+        try:
+            if (run_dir / name).stat().st_size != size:
+                return False
+        except OSError:
+            return False
+    for source in manifest.get("sources", []):
+        path = Path(source.get("path", ""))
+        path = path if path.is_absolute() else root / path
+        try:
+            if sha256_file(path) != source.get("sha256"):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_dev == b.stat().st_dev
+    except OSError:
+        return False
+
+
+def staging_root(cache_dir: Path, out_dir: Path) -> Path:
+    """Where staged files live: the cache folder when a rename from it into ``out_dir`` is atomic."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if _same_device(cache_dir, out_dir):
+        return cache_dir / "staging"
+    return out_dir / ".reportkit-staging"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_staging(stage_root: Path) -> list[Path]:
+    """Remove staging folders left by runs whose process is gone (killed runs); returns what was removed."""
+    removed = []
+    if not stage_root.is_dir():
+        return removed
+    for entry in stage_root.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+            continue
+        if pid.isdigit() and int(pid) == os.getpid():
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+class Staging:
+    """A private folder for one report's files; :meth:`commit` moves them into place, all or nothing."""
+
+    def __init__(self, stage_root: Path, run_id: str):
+        stage_root.mkdir(parents=True, exist_ok=True)
+        self.path = stage_root / f"{os.getpid()}-{uuid.uuid4().hex[:12]}-{run_id.replace('/', '-')}"
+        self.path.mkdir()
+        self.files: dict[str, Path] = {}
+
+    def write(self, name: str, data: bytes | str) -> None:
+        target = self.path / name
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        with open(target, "wb") as f:
+            f.write(data)
+        self.files[name] = target
+
+    def commit(self, run_dir: Path, manifest: dict[str, Any], stem: str) -> dict[str, Path]:
+        """Move every staged file into ``run_dir``, then the manifest; drop report files no longer produced."""
+        run_dir.mkdir(parents=True, exist_ok=True)
+        manifest = {**manifest, "files": {n: p.stat().st_size for n, p in self.files.items()}}
+        self.write(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        # Remove the old manifest first: a kill between the renames then leaves no manifest claiming the
+        # mixture is up to date, so the next run redoes the report.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(run_dir / MANIFEST)
+        placed = {}
+        for name, path in self.files.items():
+            if name == MANIFEST:
+                continue
+            os.replace(path, run_dir / name)
+            placed[name] = run_dir / name
+        for old in run_dir.glob(f"{stem}.*"):
+            if old.name not in self.files and old.name.startswith(stem + "."):
+                with contextlib.suppress(FileNotFoundError):
+                    old.unlink()
+        os.replace(self.files[MANIFEST], run_dir / MANIFEST)
+        self.discard()
+        return placed
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def run_lock(cache_dir: Path, out_dir: Path) -> Iterator[None]:
+    """One ``reportkit run`` at a time per output folder (a second one fails fast instead of interleaving)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+    lock_path = cache_dir / f"run-{key}.lock"
+    with open(lock_path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno in (errno.EAGAIN, errno.EACCES):
+                raise RuntimeError(
+                    f"another reportkit run is writing to {out_dir} (lock {lock_path})"
+                ) from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -1,0 +1,318 @@
+"""One report, start to finish, inside a long-lived worker process (local pool or Dask worker).
+
+The worker keeps a warm exporter (nbconvert templates and WeasyPrint fonts loaded once) and a warm kernel for the
+next report. papermill injects the parameters; nbclient runs the cells on the warm kernel (papermill's own engine
+would save the notebook at every cell start and end, which the batch does not need); the files are staged and
+committed together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import importlib
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_TLS = threading.local()
+_PROCESS: dict[str, Any] = {}
+
+
+def _state() -> dict[str, Any]:
+    """Per-thread worker state (a Dask worker may run tasks on several threads; kernels are not shared)."""
+    if not hasattr(_TLS, "state"):
+        _TLS.state = {}
+    return _TLS.state
+
+
+def _linux_die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the runner dies, so a killed run stops writing at once."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def init_local_worker(exporter: str, warm: dict | None, events=None) -> None:
+    """Initializer of a local pool process: die with the runner, then warm up before the first report."""
+    _linux_die_with_parent()
+    _PROCESS["parent"] = os.getppid()
+    _PROCESS["events"] = events
+    warm_worker(exporter, warm)
+
+
+def _exporter(spec: str):
+    ex = _state().get("exporter")
+    if ex is None or _state().get("exporter_spec") != spec:
+        module, _, name = spec.partition(":")
+        ex = getattr(importlib.import_module(module), name)()
+        _state()["exporter"], _state()["exporter_spec"] = ex, spec
+    return ex
+
+
+def _pool():
+    pool = _state().get("pool")
+    if pool is None:
+        from reportkit.batch.kernels import KernelPool
+
+        pool = _state()["pool"] = KernelPool()
+        import multiprocessing.util
+
+        multiprocessing.util.Finalize(pool, pool.close, exitpriority=100)
+        import atexit
+
+        atexit.register(pool.close)
+    return pool
+
+
+def execute_on_dask(task: dict[str, Any]) -> dict[str, Any]:
+    """Dask entry point: warm this worker thread on its first report, then run the report."""
+    state = _state()
+    if not state.get("warm"):
+        warm_worker(task["exporter"], task.get("warm"))
+    return execute_run(task)
+
+
+def warm_worker(exporter: str, warm: dict | None) -> None:
+    """Start the first kernel (it boots meanwhile), then import and warm the exporter."""
+    _state()["warm"] = True
+    if warm:
+        _pool().prestart(warm["kernel_name"], warm["cwd"], tuple(warm["modules"]))
+    ex = _exporter(exporter)
+    _warm_exporter(ex)
+    import nbclient  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+
+def _warm_exporter(ex) -> None:
+    """Load nbconvert's template and WeasyPrint's fonts now, not during the first report."""
+    import nbformat
+
+    page = None
+    with contextlib.suppress(Exception):
+        page = ex.html(nbformat.v4.new_notebook(), None)
+    with contextlib.suppress(Exception):
+        ex.pdf(page or '<!DOCTYPE html><html lang="vi"><body><p>Khởi động</p></body></html>')
+
+
+def _read_notebook(path: str):
+    import nbformat
+
+    stat = os.stat(path)
+    cache = _state().setdefault("notebooks", {})
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        cache.clear()
+        cache[key] = nbformat.read(path, as_version=4)
+    return copy.deepcopy(cache[key])
+
+
+def _mask_secrets(nb, secret: list[str]) -> None:
+    if not secret:
+        return
+    from papermill.translators import translate_parameters
+
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            masked = {
+                k: ("***" if k in secret else v) for k, v in nb.metadata.papermill["parameters"].items()
+            }
+            cell.source = translate_parameters("python", "python", masked, "Parameters")
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    for key in secret:
+        if key in params:
+            params[key] = "***"
+
+
+def _failure(
+    kind: str, err: BaseException, nb=None, cell_index: int | None = None, injected: int | None = None
+):
+    info: dict[str, Any] = {"kind": kind, "exception": type(err).__name__, "message": str(err).strip()}
+    if kind == "cell":
+        info["exception"] = getattr(err, "ename", info["exception"])
+        info["message"] = _ANSI.sub("", str(getattr(err, "evalue", ""))).strip()
+        tb_text = _ANSI.sub("", str(getattr(err, "traceback", "") or ""))
+        lines = [ln for ln in tb_text.splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
+        info["traceback"] = lines[:8]
+        if cell_index is not None and nb is not None:
+            cell = nb.cells[cell_index]
+            number = cell_index + 1 - (1 if injected is not None and cell_index > injected else 0)
+            src = cell.source.splitlines()
+            info.update(
+                cell=number,
+                execution_count=cell.get("execution_count"),
+                cell_source=src[0] if src else "",
+            )
+    else:
+        lines = traceback.format_exception(err)
+        info["traceback"] = [ln.rstrip() for chunk in lines[-3:] for ln in chunk.splitlines()][:8]
+    return info
+
+
+def _parent_gone() -> bool:
+    parent = _PROCESS.get("parent")
+    return parent is not None and os.getppid() != parent
+
+
+def execute_run(task: dict[str, Any]) -> dict[str, Any]:
+    """Produce one report; never raises for a report's own failure (the result says what failed, where).
+
+    ``task``: run_id, stem, notebook, parameters, shown_parameters, secret, formats, out_dir, run_dir,
+    stage_root, failed_dir, fingerprint, inputs (manifest extras), exporter, modules, kernel_name, root.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.parameterize import parameterize_notebook
+
+    from reportkit.batch.store import Staging, sha256_file
+
+    t0 = time.perf_counter()
+    events = _PROCESS.get("events")
+    if events is not None:
+        events.put(("start", task["run_id"], os.getpid()))
+    timings: dict[str, float] = {}
+    result: dict[str, Any] = {"run_id": task["run_id"], "status": "failed", "worker": os.getpid()}
+    nb = None
+    current: dict[str, int] = {}
+    staging = None
+    kernel = None
+    try:
+        nb = _read_notebook(task["notebook"])
+        nb.metadata["papermill"] = nbformat.NotebookNode(parameters={})
+        for cell in nb.cells:  # papermill expects every cell to carry a tags list
+            cell.metadata.setdefault("tags", [])
+        nb_dir = str(Path(task["notebook"]).parent)
+        nb = parameterize_notebook(nb, task["parameters"], kernel_name=task["kernel_name"], language="python")
+        injected = next(
+            (i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])), None
+        )
+        modules = tuple(task["modules"])
+        t = time.perf_counter()
+        kernel = _pool().take(task["kernel_name"], nb_dir, modules, prestart_next=task.get("more", True))
+        timings["kernel_wait"] = time.perf_counter() - t
+
+        def on_cell_execute(cell, cell_index):
+            current["index"] = cell_index
+
+        started = dt.datetime.now(dt.UTC)
+        client = NotebookClient(
+            nb,
+            km=kernel.km,
+            kernel_name=task["kernel_name"],
+            timeout=task.get("cell_timeout", 600),
+            startup_timeout=120,
+            resources={"metadata": {"path": nb_dir}},
+            on_cell_execute=on_cell_execute,
+        )
+        t = time.perf_counter()
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            result["error"] = _failure("cell", err, nb, current.get("index"), injected)
+            return result
+        finally:
+            timings["execute"] = time.perf_counter() - t
+            if client.kc is not None:
+                client.kc.stop_channels()
+            kernel.shutdown()
+            kernel = None
+            nb.metadata.papermill.update(
+                start_time=started.isoformat(),
+                end_time=dt.datetime.now(dt.UTC).isoformat(),
+                duration=round(time.perf_counter() - t, 3),
+                input_path=task["notebook_display"],
+                exception="error" in result,
+            )
+            _mask_secrets(nb, task["secret"])
+            if "error" in result:
+                failed = Path(task["failed_dir"]) / f"{task['stem']}.ipynb"
+                failed.parent.mkdir(parents=True, exist_ok=True)
+                tmp = failed.with_suffix(f".{os.getpid()}.tmp")
+                nbformat.write(nb, str(tmp))
+                os.replace(tmp, failed)
+                result["error"]["notebook"] = str(failed)
+
+        t = time.perf_counter()
+        from reportkit.export import report_record
+
+        record = report_record(nb, source=task["notebook_display"])
+        if not record:
+            raise RuntimeError(
+                "the notebook displayed no report record (application/vnd.reportkit.report+json); "
+                "it must call reportkit.narrative.record(...)"
+            )
+        exporter = _exporter(task["exporter"])
+        formats = task["formats"]
+        run_info = {
+            "parameters": task["shown_parameters"],
+            "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "version": task["version"],
+        }
+        staging = Staging(Path(task["stage_root"]), task["run_id"])
+        stem = task["stem"]
+        staging.write(f"{stem}.ipynb", nbformat.writes(nb))
+        if "html" in formats or "pdf" in formats:
+            html = exporter.html(nb, run_info)
+            timings["html"] = time.perf_counter() - t
+            if "html" in formats:
+                staging.write(f"{stem}.html", html)
+            if "pdf" in formats:
+                t = time.perf_counter()
+                staging.write(f"{stem}.pdf", exporter.pdf(html))
+                timings["pdf"] = time.perf_counter() - t
+        if "article" in formats:
+            staging.write(f"{stem}.article.html", exporter.article(nb))
+        staging.write(f"{stem}.json", json.dumps(record, ensure_ascii=False, indent=2))
+        sources = []
+        root = Path(task["root"])
+        for source in record.get("sources", []) or []:
+            path = Path(str(source.get("path", "")))
+            full = path if path.is_absolute() else root / path
+            if full.is_file():
+                sources.append({"path": str(path), "sha256": sha256_file(full)})
+            else:
+                sources.append({"path": str(path), "sha256": None})  # unknown → never counts as unchanged
+        if _parent_gone():
+            raise RuntimeError("the runner is gone; not committing")
+        manifest = {
+            "fingerprint": task["fingerprint"],
+            "run_id": task["run_id"],
+            "params_file": task["params_file"],
+            "parameters": task["shown_parameters"],
+            "generated_at": run_info["generated_at"],
+            "sources": sources,
+        }
+        placed = staging.commit(Path(task["run_dir"]), manifest, stem)
+        staging = None
+        result["outputs"] = {name: str(path) for name, path in placed.items()}
+        result["status"] = "ok"
+        return result
+    except BaseException as err:
+        if "error" not in result:
+            result["error"] = _failure("export" if nb is not None and "execute" in timings else "setup", err)
+        if isinstance(err, KeyboardInterrupt | SystemExit):
+            raise
+        return result
+    finally:
+        if staging is not None:
+            staging.discard()
+        if kernel is not None:
+            kernel.shutdown()
+        result["timings"] = {k: round(v, 3) for k, v in timings.items()}
+        result["seconds"] = round(time.perf_counter() - t0, 3)

@@ -1,0 +1,143 @@
+"""``reportkit`` commands: ``run`` (the batch) and ``template`` (the blank collection workbook).
+
+Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
+(nothing written), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    items = tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))
+    return items
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportkit", description="Vietnamese narrative reports from notebooks."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser(
+        "run",
+        help="run the report notebook for every params file and export each report",
+        description="Run the report notebook once per params file (per period, per unit), export HTML, PDF and "
+        "article, and write outputs/index.html. Every params file is checked before any kernel starts.",
+    )
+    run.add_argument("params", nargs="*", type=Path, help="params files (default: every params/*.yaml)")
+    run.add_argument("--notebook", type=Path, help="the report notebook (default: notebooks/report.ipynb)")
+    run.add_argument("--jobs", "-j", type=int, help="reports run at once (default: one per core)")
+    run.add_argument(
+        "--to",
+        type=_formats,
+        default=("html", "pdf", "article"),
+        help="formats besides the executed notebook and the JSON record: html,pdf,article (default: all)",
+    )
+    run.add_argument("--force", action="store_true", help="re-run reports whose inputs are unchanged")
+    run.add_argument("--out", type=Path, help="output folder (default: outputs/ of the project)")
+    run.add_argument(
+        "--scheduler", help="a Dask scheduler address (tcp://host:8786): run the batch on that cluster"
+    )
+    run.add_argument("--root", type=Path, help="the project folder (default: found from the cwd upwards)")
+    run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+
+    tpl = sub.add_parser(
+        "template",
+        help="write the blank Excel workbook a unit fills in",
+        description="Write the blank collection workbook (Vietnamese headers, one row per month) for one unit "
+        "and year.",
+    )
+    tpl.add_argument("--unit", help='the unit the workbook is for, e.g. "Tổ 3"')
+    tpl.add_argument("--year", type=int, help="the year of the monthly rows, e.g. 2024")
+    tpl.add_argument("--catalog", type=Path, help="indicator catalog YAML (default: the sample ward's)")
+    tpl.add_argument(
+        "-o", "--output", type=Path, help="where to write (default: bieu-mau[-<unit>][-<year>].xlsx)"
+    )
+    return parser
+
+
+def _cmd_run(args) -> int:
+    from reportkit.batch import BatchOptions, ParamsError, SetupError, format_summary, run_batch
+
+    options = BatchOptions(
+        params=list(args.params),
+        root=args.root,
+        notebook=args.notebook,
+        jobs=args.jobs,
+        formats=tuple(args.to),
+        force=args.force,
+        out=args.out,
+        scheduler=args.scheduler,
+        progress=sys.stderr,
+    )
+    try:
+        result = run_batch(options)
+    except (ParamsError, SetupError) as err:
+        if args.json:
+            problems = [vars(p) for p in getattr(err, "problems", [])] or [{"message": str(err)}]
+            print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
+        print(f"reportkit run: {err}", file=sys.stderr)
+        return 2
+    except RuntimeError as err:  # another run holds the lock
+        print(f"reportkit run: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "reportkit run: interrupted; finished reports are in place, nothing partial was written",
+            file=sys.stderr,
+        )
+        return 130
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(result))
+    return result.exit_code
+
+
+def _slug(text: str) -> str:
+    from reportkit.vn import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _cmd_template(args) -> int:
+    from reportkit.data import write_template
+
+    output = args.output
+    if output is None:
+        parts = (
+            ["bieu-mau"] + ([_slug(args.unit)] if args.unit else []) + ([str(args.year)] if args.year else [])
+        )
+        output = Path("-".join(parts) + ".xlsx")
+    if args.year is not None and not 1900 <= args.year <= 2200:
+        print(f"reportkit template: --year {args.year}: expected a year such as 2024", file=sys.stderr)
+        return 2
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp.xlsx")
+    try:
+        written = write_template(tmp, catalog=args.catalog, unit=args.unit, year=args.year)
+        os.replace(written, output)
+    except (ValueError, OSError) as err:
+        print(f"reportkit template: {err}", file=sys.stderr)
+        return 2
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"Wrote {output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return _cmd_run(args)
+    return _cmd_template(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

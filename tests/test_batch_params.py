@@ -1,0 +1,191 @@
+"""Params validation and expansion: every problem listed with file and key, exit 2, nothing written (no kernel)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportkit.batch import ParamsError, load_runs
+from reportkit.cli import main
+
+NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
+ALLOWED = {"period", "data", "document_number", "issued_on", "tone_style", "signer", "fail_on", "sleep"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for folder in ("params", "notebooks", "data/ward", "outputs"):
+        (tmp_path / folder).mkdir(parents=True)
+    shutil.copy(NOTEBOOK, tmp_path / "notebooks" / "report.ipynb")
+    (tmp_path / "data/ward/ward.yaml").write_text("name: Phường Thử Nghiệm\n", encoding="utf-8")
+    (tmp_path / "outputs/.gitkeep").write_text("")
+    (tmp_path / "outputs/2022-H1").mkdir()
+    (tmp_path / "outputs/2022-H1/report-2022-H1.html").write_text("earlier good report")
+    (tmp_path / "params/2022-H1.yaml").write_text("period: 2022-H1\ndata: data/ward\n", encoding="utf-8")
+    return tmp_path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+BAD = {
+    "unknown-period": ("period: 2022-H3\ndata: data/ward\n", "period", "unknown period '2022-H3'"),
+    "missing-data": ("period: 2022-H2\ndata: data/khong-co\n", "data", "does not exist"),
+    "wrong-type": (
+        "period: 2022-H2\ndata: data/ward\ndocument_number: bốn mươi\n",
+        "document_number",
+        "whole number",
+    ),
+    "undefined-name": (
+        "period: 2022-H2\ndata: data/ward\ncolour: red\n",
+        "colour",
+        "does not define 'colour'",
+    ),
+    "escape": ("period: 2022-H2\ndata: ../outside\n", "data", "outside the project"),
+    "bad-date": ("period: 2022-H2\ndata: data/ward\nissued_on: 2022-02-30\n", "issued_on", "YYYY-MM-DD"),
+    "bad-tone": ("period: 2022-H2\ndata: data/ward\ntone_style: fancy\n", "tone_style", "classic, modern"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_params_exit_2_and_outputs_untouched(project: Path, case: str, capsys) -> None:
+    text, key, message = BAD[case]
+    (project / f"params/{case}.yaml").write_text(text, encoding="utf-8")
+    before = _tree(project / "outputs")
+    code = main(["run", "--root", str(project)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"params/{case}.yaml: {key}: " in err
+    assert message in err
+    assert _tree(project / "outputs") == before
+    assert not (project / ".reportkit-cache" / "staging").exists()
+
+
+def test_every_problem_in_every_file_at_once(project: Path, capsys) -> None:
+    for case, (text, _, _) in BAD.items():
+        (project / f"params/{case}.yaml").write_text(text, encoding="utf-8")
+    (project / "params/broken.yaml").write_text("period: [2022-H1\n", encoding="utf-8")
+    assert main(["run", "--root", str(project), "--json"]) == 2
+    out, err = capsys.readouterr()
+    for case, (_, key, message) in BAD.items():
+        assert f"params/{case}.yaml: {key}: " in err and message in err
+    assert "params/broken.yaml: not valid YAML: line 2" in err
+    import json
+
+    problems = json.loads(out)["problems"]
+    assert len(problems) == len(BAD) + 1
+    assert {"file", "key", "message"} <= set(problems[0])
+
+
+def test_expansion_periods_units_and_unit_substitution(project: Path) -> None:
+    for unit in ("duy-tan", "an-hai"):
+        (project / f"data/{unit}").mkdir()
+        (project / f"data/{unit}/ward.yaml").write_text("name: x\n")
+    path = project / "params/many.yaml"
+    path.write_text(
+        "data: data/{unit}\ntone_style: modern\n"
+        "periods: [2022-H1, {period: 2022-H2, document_number: 61, issued_on: 2022-12-20}]\n"
+        "units: [duy-tan, {unit: an-hai, tone_style: classic}]\n",
+        encoding="utf-8",
+    )
+    runs = load_runs([path], project, ALLOWED)
+    assert [r.run_id for r in runs] == [
+        "duy-tan/2022-H1",
+        "duy-tan/2022-H2",
+        "an-hai/2022-H1",
+        "an-hai/2022-H2",
+    ]
+    assert runs[1].parameters == {
+        "period": "2022-H2",
+        "data": str(project / "data/duy-tan"),
+        "tone_style": "modern",
+        "document_number": 61,
+        "issued_on": "2022-12-20",
+    }
+    assert runs[2].parameters["tone_style"] == "classic"
+    assert runs[3].stem == "report-an-hai-2022-H2"
+
+
+def test_duplicate_run_ids_and_batch_key_errors(project: Path) -> None:
+    (project / "params/again.yaml").write_text("period: 2022-H1\n", encoding="utf-8")
+    (project / "params/units.yaml").write_text(
+        "period: 2022-H1\nunits: ['../x', {unit: ok, secret: 1}]\nsecret: [nope]\n", encoding="utf-8"
+    )
+    with pytest.raises(ParamsError) as info:
+        load_runs(sorted((project / "params").glob("*.yaml")), project, ALLOWED)
+    text = str(info.value)
+    assert "params/again.yaml: period: the run '2022-H1' is also produced by params/2022-H1.yaml" in text
+    assert "params/units.yaml: units[1].secret: 'secret' belongs at the top of the file" in text
+    assert "params/units.yaml: units[0]: expected a unit name" in text
+    assert "params/units.yaml: secret: 'nope' is not a key of this file" in text
+
+
+def test_issued_before_period_and_signer_shape(project: Path) -> None:
+    path = project / "params/x.yaml"
+    path.write_text(
+        "period: 2022-H2\nissued_on: 2022-03-01\nsigner: {title: CHỦ TỊCH, name: '', rank: 1}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ParamsError) as info:
+        load_runs([path], project, ALLOWED)
+    text = str(info.value)
+    assert "issued_on: 2022-03-01 is before the period 2022-H2 starts (2022-07-01)" in text
+    assert "signer.rank: unknown signer key" in text
+    assert "signer.authority: expected a non-empty text" in text
+    assert "signer.name: expected a non-empty text" in text
+
+
+def test_yaml_dates_and_year_period_are_normalised(project: Path) -> None:
+    path = project / "params/y.yaml"
+    path.write_text("period: 2022\nissued_on: 2022-12-28\nsigner: null\n", encoding="utf-8")
+    (run,) = load_runs([path], project, ALLOWED)
+    assert run.parameters == {"period": "2022", "issued_on": "2022-12-28", "signer": None}
+
+
+def test_no_project_and_missing_notebook(tmp_path: Path, capsys) -> None:
+    assert main(["run", "--root", str(tmp_path)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_warmup_imports_come_from_the_notebook() -> None:
+    import json
+
+    from reportkit.batch.kernels import notebook_imports, warmup_code
+
+    modules = notebook_imports(json.loads(NOTEBOOK.read_text(encoding="utf-8")))
+    assert modules[:4] == ["json", "pathlib", "time", "matplotlib.pyplot"]
+    assert {"IPython.display", "pandas", "matplotlib", "sys", "hashlib"} <= set(modules)
+    code = warmup_code(["pandas", "no_such_module_xyz"])
+    namespace: dict = {}
+    exec(code, namespace)  # a module that cannot be imported is left to its own cell to report
+    assert "_rk_il" not in namespace
+
+
+def test_staging_commit_replaces_all_files_and_drops_stale_formats(tmp_path: Path) -> None:
+    from reportkit.batch.store import MANIFEST, Staging, clean_stale_staging, read_manifest
+
+    run_dir = tmp_path / "out" / "2022-H1"
+    run_dir.mkdir(parents=True)
+    for name in ("report-2022-H1.html", "report-2022-H1.pdf", "notes.txt"):
+        (run_dir / name).write_text("old")
+    staging = Staging(tmp_path / "stage", "2022-H1")
+    staging.write("report-2022-H1.html", "mới")
+    staging.write("report-2022-H1.json", "{}")
+    placed = staging.commit(run_dir, {"fingerprint": "x"}, "report-2022-H1")
+    assert sorted(placed) == ["report-2022-H1.html", "report-2022-H1.json"]
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        MANIFEST,
+        "notes.txt",  # not a report file: left alone
+        "report-2022-H1.html",
+        "report-2022-H1.json",
+    ]
+    assert (run_dir / "report-2022-H1.html").read_text(encoding="utf-8") == "mới"
+    assert read_manifest(run_dir)["files"] == {"report-2022-H1.html": 5, "report-2022-H1.json": 2}
+    assert not staging.path.exists()
+    dead = tmp_path / "stage" / "999999999-abc-2022-H2"
+    dead.mkdir()
+    (dead / "report-2022-H2.pdf").write_bytes(b"%PDF-partial")
+    assert clean_stale_staging(tmp_path / "stage") == [dead]
