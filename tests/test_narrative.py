@@ -19,6 +19,7 @@ from reportkit.narrative import (
     NarrativeError,
     at_units,
     bar_chart,
+    change,
     compare,
     completeness,
     counted,
@@ -35,6 +36,7 @@ from reportkit.narrative import (
     units,
     vs_last_year,
     vs_plan,
+    year_to_date,
 )
 
 HOSTILE = [
@@ -226,7 +228,62 @@ def test_completeness():
         units_total=10,
     )
     assert completeness(part) == (
-        "8/10 tổ đã báo cáo đầy đủ số liệu; tổ 4 chưa báo cáo tháng 5 và tháng 6; tổ 10 chưa gửi báo cáo"
+        "8/10 tổ đã báo cáo đầy đủ số liệu; tổ 4 chưa gửi báo cáo tháng 5 và tháng 6 năm 2022; "
+        "tổ 10 chưa gửi báo cáo"
+    )
+    across = SimpleNamespace(
+        reported=5, expected=6, missing=[("Tổ 9", (2023, 6))], units_reported=1, units_total=2, months=[1] * 3
+    )
+    assert completeness(across) == "1/2 tổ đã báo cáo đầy đủ số liệu; tổ 9 chưa gửi báo cáo tháng 6 năm 2023"
+    with pytest.raises(TypeError, match="Completeness"):
+        completeness("9/10")
+
+
+def test_change_says_how_many_times_when_a_figure_doubles():
+    assert change(12, 10, "vụ") == "tăng 2 vụ (20%)"
+    assert change(8, 2, "buổi") == "tăng 6 buổi (gấp 4 lần)"  # not "(300%)"
+    assert change(4, 2, "lượt") == "tăng 2 lượt (gấp 2 lần)"
+    assert change(1047, 244, "lượt") == "tăng 803 lượt (gấp 4,3 lần)"
+    assert change(3, 0, "hộ") == "tăng 3 hộ"  # nothing to divide by: no ratio at all
+    assert change(2, 8, "buổi") == "giảm 6 buổi (75%)"
+    assert change(5, 5) == "bằng"
+    assert change(SimpleNamespace(count=6, total=10), SimpleNamespace(count=2, total=10), "tổ") == (
+        "tăng 4 tổ (gấp 3 lần)"
+    )
+    assert (
+        compare(8, 2, "buổi", against="cùng kỳ năm 2021") == "tăng 6 buổi (gấp 4 lần) so với cùng kỳ năm 2021"
+    )
+    with pytest.raises(TypeError, match="change"):
+        change("mười", 2)
+
+
+class _Ward:
+    """A stand-in Dataset: monthly figures of one indicator, and a catalog saying how it adds up."""
+
+    def __init__(self, monthly: dict, over_months: str = "sum") -> None:
+        self.monthly = monthly
+        self.catalog = {"quy_vnn": SimpleNamespace(over_months=over_months)}
+
+    def figures(self, period):
+        return SimpleNamespace(period=period, quy_vnn=self.monthly.get(period.spec))
+
+
+def test_year_to_date_sums_january_to_the_end_of_the_period():
+    ward = _Ward({f"2022-{m:02d}": 10 * m for m in range(1, 13)})
+    assert year_to_date(ward, "2022-H2", "quy_vnn") == sum(10 * m for m in range(1, 13))
+    assert year_to_date(ward, Period("2022-Q3"), "quy_vnn") == sum(10 * m for m in range(1, 10))
+    assert year_to_date(ward, "2022-02", "quy_vnn") == 30
+    gap = _Ward({"2022-01": 5, "2022-03": 7})  # February has no figure: no year-to-date total either
+    assert year_to_date(gap, "2022-Q1", "quy_vnn") is None
+    with pytest.raises(ValueError, match="over_months"):
+        year_to_date(_Ward({}, over_months="last"), "2022-H2", "quy_vnn")
+
+
+def test_plan_of_a_year_to_date_total():
+    now = figures("2022-H2", quy_vnn=41_200_000, plan=lambda _id: 150_000_000)
+    assert vs_plan(now, "quy_vnn") == "mới đạt 27,5% kế hoạch năm 2022"
+    assert vs_plan(now, "quy_vnn", word="kế hoạch vận động", actual=194_200_000) == (
+        "đạt 129,5% kế hoạch vận động năm 2022"
     )
 
 

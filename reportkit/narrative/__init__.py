@@ -11,6 +11,7 @@ from reportkit.narrative.phrasing import (
     NO_LAST_YEAR,
     NO_PREVIOUS,
     at_units,
+    change,
     compare,
     completeness,
     counted,
@@ -21,6 +22,7 @@ from reportkit.narrative.phrasing import (
     vs_last_year,
     vs_plan,
     vs_previous,
+    year_to_date,
 )
 from reportkit.narrative.record import MIME, document, key_figures, record, sources
 from reportkit.narrative.tables import unit_table
@@ -34,6 +36,7 @@ __all__ = [
     "NarrativeError",
     "at_units",
     "bar_chart",
+    "change",
     "chart",
     "compare",
     "completeness",
@@ -58,6 +61,7 @@ __all__ = [
     "vs_last_year",
     "vs_plan",
     "vs_previous",
+    "year_to_date",
 ]
 
 

@@ -8,6 +8,7 @@ values and on the data layer's objects by duck typing (a ``UnitCount`` has ``cou
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from reportkit import vn
 
@@ -88,6 +89,21 @@ def counted(value: object, noun: str | None = None) -> str:
     return f"{text} {noun}" if noun else text
 
 
+def change(current: object, previous: object, unit: str | None = None) -> str:
+    """``vn.change`` as a report says it: a rise to twice the figure or more reads "gấp N lần", not "(300%)".
+
+    >>> change(12, 10, "vụ"), change(8, 2, "buổi"), change(1047, 244, "lượt"), change(5, 5)
+    ('tăng 2 vụ (20%)', 'tăng 6 buổi (gấp 4 lần)', 'tăng 803 lượt (gấp 4,3 lần)', 'bằng')
+    """
+    cur = Decimal(str(_count_of(current, "change()")))
+    prev = Decimal(str(_count_of(previous, "change()")))
+    text = vn.change(cur, prev, unit)
+    if prev > 0 and cur >= 2 * prev:
+        times = (cur / prev).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
+        text = re.sub(r" \([^()]*%\)$", "", text) + f" (gấp {vn.number(times)} lần)"
+    return text
+
+
 def compare(current: object, previous: object, unit: str | None = None, *, against: str) -> str:
     """``current`` against ``previous`` in words, naming what it is compared with.
 
@@ -98,7 +114,7 @@ def compare(current: object, previous: object, unit: str | None = None, *, again
     """
     cur = _count_of(current, "compare()")
     prev = _count_of(previous, "compare()")
-    text = vn.change(cur, prev, unit)
+    text = change(cur, prev, unit)
     if text == "bằng":
         return f"bằng {against}"
     return f"{text} so với {against}"
@@ -138,9 +154,7 @@ def last_year_change(figures: object, indicator: str, unit: str | None = None) -
     previous = None if last is None else _figure(last, indicator)
     if current is None or previous is None:
         return NO_LAST_YEAR
-    text = vn.change(
-        _count_of(current, "last_year_change()"), _count_of(previous, "last_year_change()"), unit
-    )
+    text = change(_count_of(current, "last_year_change()"), _count_of(previous, "last_year_change()"), unit)
     return "không thay đổi" if text == "bằng" else text
 
 
@@ -156,28 +170,56 @@ def vs_previous(figures: object, indicator: str, unit: str | None = None) -> str
     return compare(current, previous, unit, against=before.period.name)
 
 
-def vs_plan(figures: object, indicator: str, *, word: str = "kế hoạch") -> str:
+def vs_plan(figures: object, indicator: str, *, word: str = "kế hoạch", actual: object = None) -> str:
     """The figure against the year's plan: "đạt 102% kế hoạch năm 2022", or that there is no plan.
+
+    ``actual=`` compares another value with the plan, e.g. the year-to-date total (``year_to_date``) in a
+    report for 6 tháng cuối năm: "lũy kế từ đầu năm … đạt 129,5% kế hoạch vận động năm 2022".
 
     >>> class F:  # a stand-in for Figures
     ...     period = vn.Period("2022-H1"); quy_vnn = 102_000_000
     ...     def plan(self, id): return 100_000_000
-    >>> vs_plan(F(), "quy_vnn")
-    'đạt 102% kế hoạch năm 2022'
+    >>> vs_plan(F(), "quy_vnn"), vs_plan(F(), "quy_vnn", actual=41_000_000)
+    ('đạt 102% kế hoạch năm 2022', 'mới đạt 41% kế hoạch năm 2022')
     """
     year = figures.period.year
     plan = figures.plan(indicator)
-    actual = _figure(figures, indicator)
+    if actual is None:
+        actual = _figure(figures, indicator)
     if plan is None or plan <= 0 or actual is None:
         return f"chưa có kế hoạch năm {year} để so sánh"
     return f"{vn.of_plan(_count_of(actual, 'vs_plan()'), plan, word=word)} năm {year}"
 
 
+def year_to_date(dataset: object, period: object, indicator: str) -> int | float | None:
+    """An indicator summed from January to the end of ``period`` (lũy kế từ đầu năm), or None without data.
+
+    Plans are set per year, so a report for a later part of the year compares this total with the plan,
+    not the period's own figure. Only indicators that add up over months (``over_months: sum``) have one.
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    catalog = getattr(dataset, "catalog", None)
+    if catalog is not None:
+        over_months = getattr(catalog[indicator], "over_months", "sum")
+        if over_months != "sum":
+            raise ValueError(
+                f"year_to_date(): {indicator!r} does not add up over months (over_months: {over_months}); "
+                "a year-to-date total only exists for indicators with over_months: sum"
+            )
+    total: int | float = 0
+    for month in range(1, period.end.month + 1):
+        value = _figure(dataset.figures(vn.Period(f"{period.year}-{month:02d}")), indicator)
+        if value is None:
+            return None
+        total += _count_of(value, "year_to_date()")
+    return total
+
+
 def completeness(value: object, noun: str = "tổ") -> str:
     """Who has reported for the period, and who has not (never silently read as zero).
 
-    "10/10 tổ đã báo cáo đầy đủ số liệu"; "9/10 tổ đã báo cáo đầy đủ số liệu; tổ 4 chưa báo cáo tháng 5 và
-    tháng 6".
+    "10/10 tổ đã báo cáo đầy đủ số liệu"; "9/10 tổ đã báo cáo đầy đủ số liệu; tổ 4 chưa gửi báo cáo tháng 5 và
+    tháng 6 năm 2022".
     """
     missing = list(getattr(value, "missing", []))
     total = getattr(value, "units_total", None)
@@ -199,9 +241,16 @@ def completeness(value: object, noun: str = "tổ") -> str:
         if per_unit is not None and len(months) >= per_unit:
             parts.append(f"{unit_name(unit)} chưa gửi báo cáo")
         else:
-            names = vn.join([f"tháng {m}" for _, m in months])
-            parts.append(f"{unit_name(unit)} chưa báo cáo {names}")
+            parts.append(f"{unit_name(unit)} chưa gửi báo cáo {_months(months)}")
     return text + "; " + "; ".join(parts)
+
+
+def _months(months: list[tuple[int, int]]) -> str:
+    """ "tháng 5 và tháng 6 năm 2022"; across a new year: "tháng 12 năm 2021 và tháng 1 năm 2022"."""
+    years: dict[int, list[int]] = {}
+    for year, month in months:
+        years.setdefault(year, []).append(month)
+    return vn.join([f"{vn.join([f'tháng {m}' for m in ms])} năm {y}" for y, ms in sorted(years.items())])
 
 
 FILTERS = {
@@ -212,6 +261,7 @@ FILTERS = {
     "completeness": completeness,
 }
 GLOBALS = {
+    "change": change,
     "compare": compare,
     "vs_last_year": vs_last_year,
     "last_year_change": last_year_change,
