@@ -1,0 +1,135 @@
+"""The foundation's promise: from the sample ward's data to shared reports, through the real command.
+
+Runs ``reportkit run`` once for 2022-H1 and 2022-H2 into a temporary folder and reads the results as a user would:
+the visible text of the HTML, the text of the PDF (pdftotext), and what a browser would load.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+SEED_FIGURES = [
+    "11 lượt",
+    "10/10",
+    "11 buổi",
+    "trên 1.200 lượt",
+    "102%",
+    "1.483",
+    "12 vụ",
+    "20 hội nghị",
+    "trên 1.100 cử tri",
+    "03 Ban CTMT",
+    "13 hộ nghèo",
+]
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script", "head", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "head", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    cli = Path(sys.executable).with_name("reportkit")
+    result = subprocess.run(
+        [str(cli), "run", "params/2022-H1.yaml", "params/2022-H2.yaml", "--out", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def _one(folder: Path, pattern: str) -> Path:
+    found = [p for p in folder.glob(pattern) if not p.name.endswith(".article.html")]
+    assert len(found) == 1, f"expected one {pattern} in {folder}, found {found}"
+    return found[0]
+
+
+def test_every_period_has_its_notebook_html_pdf_and_the_index(outputs):
+    for period in ("2022-H1", "2022-H2"):
+        folder = outputs / period
+        for pattern in ("*.ipynb", "*.html", "*.pdf"):
+            assert _one(folder, pattern).stat().st_size > 0
+    index = (outputs / "index.html").read_text(encoding="utf-8")
+    assert "2022-H1" in index and "2022-H2" in index
+
+
+def test_html_states_the_seed_figures_in_sentences(outputs):
+    text = visible_text(_one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8"))
+    assert unicodedata.is_normalized("NFC", text)
+    assert "6 tháng đầu năm 2022" in text
+    for figure in SEED_FIGURES:
+        assert figure in text, f"{figure!r} missing from the 2022-H1 HTML"
+    for damaged in ("tiếp tc", "Mt trn", "ca B Chính tr"):
+        assert damaged not in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_pdf_text_carries_the_same_figures(outputs):
+    pdf = _one(outputs / "2022-H1", "*.pdf")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+    for figure in SEED_FIGURES:
+        assert figure in text, f"{figure!r} missing from the 2022-H1 PDF"
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+
+
+def test_html_is_self_contained_and_shows_no_code(outputs):
+    html = _one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    loaded = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(https?:)""", html, flags=re.I)
+    loaded += re.findall(r"""url\(\s*["']?\s*(https?:)""", html, flags=re.I)
+    loaded += re.findall(r"""@import""", html, flags=re.I)
+    assert not loaded, "the shared HTML must not load anything from the network"
+    notebook = nbformat.read(ROOT / "notebooks" / "report.ipynb", as_version=4)
+    text = visible_text(html)
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or cell.source.lstrip().startswith("%%report"):
+            continue  # a %%report cell's body is the prose itself
+        for line in cell.source.splitlines():
+            line = line.strip()
+            if len(line) >= 20 and not line.startswith("#"):
+                assert line not in text, f"input code shows in the report: {line!r}"
+
+
+def test_second_half_states_its_own_figures(outputs):
+    first = visible_text(_one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8"))
+    second = visible_text(_one(outputs / "2022-H2", "*.html").read_text(encoding="utf-8"))
+    assert "6 tháng cuối năm 2022" in second
+    assert "1.483" not in second
+    assert first != second
