@@ -95,7 +95,7 @@ def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
         reports = sa.Table(
             REPORTS, md,
             sa.Column("id", sa.Integer, primary_key=True),
-            sa.Column("to_dan_pho", sa.String(100), nullable=False),
+            sa.Column("to_dan_pho", sa.Text, nullable=False),
             sa.Column("nam", sa.Integer, nullable=False),
             sa.Column("thang", sa.Integer, nullable=False),
             *ind_cols,
