@@ -5,7 +5,8 @@
 
 Times, in the same run and on the same copy of the project (HTML + PDF for every report):
   (a) the naive loop: ``papermill`` CLI, ``jupyter nbconvert --to html --no-input`` CLI, ``weasyprint`` CLI;
-  (b) ``reportkit run --jobs 1``;  (c) ``reportkit run`` (one job per core);  (d) (c) again, nothing changed.
+  (b) ``reportkit run --jobs 1``;  (c) ``reportkit run`` (one job per core);  (d) (c) again, nothing changed;
+  with ``--fresh-kernels`` also (e): (c) with a new kernel per report instead of one reused kernel per worker.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ def make_project(folder: Path, specs: list[str]) -> Path:
     return folder
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - t
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+    timed.stderr = proc.stderr  # type: ignore[attr-defined]
     return elapsed
 
 
@@ -84,6 +86,11 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary project (its path is printed)"
     )
+    parser.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="also time (c) with a new kernel per report (REPORTKIT_FRESH_KERNELS=1) instead of reused kernels",
+    )
     args = parser.parse_args()
     specs = periods()[: max(1, args.reports)]
     tmp = Path(tempfile.mkdtemp(prefix="reportkit-bench-"))
@@ -106,11 +113,24 @@ def main() -> None:
         rows.append((f"(c) reportkit run (--jobs {cores})", c))
         d = timed([*run, "--out", "out-c"], project)
         rows.append(("(d) reportkit run again, nothing changed", d))
+        redone = timed.stderr.count(": ok")  # type: ignore[attr-defined]
+        if args.fresh_kernels:
+            e = timed(
+                [*run, "--force", "--out", "out-e"],
+                project,
+                env={**os.environ, "REPORTKIT_FRESH_KERNELS": "1"},
+            )
+            rows.append(("(e) as (c), a fresh kernel per report", e))
         print()
         print(f"{'':52}  {'seconds':>8}  {'× (a)':>7}  {'faster':>7}")
         for label, seconds in rows:
             print(f"{label:52}  {seconds:8.1f}  {seconds / a:7.3f}  {a / seconds:6.1f}×")
         print(f"\nper report: (a) {a / len(specs):.2f} s, (c) {c / len(specs):.2f} s; (d) {d:.2f} s in all")
+        if redone:
+            print(
+                f"(d) re-ran {redone} report(s): reportkit's code changed between (c) and (d) "
+                "(a shared checkout being edited), so they were not up to date"
+            )
     finally:
         if args.keep:
             print(f"kept {tmp}")

@@ -44,6 +44,11 @@ class BatchOptions:
     scheduler: Any = None  # "tcp://host:8786" or a distributed.Client
     exporter: str = DEFAULT_EXPORTER
     cell_timeout: float = 600.0
+    # A new kernel per report instead of one reset kernel per worker (slower; also REPORTKIT_FRESH_KERNELS=1).
+    fresh_kernels: bool = field(
+        default_factory=lambda: os.environ.get("REPORTKIT_FRESH_KERNELS", "") not in ("", "0")
+    )
+    kernel_max_reports: int = 25  # a reused kernel is replaced after this many reports
     progress: TextIO | None = None  # where progress lines go (None → silent)
 
 
@@ -205,7 +210,13 @@ def run_batch(options: BatchOptions) -> BatchResult:
 
         modules = notebook_imports(nb_json)
         kernel_name = nb_json.get("metadata", {}).get("kernelspec", {}).get("name") or "python3"
-        warm = {"kernel_name": kernel_name, "cwd": str(notebook.parent), "modules": modules}
+        warm = {
+            "kernel_name": kernel_name,
+            "cwd": str(notebook.parent),
+            "modules": modules,
+            "reuse": not options.fresh_kernels,
+            "max_reports": options.kernel_max_reports,
+        }
         for run in runs:
             for hint in run.sources_hint:
                 if hint not in tree_cache:

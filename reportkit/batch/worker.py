@@ -48,9 +48,21 @@ def _linux_die_with_parent() -> None:
         pass
 
 
+def skip_iri_format_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process (a worker of ours, nothing else).
+
+    nbformat imports jsonschema, whose optional IRI format checker compiles about 40 grammars on import: 1.3 s of
+    CPU per process (python-jsonschema/jsonschema#1428, jupyter/nbformat#420). Notebook validation never checks
+    the "iri" format; jsonschema treats the module as not installed.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
 def init_local_worker(exporter: str, warm: dict | None, events=None) -> None:
     """Initializer of a local pool process: die with the runner, then warm up before the first report."""
     _linux_die_with_parent()
+    skip_iri_format_checker()
     _PROCESS["parent"] = os.getppid()
     _PROCESS["events"] = events
     warm_worker(exporter, warm)
@@ -65,12 +77,15 @@ def _exporter(spec: str):
     return ex
 
 
-def _pool():
+def _pool(reuse: bool = True, max_reports: int | None = None):
     pool = _state().get("pool")
+    if pool is not None and pool.reuse != reuse:
+        pool.close()
+        pool = None
     if pool is None:
-        from reportkit.batch.kernels import KernelPool
+        from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL, KernelPool
 
-        pool = _state()["pool"] = KernelPool()
+        pool = _state()["pool"] = KernelPool(reuse=reuse, max_reports=max_reports or MAX_REPORTS_PER_KERNEL)
         import multiprocessing.util
 
         multiprocessing.util.Finalize(pool, pool.close, exitpriority=100)
@@ -92,7 +107,8 @@ def warm_worker(exporter: str, warm: dict | None) -> None:
     """Start the first kernel (it boots meanwhile), then import and warm the exporter."""
     _state()["warm"] = True
     if warm:
-        _pool().prestart(warm["kernel_name"], warm["cwd"], tuple(warm["modules"]))
+        pool = _pool(warm.get("reuse", True), warm.get("max_reports"))
+        pool.prestart(warm["kernel_name"], warm["cwd"], tuple(warm["modules"]))
     ex = _exporter(exporter)
     _warm_exporter(ex)
     import nbclient  # noqa: F401
@@ -204,7 +220,9 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         )
         modules = tuple(task["modules"])
         t = time.perf_counter()
-        kernel = _pool().take(task["kernel_name"], nb_dir, modules, prestart_next=task.get("more", True))
+        warm = task.get("warm") or {}
+        pool = _pool(warm.get("reuse", True), warm.get("max_reports"))
+        kernel = pool.take(task["kernel_name"], nb_dir, modules, prestart_next=task.get("more", True))
         timings["kernel_wait"] = time.perf_counter() - t
 
         def on_cell_execute(cell, cell_index):
@@ -221,8 +239,10 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
             on_cell_execute=on_cell_execute,
         )
         t = time.perf_counter()
+        healthy = False
         try:
             client.execute()
+            healthy = True
         except CellExecutionError as err:
             result["error"] = _failure("cell", err, nb, current.get("index"), injected)
             return result
@@ -230,7 +250,8 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
             timings["execute"] = time.perf_counter() - t
             if client.kc is not None:
                 client.kc.stop_channels()
-            kernel.shutdown()
+            # A failed, timed-out or interrupted report's kernel is never reused.
+            pool.release(kernel, healthy, more=task.get("more", True))
             kernel = None
             nb.metadata.papermill.update(
                 start_time=started.isoformat(),

@@ -2,13 +2,35 @@
 
 ``ReportExporter`` keeps nbconvert's ``reportkit`` template and WeasyPrint's fonts warm across reports;
 ``report_record`` reads the notebook's report record; ``write_index`` writes ``outputs/index.html``.
+
+The names are imported on first use, so that writing the index page (``write_index``) does not pay for importing
+nbconvert, nbformat and WeasyPrint (about 2 s in a process that needs none of them).
 """
 
-from reportkit.export.exporter import TEMPLATE_NAME, TEMPLATES_DIR, ReportExporter
-from reportkit.export.index import IndexPageError, write_index
-from reportkit.export.preprocess import ExportError
-from reportkit.export.record import RECORD_MIME, RecordError, report_record
-from reportkit.export.typeface import GlyphError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "TEMPLATE_NAME": "exporter",
+    "TEMPLATES_DIR": "exporter",
+    "ReportExporter": "exporter",
+    "IndexPageError": "index",
+    "write_index": "index",
+    "ExportError": "preprocess",
+    "RECORD_MIME": "record",
+    "RecordError": "record",
+    "report_record": "record",
+    "GlyphError": "typeface",
+}
+
+if TYPE_CHECKING:
+    from reportkit.export.exporter import TEMPLATE_NAME, TEMPLATES_DIR, ReportExporter
+    from reportkit.export.index import IndexPageError, write_index
+    from reportkit.export.preprocess import ExportError
+    from reportkit.export.record import RECORD_MIME, RecordError, report_record
+    from reportkit.export.typeface import GlyphError
 
 __all__ = [
     "RECORD_MIME",
@@ -22,3 +44,15 @@ __all__ = [
     "report_record",
     "write_index",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'reportkit.export' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"reportkit.export.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

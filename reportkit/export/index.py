@@ -153,6 +153,7 @@ def write_index(out_dir, entries) -> Path:
     target = out_dir / "index.html"
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".index-", suffix=".html.tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; the index is an ordinary shared file
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(nfc(page))
         os.replace(tmp, target)
@@ -160,3 +161,17 @@ def write_index(out_dir, entries) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _umask() -> int:
+    """The process umask (read without changing it where /proc allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
