@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--root", type=Path, help="the project folder (default: found from the cwd upwards)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    run.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a new kernel for every report instead of resetting the worker's kernel between reports "
+        "(slower; for notebooks that change installed modules). Also REPORTKIT_FRESH_KERNELS=1",
+    )
 
     tpl = sub.add_parser(
         "template",
@@ -77,6 +83,8 @@ def _cmd_run(args) -> int:
         scheduler=args.scheduler,
         progress=sys.stderr,
     )
+    if args.fresh_kernels:
+        options.fresh_kernels = True
     try:
         result = run_batch(options)
     except (ParamsError, SetupError) as err:

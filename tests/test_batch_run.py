@@ -125,10 +125,25 @@ def test_reused_kernels_are_reset_between_reports(project: Path, first) -> None:
     assert any(probe["marker"] is not None for probe in probes.values())
 
 
-def test_fresh_kernels_leak_nothing_at_all(project: Path, first, tmp_path: Path) -> None:
-    result = run_batch(options(project, formats=("html",), out=tmp_path, fresh_kernels=True, force=True))
-    assert result.exit_code == 0, format_summary(result)
-    workers = [r["worker"] for r in result.reports]
+def test_fresh_kernels_leak_nothing_at_all(project: Path, first, tmp_path: Path, capsys) -> None:
+    from reportkit.cli import main
+
+    argv = [
+        "run",
+        "--fresh-kernels",
+        "--json",
+        "--root",
+        str(project),
+        "--out",
+        str(tmp_path),
+        "--to",
+        "html",
+    ]
+    argv += ["--force", "--jobs", "2"]
+    exit_code = main(argv)
+    summary = json.loads(capsys.readouterr().out)
+    assert exit_code == 0, summary
+    workers = [r["worker"] for r in summary["reports"]]
     assert len(set(workers)) < len(workers)
     expected = {"globals": [], "pandas_max_rows": 60, "mpl_figsize": [6.4, 4.8], "marker": None}
     assert all(probe == expected for probe in leak_probes(tmp_path).values())

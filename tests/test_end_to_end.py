@@ -133,3 +133,12 @@ def test_second_half_states_its_own_figures(outputs):
     assert "6 tháng cuối năm 2022" in second
     assert "1.483" not in second
     assert first != second
+
+
+def test_shared_files_do_not_carry_the_machines_folders(outputs):
+    """The 'Thông tin kỳ báo cáo' section names the data as the params file does, not /home/<user>/…"""
+    for name in ("*.html", "*.pdf"):
+        path = _one(outputs / "2022-H1", name)
+        content = path.read_bytes()
+        assert str(ROOT).encode() not in content, f"{path.name} shows the project's absolute path"
+    assert "data/duy-tan" in visible_text(_one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8"))

@@ -87,9 +87,17 @@ class Run:
         """File stem of the outputs: ``report-2022-H1`` or ``report-duy-tan-2022-H1``."""
         return "report-" + self.run_id.replace("/", "-")
 
-    def shown_parameters(self) -> dict[str, Any]:
-        """The parameters with secret values masked, for anything a person reads."""
-        return {k: ("***" if k in self.secret else v) for k, v in self.parameters.items()}
+    def shown_parameters(self, root: Path | None = None) -> dict[str, Any]:
+        """The parameters with secret values masked, for anything a person reads.
+
+        With ``root``, a local data path is shown relative to the project (as the params file wrote it): the shared
+        HTML must not carry the folder layout of the machine that made it.
+        """
+        shown = {k: ("***" if k in self.secret else v) for k, v in self.parameters.items()}
+        data = shown.get("data")
+        if root is not None and isinstance(data, str) and not _URL_RE.match(data):
+            shown["data"] = display_path(Path(data), root)
+        return shown
 
 
 def find_root(start: Path | None = None) -> Path:

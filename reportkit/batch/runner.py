@@ -259,7 +259,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
                     "kernel_name": kernel_name,
                     "modules": modules,
                     "parameters": run.parameters,
-                    "shown_parameters": run.shown_parameters(),
+                    "shown_parameters": run.shown_parameters(root),
                     "secret": list(run.secret),
                     "formats": list(options.formats),
                     "run_dir": str(run_dir),
@@ -442,9 +442,12 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
     cwd = cwd or Path.cwd()
 
     def rel(p: str | Path) -> str:
+        """Short when below the cwd; absolute otherwise ("../../tmp/out" helps nobody find a report)."""
         with contextlib.suppress(ValueError):
-            return os.path.relpath(p, cwd)
-        return str(p)
+            relative = os.path.relpath(p, cwd)
+            if not relative.startswith(".."):
+                return relative
+        return str(Path(p).resolve())
 
     rows = []
     for r in result.reports:
