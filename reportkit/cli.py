@@ -41,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="formats besides the executed notebook and the JSON record: html,pdf,article (default: all)",
     )
     run.add_argument("--force", action="store_true", help="re-run reports whose inputs are unchanged")
-    run.add_argument("--out", type=Path, help="output folder (default: outputs/ of the project)")
+    run.add_argument(
+        "--out",
+        help="output folder (default: outputs/ of the project), or an fsspec URL to publish to (s3://bucket/reports, "
+        "gs://…, abfs://…, file://…): the batch runs into a local mirror in .reportkit-cache/remote/ and each "
+        "report is uploaded all or nothing",
+    )
     run.add_argument(
         "--scheduler", help="a Dask scheduler address (tcp://host:8786): run the batch on that cluster"
     )

@@ -2,7 +2,8 @@
 
 The same runner drives a local pool of long-lived worker processes or a Dask distributed cluster
 (``scheduler="tcp://…"`` or a ``distributed.Client``): both are ``concurrent.futures``-style executors of
-:func:`reportkit.batch.worker.execute_run`.
+:func:`reportkit.batch.worker.execute_run`. With ``out="s3://…"`` (any fsspec URL) the batch runs into a local
+mirror and is then published by :mod:`reportkit.batch.remote`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reportkit.batch import params as P
-from reportkit.batch import store
+from reportkit.batch import remote, store
 
 FORMATS = ("html", "pdf", "article")
 DEFAULT_EXPORTER = "reportkit.export:ReportExporter"
@@ -40,7 +41,7 @@ class BatchOptions:
     jobs: int | None = None  # None → one per core
     formats: tuple[str, ...] = FORMATS
     force: bool = False
-    out: Path | None = None  # None → <root>/outputs
+    out: Path | str | None = None  # None → <root>/outputs; a str "s3://…" (any fsspec URL) publishes there
     scheduler: Any = None  # "tcp://host:8786" or a distributed.Client
     exporter: str = DEFAULT_EXPORTER
     cell_timeout: float = 600.0
@@ -55,10 +56,11 @@ class BatchOptions:
 @dataclass
 class BatchResult:
     reports: list[dict[str, Any]]
-    out_dir: Path
-    index: Path | None
+    out_dir: Path  # for a URL: the local mirror the batch ran into
+    index: Path | str | None  # a str URL when published
     seconds: float
     index_error: str | None = None
+    out_url: str | None = None  # the fsspec URL the reports were published to
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -76,7 +78,8 @@ class BatchResult:
             "status": "failed" if self.failed else "ok",
             "counts": counts,
             "seconds": round(self.seconds, 3),
-            "out_dir": str(self.out_dir),
+            "out_dir": self.out_url or str(self.out_dir),
+            **({"mirror": str(self.out_dir)} if self.out_url else {}),
             "index": str(self.index) if self.index else None,
             "index_error": self.index_error,
             "reports": self.reports,
@@ -150,14 +153,18 @@ def _problem_line(error: dict[str, Any]) -> str:
     if error.get("cell") is not None:
         count = error.get("execution_count")
         where = f"cell {error['cell']}" + (f" (In [{count}])" if count else "") + ": "
-    elif error.get("kind") == "export":
-        where = "export: "
+    elif error.get("kind") in ("export", "publish"):
+        where = f"{error['kind']}: "
     msg = error.get("message", "")
     return f"{where}{error.get('exception', 'Error')}: {msg}".strip()
 
 
-def prepare(options: BatchOptions) -> tuple[Path, Path, list[P.Run], Path, Path]:
-    """Find the project and notebook, read and validate every params file (raises ParamsError/SetupError)."""
+def prepare(options: BatchOptions) -> tuple[Path, Path, list[P.Run], Path, Path, Any]:
+    """Find the project and notebook, read and validate every params file (raises ParamsError/SetupError).
+
+    Returns root, notebook, runs, the output folder (for a URL ``--out``, its local mirror), the cache folder and
+    the :class:`reportkit.batch.remote.Remote` to publish to (or None).
+    """
     try:
         root = (options.root or P.find_root()).resolve()
     except FileNotFoundError as err:
@@ -172,23 +179,36 @@ def prepare(options: BatchOptions) -> tuple[Path, Path, list[P.Run], Path, Path]
         )
     if options.jobs is not None and options.jobs < 1:
         raise SetupError(f"--jobs must be at least 1, got {options.jobs}")
-    out_dir = _resolve(options.out, root) if options.out else root / "outputs"
-    if "://" in str(options.out or ""):
-        raise SetupError(f"--out {options.out}: output locations must be local (or mounted) folders")
     cache_dir = root / ".reportkit-cache"
+    target = None
+    if isinstance(options.out, str) and remote.is_url(options.out):
+        try:
+            target = remote.open_remote(options.out)
+        except remote.RemoteSetupError as err:
+            raise SetupError(str(err)) from None
+        out_dir = cache_dir / "remote" / target.key
+    elif options.out:
+        out = Path(options.out)
+        if remote.mangled_url(out):
+            raise SetupError(
+                f"--out {out}: this looks like a URL whose '//' a Path collapsed; pass the URL as a str"
+            )
+        out_dir = _resolve(out, root)
+    else:
+        out_dir = root / "outputs"
     try:
         allowed = set(P.notebook_parameters(notebook, cache_dir))
     except (ValueError, OSError) as err:
         raise SetupError(str(err)) from None
     files = [_resolve(p, root) for p in options.params] if options.params else P.default_params_files(root)
     runs = P.load_runs(files, root, allowed)
-    return root, notebook, runs, out_dir, cache_dir
+    return root, notebook, runs, out_dir, cache_dir, target
 
 
 def run_batch(options: BatchOptions) -> BatchResult:
     """Run a batch: raises ParamsError/SetupError before anything is written; otherwise returns every report."""
     t0 = time.monotonic()
-    root, notebook, runs, out_dir, cache_dir = prepare(options)
+    root, notebook, runs, out_dir, cache_dir, target = prepare(options)
     import reportkit
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -298,7 +318,16 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 index = _write_index(out_dir, stage_root, options.exporter, code_digest, progress)
             except Exception as err:  # the reports are in place; say why the index is not
                 index_error = f"{type(err).__name__}: {err}"
-    result = BatchResult(list(reports.values()), out_dir, index, time.monotonic() - t0, index_error)
+            if target is not None:
+                index, index_error = _publish(target, runs, reports, out_dir, index, index_error, progress)
+    result = BatchResult(
+        list(reports.values()),
+        out_dir,
+        index,
+        time.monotonic() - t0,
+        index_error,
+        out_url=target.url if target is not None else None,
+    )
     if interrupted:
         raise KeyboardInterrupt(result)
     return result
@@ -443,6 +472,8 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
 
     def rel(p: str | Path) -> str:
         """Short when below the cwd; absolute otherwise ("../../tmp/out" helps nobody find a report)."""
+        if remote.is_url(str(p)):
+            return str(p)
         with contextlib.suppress(ValueError):
             relative = os.path.relpath(p, cwd)
             if not relative.startswith(".."):
@@ -479,6 +510,8 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
                 lines.append(f"{pad}  | {tb}")
             if err.get("notebook"):
                 lines.append(f"{pad}  executed notebook: {rel(err['notebook'])}")
+            if err.get("local"):
+                lines.append(f"{pad}  local copy: {rel(err['local'])}")
     counts = result.as_json()["counts"]
     lines.append("")
     lines.append(
@@ -489,7 +522,66 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
     if result.index_error:
         lines.append(f"The index page could not be written: {result.index_error}")
     if result.index:
-        lines.append(f"Reports are in {rel(result.out_dir)}/ — index: {rel(result.index)}")
+        lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/ — index: {rel(result.index)}")
     else:
-        lines.append(f"Reports are in {rel(result.out_dir)}/")
+        lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/")
     return "\n".join(lines)
+
+
+def _publish(target, runs, reports, out_dir: Path, index, index_error, progress: _Progress):
+    """Publish every report made or up to date in the mirror whose remote copy differs, then the index page.
+
+    A report that cannot be published is marked failed (the others go on); the index is published only when every
+    report is, so it never links a report the destination does not have. Returns the index URL and index error.
+    """
+    import traceback
+
+    target.clean_stale_staging()
+    unpublished = 0
+    for run in runs:
+        entry = reports[run.run_id]
+        if entry["status"] not in ("ok", "skipped"):
+            continue
+        run_dir = out_dir / run.run_id
+        try:
+            if target.is_current(run.run_id, run_dir):
+                entry["published"] = False
+                names = list((store.read_manifest(run_dir) or {}).get("files", {}))
+            else:
+                names = target.publish_report(run.run_id, run.stem, run_dir)
+                entry["published"] = True
+                progress.line(f"  ↑ {run.run_id}: published to {target.display(run.run_id)}/")
+        except Exception as err:
+            unpublished += 1
+            lines = traceback.format_exception(err)
+            entry.update(
+                status="failed",
+                published=False,
+                outputs={},
+                error={
+                    "kind": "publish",
+                    "exception": type(err).__name__,
+                    "message": f"{target.display(run.run_id)}/: {err}".strip(),
+                    "traceback": [ln.rstrip() for chunk in lines[-3:] for ln in chunk.splitlines()][:8],
+                    "local": str(run_dir),
+                },
+            )
+            progress.line(f"  ✗ {run.run_id}: publish — {_problem_line(entry['error'])}")
+            continue
+        entry["outputs"] = {n: target.display(f"{run.run_id}/{n}") for n in names}
+    try:
+        if index is None:
+            return None, index_error
+        if unpublished:
+            return None, f"index.html was not published: {unpublished} report(s) could not be published"
+        try:
+            if target.publish_file(Path(index), "index.html"):
+                progress.line(f"  ↑ index.html: published to {target.display('index.html')}")
+        except Exception as err:
+            return None, (
+                f"index.html could not be published to {target.display('index.html')}: "
+                f"{type(err).__name__}: {err}"
+            )
+        return target.display("index.html"), index_error
+    finally:
+        target.drop_empty_staging()

@@ -1,0 +1,199 @@
+"""``reportkit run --out <fsspec URL>``: publish the batch, all or nothing per report, incrementally."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import fsspec
+import pytest
+from fsspec.implementations.memory import MemoryFileSystem
+
+from reportkit.batch import BatchOptions, SetupError, format_summary, run_batch
+from reportkit.batch.remote import STAGING, is_url
+from reportkit.batch.store import MANIFEST
+from reportkit.cli import main
+
+NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
+PERIODS = {"2022-H1": 1236, "2022-H2": 1310}
+MEMORY_ROOT = "/reportkit-test-remote"
+
+
+def make_project(root: Path) -> Path:
+    for folder in ("params", "notebooks", "data/ward", "outputs"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    shutil.copy(NOTEBOOK, root / "notebooks" / "report.ipynb")
+    (root / "data/ward/ward.yaml").write_text("name: Phường Thử Nghiệm\n", encoding="utf-8")
+    (root / "data/ward/figures.json").write_text(json.dumps(PERIODS), encoding="utf-8")
+    for i, period in enumerate(PERIODS):
+        (root / f"params/{period}.yaml").write_text(
+            f"period: {period}\ndata: data/ward\ndocument_number: {40 + i}\n", encoding="utf-8"
+        )
+    return root
+
+
+def options(root: Path, **kw) -> BatchOptions:
+    kw.setdefault("jobs", 2)
+    kw.setdefault("formats", ("html", "article"))
+    return BatchOptions(root=root, **kw)
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def memory_files() -> dict[str, bytes]:
+    fs = MemoryFileSystem()
+    if not fs.exists(MEMORY_ROOT):
+        return {}
+    return {p[len(MEMORY_ROOT) + 1 :]: fs.cat_file(p) for p in fs.find(MEMORY_ROOT)}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stable_code_digest():
+    """Other rooms of reportkit change while these tests run in a shared checkout; pin the code hash."""
+    from reportkit.batch import store
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(store, "reportkit_digest", lambda: "pinned-for-tests")
+        yield
+    fs = MemoryFileSystem()  # (the memory file system lives as long as the process)
+    if fs.exists(MEMORY_ROOT):
+        fs.rm(MEMORY_ROOT, recursive=True)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return make_project(tmp_path_factory.mktemp("remote"))
+
+
+@pytest.fixture(scope="module")
+def dest(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("published") / "reports"
+
+
+@pytest.fixture(scope="module")
+def published(project: Path, dest: Path):
+    return run_batch(options(project, out=f"file://{dest}/"))
+
+
+@pytest.mark.slow
+def test_publish_gives_the_files_of_a_local_run(project: Path, dest: Path, published) -> None:
+    assert published.exit_code == 0, format_summary(published)
+    mirror = published.out_dir
+    assert mirror.parent == project / ".reportkit-cache" / "remote"
+    local = files_under(mirror)
+    local.pop(".reportkit-index.json")  # the runner's own stamp, not part of the reports
+    assert files_under(dest) == local
+    for period, value in PERIODS.items():
+        record = json.loads((dest / period / f"report-{period}.json").read_text(encoding="utf-8"))
+        assert record["key_figures"][0]["value"] == value
+        manifest = json.loads((dest / period / MANIFEST).read_text(encoding="utf-8"))
+        assert set(manifest["files"]) == {
+            f"report-{period}{s}" for s in (".ipynb", ".html", ".article.html", ".json")
+        }
+    assert "2022-H1/report-2022-H1.html" in (dest / "index.html").read_text(encoding="utf-8")
+    assert not (dest / STAGING).exists() and not list((project / "outputs").iterdir())
+    url = f"file://{dest}"
+    assert published.out_url == url and published.index == f"{url}/index.html"
+    report = next(r for r in published.reports if r["run_id"] == "2022-H1")
+    assert report["published"] is True
+    assert report["outputs"]["report-2022-H1.html"] == f"{url}/2022-H1/report-2022-H1.html"
+    summary = format_summary(published, cwd=project)
+    assert f"{url}/2022-H1/report-2022-H1.html" in summary
+    assert f"Reports are in {url}/ — index: {url}/index.html" in summary
+    assert published.as_json()["out_dir"] == url and published.as_json()["mirror"] == str(mirror)
+
+
+@pytest.mark.slow
+def test_unchanged_run_publishes_nothing(project: Path, dest: Path, published, capsys) -> None:
+    stamps = {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()}
+    before = files_under(dest)
+    code = main(["run", "--json", "--root", str(project), "--out", f"file://{dest}", "--to", "html,article"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0, summary
+    assert [(r["status"], r["published"]) for r in summary["reports"]] == [("skipped", False)] * 2
+    assert summary["out_dir"] == f"file://{dest}"
+    assert files_under(dest) == before
+    assert {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()} == stamps  # not even re-uploaded
+
+
+@pytest.mark.slow
+def test_report_missing_or_changed_remotely_is_published_again(project: Path, dest: Path, published) -> None:
+    before = files_under(dest)
+    shutil.rmtree(dest / "2022-H1")
+    (dest / "2022-H2" / "report-2022-H2.html").write_text("sửa tay", encoding="utf-8")
+    (dest / "2022-H2" / "report-2022-H2.pdf").write_bytes(b"%PDF stale format")  # a format no longer made
+    result = run_batch(options(project, out=f"file://{dest}"))
+    assert result.exit_code == 0, format_summary(result)
+    assert [(r["status"], r["published"]) for r in result.reports] == [("skipped", True)] * 2
+    assert files_under(dest) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["put_file", "mv"])
+def test_failed_upload_keeps_the_earlier_remote_report(project: Path, method: str, monkeypatch) -> None:
+    url = f"memory://{MEMORY_ROOT}/{method}"
+    first = run_batch(options(project, out=url))
+    assert first.exit_code == 0, format_summary(first)
+    earlier = memory_files()
+    assert f"{method}/2022-H1/{MANIFEST}" in earlier and f"{method}/index.html" in earlier
+
+    original = getattr(MemoryFileSystem, method)
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(args)
+        if len(calls) > 1:
+            raise ConnectionResetError("mạng bị ngắt")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MemoryFileSystem, method, flaky)
+    params = project / "params/2022-H1.yaml"
+    result = run_batch(options(project, out=url, force=True, params=[params]))
+    (report,) = result.reports
+    assert report["status"] == "failed" and result.exit_code == 1
+    assert report["error"]["kind"] == "publish" and report["error"]["exception"] == "ConnectionResetError"
+    assert report["error"]["local"] == str(result.out_dir / "2022-H1")
+    summary = format_summary(result)
+    assert "publish: ConnectionResetError" in summary and "mạng bị ngắt" in summary
+    assert len(calls) >= 2
+    assert memory_files() == earlier  # the earlier report intact, nothing partial, no staging left
+    assert not any(STAGING in name for name in memory_files())
+
+    monkeypatch.setattr(MemoryFileSystem, method, original)
+    again = run_batch(options(project, out=url))  # the next run publishes what the failed one could not
+    assert [(r["run_id"], r["status"], r["published"]) for r in again.reports] == [
+        ("2022-H1", "skipped", True),
+        ("2022-H2", "skipped", False),
+    ]
+    fs = MemoryFileSystem()
+    remote = json.loads(fs.cat_file(f"{MEMORY_ROOT}/{method}/2022-H1/{MANIFEST}"))
+    assert remote == json.loads((again.out_dir / "2022-H1" / MANIFEST).read_text(encoding="utf-8"))
+
+
+def test_bad_urls_exit_2_and_write_nothing(tmp_path: Path, capsys) -> None:
+    root = make_project(tmp_path / "p")
+    before = sorted(str(p) for p in root.rglob("*"))
+    code = main(["run", "--root", str(root), "--out", "foo://bucket/reports"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--out foo://bucket/reports: unknown protocol 'foo'" in err and "s3://" in err
+    if importlib.util.find_spec("s3fs") is None:
+        assert main(["run", "--root", str(root), "--out", "s3://bucket/reports"]) == 2
+        err = capsys.readouterr().err
+        assert "--out s3://bucket/reports" in err and "pip install s3fs" in err
+    assert main(["run", "--root", str(root), "--out", "memory://"]) == 2
+    assert "name a folder (or bucket)" in capsys.readouterr().err
+    with pytest.raises(SetupError, match="pass the URL as a str"):
+        run_batch(options(root, out=Path("s3://bucket/reports")))
+    assert sorted(str(p) for p in root.rglob("*")) == before  # not even the cache folder
+
+
+def test_url_detection() -> None:
+    assert is_url("s3://b/x") and is_url("file:///tmp/x") and is_url("simplecache::s3://b/x")
+    assert not is_url("/tmp/out") and not is_url("outputs") and not is_url("c:/tmp") and not is_url("a b://x")
+    fs, _ = fsspec.core.url_to_fs("memory://x")
+    assert isinstance(fs, MemoryFileSystem)
