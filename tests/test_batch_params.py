@@ -145,6 +145,20 @@ def test_yaml_dates_and_year_period_are_normalised(project: Path) -> None:
     assert run.parameters == {"period": "2022", "issued_on": "2022-12-28", "signer": None}
 
 
+def test_unreachable_scheduler_is_a_setup_error_before_anything_runs(project: Path, capsys) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a local port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    before = _tree(project / "outputs")
+    assert main(["run", "--root", str(project), "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert f"--scheduler {address}: no Dask scheduler answered" in err
+    assert "Traceback" not in err
+    assert _tree(project / "outputs") == before
+
+
 def test_no_project_and_missing_notebook(tmp_path: Path, capsys) -> None:
     assert main(["run", "--root", str(tmp_path)]) == 2
     assert "does not exist" in capsys.readouterr().err

@@ -202,7 +202,24 @@ def prepare(options: BatchOptions) -> tuple[Path, Path, list[P.Run], Path, Path,
         raise SetupError(str(err)) from None
     files = [_resolve(p, root) for p in options.params] if options.params else P.default_params_files(root)
     runs = P.load_runs(files, root, allowed)
+    if isinstance(options.scheduler, str):
+        _check_scheduler(options.scheduler)
     return root, notebook, runs, out_dir, cache_dir, target
+
+
+def _check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Reach the Dask scheduler before any kernel starts: a wrong address is a setup error, not a late traceback."""
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise SetupError(
+            f"--scheduler {address}: no Dask scheduler answered there within {timeout:g} s "
+            f"({type(err).__name__}: {err}); start one (`dask scheduler`, then `dask worker {address}`) "
+            "or check the address"
+        ) from None
+    client.close()
 
 
 def run_batch(options: BatchOptions) -> BatchResult:
