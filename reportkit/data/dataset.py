@@ -215,7 +215,10 @@ class Dataset:
             if not self.first_month or p.months[-1] < self.first_month or p.months[0] > self.last_month:
                 span = (f"{self.first_month[1]:02d}/{self.first_month[0]}–{self.last_month[1]:02d}/"
                         f"{self.last_month[0]}") if self.first_month else "không có tháng nào"  # fmt: skip
-                raise ValueError(f"no data for {p.spec} ({p.name}): the data cover {span}")
+                raise ValueError(
+                    f"Không có số liệu cho {p.name} ({p.spec}): dữ liệu của {self.ward.name} có từ {span} "
+                    f"(no data for {p.spec})"
+                )
             self._figures[p.spec] = Figures(self, p)
         return self._figures[p.spec]
 

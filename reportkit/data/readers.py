@@ -281,7 +281,7 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
         for j, target in sorted(header.columns.items()):
             if target in by_target:
                 problem("duplicate_column", hrow, header.labels[j], header.labels[j],
-                        f"một cột cho «{header.labels[by_target[target]]}»", cell_name(j, header.row))  # fmt: skip
+                        f"một cột cho “{header.labels[by_target[target]]}”", cell_name(j, header.row))  # fmt: skip
                 continue
             by_target[target] = j
         for j in header.unknown:
@@ -301,11 +301,11 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
                         "một trong: " + ", ".join(ward.units), cell_name(*unit_at[::-1]))  # fmt: skip
             else:
                 problem(
-                    "missing_unit", hrow, "Tổ dân phố", None, "cột «Tổ dân phố» hoặc dòng «Tổ dân phố: …»"
+                    "missing_unit", hrow, "Tổ dân phố", None, "cột “Tổ dân phố” hoặc dòng “Tổ dân phố: …”"
                 )
         for ind in catalog:
             if not ind.optional and ("indicator", ind.id) not in by_target:
-                problem("missing_column", hrow, ind.header, None, f"cột «{ind.header}» ({ind.id})")
+                problem("missing_column", hrow, ind.header, None, f"cột “{ind.header}” ({ind.id})")
         ind_cols = [(j, catalog[t[1]]) for t, j in by_target.items() if t[0] == "indicator"]
         scales = {
             ind.id: amount_scale(header.labels[j]) if ind.kind == "amount" else 1 for j, ind in ind_cols
@@ -387,7 +387,7 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
             year = y or expected_year
             if year is None:
                 problem("missing_year", rno, header.labels[month_col], mcell,
-                        "năm ở tiêu đề (NĂM 2022), trong tên tệp hoặc cột «Năm»", cell_name(month_col, i))  # fmt: skip
+                        "năm ở tiêu đề (NĂM 2022), trong tên tệp hoặc cột “Năm”", cell_name(month_col, i))  # fmt: skip
                 continue
             if unit_col is not None and not V.is_blank(at(unit_col)):
                 unit = match_unit(at(unit_col))
@@ -420,12 +420,12 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
             )  # fmt: skip
     if tables == 0:
         res.problems.append(Problem("no_table", file, None, None, "Tháng", None,
-                                    "một bảng có dòng tiêu đề với cột «Tháng» và các chỉ tiêu"))  # fmt: skip
+                                    "một bảng có dòng tiêu đề với cột “Tháng” và các chỉ tiêu"))  # fmt: skip
     return res
 
 
 def read_plan(grids: list[Grid], file: str, catalog: Catalog) -> FileResult:
-    """Plan targets per year: a table with «Năm» and one column per planned indicator."""
+    """Plan targets per year: a table with “Năm” and one column per planned indicator."""
     res = FileResult()
     _decode_grids(grids)
     tables = 0
@@ -479,5 +479,5 @@ def read_plan(grids: list[Grid], file: str, catalog: Catalog) -> FileResult:
                     vals[ind.id] = x
             res.plans.append(PlanRow(year, vals, sheet, rno))
     if tables == 0:
-        res.problems.append(Problem("no_table", file, None, None, "Năm", None, "bảng kế hoạch có cột «Năm»"))
+        res.problems.append(Problem("no_table", file, None, None, "Năm", None, "bảng kế hoạch có cột “Năm”"))
     return res

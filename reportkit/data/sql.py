@@ -64,7 +64,7 @@ def load_sql(url: str) -> Dataset:
             meta = dict(conn.execute(sa.select(md.tables[META].c.name, md.tables[META].c.content)).all())
             for name in ("ward", "catalog"):
                 if name not in meta:
-                    raise DataError([Problem("no_table", shown, META, None, "name", name, f"dòng «{name}»")])
+                    raise DataError([Problem("no_table", shown, META, None, "name", name, f"dòng “{name}”")])
             ward = Ward.from_mapping(yaml.safe_load(meta["ward"]), f"{shown}#{META}.ward")
             catalog = Catalog.from_text(meta["catalog"])
             grid, digest = _grid(conn, md.tables[REPORTS])
