@@ -76,7 +76,10 @@ def test_other_periods_differ_and_compare(ds, h1):
     assert ds.figures("2022").tuyen_truyen_luot == h1.tuyen_truyen_luot + h2.tuyen_truyen_luot
     q = [ds.figures(f"2022-Q{i}").vu_viec_antt for i in (1, 2)]
     assert sum(q) == h1.vu_viec_antt
-    with pytest.raises(ValueError, match="no data for 2030-H1"):
+    with pytest.raises(
+        ValueError,
+        match=r"Không có số liệu cho 6 tháng đầu năm 2030 \(2030-H1\): dữ liệu của Phường Duy Tân có từ 01/2021–06/2023",
+    ):
         ds.figures("2030-H1")
 
 
@@ -295,3 +298,19 @@ def test_second_load_is_served_from_the_cache(tmp_path, monkeypatch):
     second = load(SAMPLE)
     assert second.figures("2022-H1").as_dict() == first.figures("2022-H1").as_dict()
     assert [s.sha256 for s in second.sources] == [s.sha256 for s in first.sources]
+
+
+def test_template_for_a_tổ_the_ward_does_not_have_is_refused(tmp_path, capsys):
+    from reportkit.cli import main
+
+    out = tmp_path / "bieu-mau.xlsx"
+    assert main(["template", "--unit", "Tổ 33", "--year", "2024", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "'Tổ 33'" in err and "Tổ 1, Tổ 2" in err and "Tổ 10" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    # the ward's own spelling wins: "tổ 03" is Tổ 3 of the sample ward
+    assert main(["template", "--unit", "tổ 03", "--year", "2024", "-o", str(out)]) == 0
+    cells = [
+        c for row in load_workbook(out)["Số liệu"].iter_rows(max_row=6, values_only=True) for c in row if c
+    ]
+    assert any("Tổ 3" in str(c) for c in cells) and not any("tổ 03" in str(c) for c in cells)

@@ -136,7 +136,7 @@ def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None =
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         else:
             continue
-        dv.error = f"«{ind.label}»: " + ("chọn Có hoặc Không" if ind.kind == "yesno" else "nhập số ≥ 0")
+        dv.error = f"“{ind.label}”: " + ("chọn Có hoặc Không" if ind.kind == "yesno" else "nhập số ≥ 0")
         dv.errorTitle = "Giá trị không hợp lệ"
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
@@ -146,11 +146,11 @@ def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None =
     lines = [
         "HƯỚNG DẪN ĐIỀN BIỂU SỐ LIỆU",
         "",
-        "1. Mỗi tổ dân phố dùng một tệp cho một năm; ghi tên tổ và năm ở đầu trang «Số liệu».",
+        "1. Mỗi tổ dân phố dùng một tệp cho một năm; ghi tên tổ và năm ở đầu trang “Số liệu”.",
         "2. Mỗi tháng một dòng; không đổi tên, không xóa, không chèn cột.",
-        "3. Ô để trống nghĩa là CHƯA BÁO CÁO (không phải 0). Không có thì ghi 0 hoặc dấu «-».",
+        "3. Ô để trống nghĩa là CHƯA BÁO CÁO (không phải 0). Không có thì ghi 0 hoặc dấu “-”.",
         "4. Số viết theo kiểu Việt Nam: 1.200 (một nghìn hai trăm), 2,5 (hai phẩy năm).",
-        "5. Cột Có/Không: chọn «Có» hoặc «Không».",
+        "5. Cột Có/Không: chọn “Có” hoặc “Không”.",
         "6. Ngày báo cáo ghi dạng ngày/tháng/năm, vd. 05/03/2022.",
         "",
         "Chỉ tiêu",
@@ -207,9 +207,30 @@ def write_template(path: str | os.PathLike, catalog: Catalog | str | os.PathLike
                    unit: str | None = None, year: int | None = None) -> Path:  # fmt: skip
     """Write the blank collection workbook for one tổ and year, e.g. ``write_template("to-03-2024.xlsx",
     unit="Tổ 3", year=2024)``; ``catalog`` defaults to the sample ward's."""
+    ward_file = None
     if catalog is None:
-        catalog = _sample_catalog()
+        from reportkit.data.dataset import SAMPLE_WARD
+
+        catalog, ward_file = _sample_catalog(), SAMPLE_WARD / "ward.yaml"
     elif not isinstance(catalog, Catalog):
+        ward_file = Path(catalog).parent / "ward.yaml"
         catalog = Catalog.from_yaml(catalog)
+    if unit is not None and ward_file is not None and ward_file.is_file():
+        unit = _known_unit(unit, ward_file)
     wb, _ = build_workbook(catalog, unit, year)
     return save_workbook(wb, path)
+
+
+def _known_unit(unit: str, ward_file: Path) -> str:
+    """The ward's own name for ``unit`` ("tổ 03" → "Tổ 3"); a tổ the ward does not have is an error, not a file."""
+    import yaml
+
+    from reportkit.data.model import Ward
+
+    ward = Ward.from_mapping(yaml.safe_load(ward_file.read_text(encoding="utf-8")) or {}, str(ward_file))
+    known = ward.unit_matcher()(unit)
+    if known is None:
+        raise ValueError(
+            f"--unit {unit!r}: {ward.name} không có tổ này (theo {ward_file}); các tổ: {', '.join(ward.units)}"
+        )
+    return known
