@@ -348,6 +348,20 @@ def test_run_info_from_papermill_metadata_masks_secrets_and_credentials(notebook
     assert view["period"] == "6 tháng cuối năm 2022 (2022-H2)"
 
 
+def test_run_info_from_papermill_metadata_hides_the_machines_folders(notebook, tmp_path, monkeypatch):
+    """`jupyter nbconvert --template reportkit` on a notebook papermill ran elsewhere: no /home/<user>/… shown."""
+    nb = copy.deepcopy(notebook)
+    nb.metadata["papermill"]["parameters"] = {
+        "period": "2022-H2",
+        "data": "/home/an/bao-cao/data/duy-tan",
+        "extra": str(tmp_path / "data" / "to-3"),
+    }
+    monkeypatch.chdir(tmp_path)
+    view = dict(run_info_view(nb, {}, None)["parameters"])
+    assert view["data"] == "…/data/duy-tan"
+    assert view["extra"] == "data/to-3"
+
+
 # --- plain documents, records, errors -------------------------------------------------------------------------
 
 

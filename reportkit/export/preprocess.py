@@ -193,6 +193,20 @@ def _format_moment(moment: str | datetime | None) -> str:
     return f"{when:%H:%M}, {vn.date(when.date())}"
 
 
+def _short_path(value):
+    """An absolute path papermill recorded, as a shared page may show it: below the cwd, or its last two parts.
+
+    The page travels; the folder layout of the machine that made it must not ("/home/an/…/data/duy-tan").
+    """
+    if not isinstance(value, str) or "://" in value or not Path(value).is_absolute():
+        return value
+    path = Path(value)
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return "…/" + "/".join(path.parts[-2:])
+
+
 def run_info_view(nb, record: dict, run_info: dict | None) -> dict:
     """What the "Thông tin kỳ báo cáo" section shows: period, visible parameters, data files, time, version.
 
@@ -204,7 +218,9 @@ def run_info_view(nb, record: dict, run_info: dict | None) -> dict:
     if "parameters" in run_info:
         parameters = dict(run_info.get("parameters") or {})
     else:
-        parameters = dict(nb.metadata.get("papermill", {}).get("parameters") or {})
+        parameters = {
+            k: _short_path(v) for k, v in (nb.metadata.get("papermill", {}).get("parameters") or {}).items()
+        }
     secret = set(run_info.get("secret") or []) | set(parameters.get("secret") or [])
     secret.add("secret")
     shown = [(nfc(str(k)), _show(v)) for k, v in parameters.items() if k not in secret]
