@@ -11,7 +11,17 @@ from reportkit.batch import ParamsError, load_runs
 from reportkit.cli import main
 
 NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
-ALLOWED = {"period", "data", "document_number", "issued_on", "tone_style", "signer", "fail_on", "sleep"}
+ALLOWED = {
+    "period",
+    "data",
+    "document_number",
+    "issued_on",
+    "tone_style",
+    "signer",
+    "heading",
+    "fail_on",
+    "sleep",
+}
 
 
 @pytest.fixture
@@ -46,6 +56,11 @@ BAD = {
     ),
     "escape": ("period: 2022-H2\ndata: ../outside\n", "data", "outside the project"),
     "bad-date": ("period: 2022-H2\ndata: data/ward\nissued_on: 2022-02-30\n", "issued_on", "YYYY-MM-DD"),
+    "bad-heading": (
+        "period: 2022-H2\ndata: data/ward\nheading: {quoc_hieu: ĐẢNG CỘNG SẢN VIỆT NAM}\n",
+        "heading.quoc_hieu",
+        "unknown heading key",
+    ),
     "bad-tone": ("period: 2022-H2\ndata: data/ward\ntone_style: fancy\n", "tone_style", "classic, modern"),
 }
 

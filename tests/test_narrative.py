@@ -413,6 +413,15 @@ def test_document_block():
         document(WARD, "2022-H1", signer={"chuc_vu": "x"})
 
 
+def test_document_heading_for_a_body_with_its_own_rules():
+    """A Party body puts "ĐẢNG CỘNG SẢN VIỆT NAM" where the Quốc hiệu goes, with no Tiêu ngữ."""
+    doc = document(WARD, "2022-H1", heading={"national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": ""})
+    assert doc["national_title"] == "ĐẢNG CỘNG SẢN VIỆT NAM" and doc["motto"] == ""
+    assert document(WARD, "2022-H1")["national_title"] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    with pytest.raises(ValueError, match="heading: unknown keys"):
+        document(WARD, "2022-H1", heading={"quoc_hieu": "x"})
+
+
 def test_record_output(ip):
     doc = document(WARD, "2022-H1")
     f = SimpleNamespace(

@@ -9,6 +9,7 @@ A params file (YAML) describes one run or several::
     issued_on: 2022-06-24
     tone_style: classic         # or modern
     signer: {authority: TM. BAN THƯỜNG TRỰC, title: CHỦ TỊCH, name: Nguyễn Văn A}
+    heading: {national_title: ĐẢNG CỘNG SẢN VIỆT NAM, motto: ""}   # a body whose rules replace the Quốc hiệu
 
     # params/quarters-2022.yaml — several periods: items are a period or a mapping of per-period overrides
     data: data/duy-tan
@@ -45,6 +46,7 @@ import yaml
 BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
 TONE_STYLES = ("classic", "modern")
 SIGNER_KEYS = ("authority", "title", "name")
+HEADING_KEYS = ("national_title", "motto")
 _UNIT_RE = re.compile(r"^\w[\w.-]*$")
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -314,6 +316,25 @@ class _Checker:
         for key in SIGNER_KEYS:
             if not isinstance(value.get(key), str) or not value[key].strip():
                 self.problem(f"{k}.{key}", f"expected a non-empty text, got {value.get(key)!r}")
+                ok = False
+        return dict(value) if ok else None
+
+    def _check_heading(self, k: str, value: Any, values: dict) -> dict | None:
+        """The right-hand heading when a body's own rules replace the Quốc hiệu (e.g. a Party body)."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(k, f"expected a mapping with keys {', '.join(HEADING_KEYS)}, got {value!r}")
+            return None
+        ok = True
+        for extra in sorted(set(value) - set(HEADING_KEYS)):
+            self.problem(f"{k}.{extra}", f"unknown heading key (expected {', '.join(HEADING_KEYS)})")
+            ok = False
+        for key in HEADING_KEYS:
+            if key in value and not isinstance(value[key], str):
+                self.problem(
+                    f"{k}.{key}", f"expected a text (empty to leave the line out), got {value[key]!r}"
+                )
                 ok = False
         return dict(value) if ok else None
 

@@ -101,12 +101,15 @@ def document(
     signer: Mapping[str, str] | None = None,
     tone_style: str = "classic",
     report_type: str = "BÁO CÁO",
+    heading: Mapping[str, str] | None = None,
 ) -> dict:
     """The ``document`` block of the record from the ward's description, the period and the run's params.
 
     ``data``: a Dataset (its ``.ward`` is used) or a Ward. ``subject`` defaults to "Kết quả công tác <period>".
     ``issued_on`` None → the last day of the period. E.g. ``number`` "Số: 47/BC-MTTQ-BTT", ``place_date``
-    "Duy Tân, ngày 30 tháng 6 năm 2022".
+    "Duy Tân, ngày 30 tháng 6 năm 2022". ``heading`` replaces the Quốc hiệu and Tiêu ngữ where a body's own
+    rules say so, e.g. ``{"national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": ""}`` (an empty text leaves the line
+    out).
     """
     ward = getattr(data, "ward", data)
     period = period if isinstance(period, vn.Period) else vn.Period(period)
@@ -130,6 +133,10 @@ def document(
         "period": period.spec,
         "period_name": period.name,
     }
+    unknown = sorted(set(heading or {}) - {"national_title", "motto"})
+    if unknown:
+        raise ValueError(f"heading: unknown keys {unknown}; expected some of national_title, motto")
+    doc.update({k: vn.nfc(str(v)) for k, v in (heading or {}).items()})
     return _styled(doc, tone_style)  # type: ignore[return-value]
 
 
