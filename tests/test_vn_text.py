@@ -226,6 +226,11 @@ def env():
         ("{{ 'Vie\u0302\u0323t' | nfc }}", "Việt"),
         ("{{ '2022-H1' | period }}", "6 tháng đầu năm 2022"),
         ("{{ p | period }}", "quý III năm 2022"),
+        ("{{ ['Tổ 10', 'Đông', 'Tổ 2', 'Dũng'] | vsort | join }}", "Dũng, Đông, Tổ 2 và Tổ 10"),
+        ("{{ people | vsort(attribute='name', reverse=True) | join(attribute='name') }}", "Bình và An"),
+        ("{{ '1.200' | parse_number + 36 }}", "1236"),
+        ("{{ 'B¸o c¸o' | from_legacy }}", "Báo cáo"),
+        ("{{ ' Lượt  NGƯỜI ' | fold }}", "luot nguoi"),
     ],
 )
 def test_filters_in_jinja(env, template, expected):
@@ -246,7 +251,7 @@ def test_filters_in_jinja(env, template, expected):
 def test_filters_cover_the_formatting_functions():
     expected = {
         "number", "words", "money", "percent", "padded", "date", "place_date", "about", "change", "of_plan",
-        "join", "title", "tone_style", "nfc", "period",
+        "join", "title", "tone_style", "nfc", "period", "vsort", "parse_number", "from_legacy", "fold",
     }  # fmt: skip
     assert set(vn.filters) == expected
     assert isinstance(vn.filters, dict)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from reportkit.vn.dates import Period, date, place_date
-from reportkit.vn.numbers import about, change, number, of_plan, padded, percent
-from reportkit.vn.text import join, nfc, title, tone_style
+from reportkit.vn.legacy import from_legacy
+from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
+from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
 from reportkit.vn.words import money, words
 
-__all__ = ["filters", "join_filter", "period_name"]
+__all__ = ["filters", "join_filter", "period_name", "vsort"]
 
 
 def period_name(value: object) -> str:
@@ -32,7 +33,18 @@ def join_filter(
     return join(items, last)
 
 
-filters: dict[str, Callable[..., str]] = {
+def vsort(items: Iterable[object], attribute: str | None = None, reverse: bool = False) -> list:
+    """Dictionary order (``vn.sort_key``): ``{{ ["Tổ 10", "Đông", "Tổ 2"] | vsort | join }}`` → "Đông, Tổ 2 và Tổ 10"."""
+
+    def value(x: object) -> str:
+        if attribute is None:
+            return str(x)
+        return str(x[attribute] if isinstance(x, Mapping) else getattr(x, attribute))
+
+    return sorted(items, key=lambda x: sort_key(value(x)), reverse=reverse)
+
+
+filters: dict[str, Callable[..., object]] = {
     "number": number,
     "words": words,
     "money": money,
@@ -48,4 +60,8 @@ filters: dict[str, Callable[..., str]] = {
     "tone_style": tone_style,
     "nfc": nfc,
     "period": period_name,
+    "vsort": vsort,
+    "parse_number": parse_number,
+    "from_legacy": from_legacy,
+    "fold": fold,
 }
