@@ -305,18 +305,23 @@ def test_sigkill_midway_leaves_no_partial_file(tmp_path: Path) -> None:
     assert not any((root / ".reportkit-cache/staging").iterdir())
 
 
-def test_dask_localcluster_gives_the_same_outputs(project: Path, first, tmp_path: Path) -> None:
+def test_dask_localcluster_gives_the_same_outputs(project: Path, first, tmp_path: Path, capsys) -> None:
+    """The same command on a cluster: `reportkit run --scheduler tcp://…` against a LocalCluster's scheduler."""
     distributed = pytest.importorskip("distributed")
+    from reportkit.cli import main
+
     with (
         distributed.LocalCluster(
             processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        result = run_batch(options(project, out=tmp_path / "dask-out", scheduler=client, force=True))
+        argv = ["run", "--root", str(project), "--out", str(tmp_path / "dask-out"), "--force", "--json"]
+        exit_code = main([*argv, "--scheduler", cluster.scheduler_address])
         dask_pids = set(client.run(os.getpid).values())
-    assert result.exit_code == 0, format_summary(result)
-    assert {r["worker"] for r in result.reports} <= dask_pids
+    summary = json.loads(capsys.readouterr().out)
+    assert exit_code == 0, summary
+    assert {r["worker"] for r in summary["reports"]} <= dask_pids
     local = project / "outputs"
     for period in PERIODS:
         stem = f"{period}/report-{period}"
