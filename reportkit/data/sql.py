@@ -13,6 +13,11 @@ Values go through the same validation as the workbooks, so a database row is che
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -24,17 +29,74 @@ from reportkit.data.errors import DataError, Problem
 from reportkit.data.model import Catalog, Ward
 
 META, REPORTS, PLAN = "reportkit_meta", "bao_cao", "ke_hoach"
+CONNECT_TIMEOUT = 10  # seconds; libpq would otherwise wait on an unreachable host for minutes
 
 
 def _masked(url: str) -> str:
-    return sa.engine.make_url(url).render_as_string(hide_password=True)
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def _engine(url: str) -> tuple[sa.Engine, str]:
+    """The engine for ``url`` and the URL as messages show it (password masked), or a clear error.
+
+    A bare ``postgresql://`` means psycopg2 to SQLAlchemy; when only psycopg (3) is installed, that is used.
+    """
+    shown = _masked(url)
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError) as err:
+        raise ValueError(f"not a database URL: {shown} ({err})") from None
+    connect_args = {}
+    if parsed.get_backend_name() == "postgresql":
+        bare = parsed.drivername == "postgresql"
+        if bare and not importlib.util.find_spec("psycopg2") and importlib.util.find_spec("psycopg"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.get_driver_name() in ("psycopg", "psycopg2") and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    try:
+        return sa.create_engine(parsed, connect_args=connect_args), shown
+    except sa.exc.NoSuchModuleError:
+        raise ValueError(
+            f"unknown database kind “{parsed.drivername}” in {shown}: expected e.g. sqlite:///ward.db or "
+            "postgresql://user:password@host/database"
+        ) from None
+    except ImportError as err:
+        raise ModuleNotFoundError(
+            f"the database driver for {shown} is not installed ({err}); for PostgreSQL: pip install 'psycopg[binary]'",
+            name=err.name,
+        ) from None
+
+
+@contextmanager
+def _connect(engine: sa.Engine, shown: str) -> Iterator[sa.Connection]:
+    """A connection, or ConnectionError naming the URL (password masked) and the server's reason."""
+    try:
+        conn = engine.connect()
+    except sa.exc.DBAPIError as err:
+        reason = " ".join(str(err.orig).split())
+        secret = engine.url.password
+        if secret and len(secret) >= 3:
+            reason = reason.replace(secret, "***")
+        raise ConnectionError(f"cannot connect to {shown}: {reason}") from None
+    with conn:
+        yield conn
+
+
+def _plain(value: object) -> object:
+    # NUMERIC columns (the usual type for money in PostgreSQL) come back as Decimal; cells are int/float/str
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _grid(conn, table: sa.Table) -> tuple[readers.Grid, str]:
     cols = [c.name for c in table.columns]
     order = [table.c.id] if "id" in cols else []
     result = conn.execute(sa.select(table).order_by(*order))
-    rows = [list(r) for r in result]
+    rows = [[_plain(v) for v in r] for r in result]
     numbers = None
     if "id" in cols:
         idx = cols.index("id")
@@ -46,21 +108,22 @@ def _grid(conn, table: sa.Table) -> tuple[readers.Grid, str]:
 
 
 def load_sql(url: str) -> Dataset:
-    shown = _masked(url)
-    parsed = sa.engine.make_url(url)
-    database = parsed.database or ""
-    # SQLite would create an empty file for a mistyped path: a load must not leave files behind
-    on_disk = parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:")
-    if on_disk and not database.startswith("file:") and not Path(database).is_file():
-        raise FileNotFoundError(f"no SQLite database {database} (from {shown})")
-    engine = sa.create_engine(url)
+    engine, shown = _engine(url)
     try:
-        md = sa.MetaData()
-        md.reflect(engine, only=lambda name, _: name in (META, REPORTS, PLAN))
-        missing = [t for t in (META, REPORTS) if t not in md.tables]
-        if missing:
-            raise DataError([Problem("no_table", shown, t, None, None, None, f"bảng {t}") for t in missing])
-        with engine.connect() as conn:
+        parsed = engine.url
+        database = parsed.database or ""
+        # SQLite would create an empty file for a mistyped path: a load must not leave files behind
+        on_disk = parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+        if on_disk and not database.startswith("file:") and not Path(database).is_file():
+            raise FileNotFoundError(f"no SQLite database {database} (from {shown})")
+        with _connect(engine, shown) as conn:
+            md = sa.MetaData()
+            md.reflect(conn, only=lambda name, _: name in (META, REPORTS, PLAN))
+            missing = [t for t in (META, REPORTS) if t not in md.tables]
+            if missing:
+                raise DataError(
+                    [Problem("no_table", shown, t, None, None, None, f"bảng {t}") for t in missing]
+                )
             meta = dict(conn.execute(sa.select(md.tables[META].c.name, md.tables[META].c.content)).all())
             for name in ("ward", "catalog"):
                 if name not in meta:
@@ -85,7 +148,7 @@ def _column_type(kind: str):
 
 def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
     """Write ``ds`` in the layout above, in one transaction (all or nothing)."""
-    engine = sa.create_engine(url)
+    engine, shown = _engine(url)
     try:
         md = sa.MetaData()
         meta = sa.Table(
@@ -106,14 +169,14 @@ def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
         planned = [i for i in ds.catalog if any(i.id in v for v in ds.plans.values())]
         plan = sa.Table(PLAN, md, sa.Column("nam", sa.Integer, primary_key=True),
                         *[sa.Column(i.id, _column_type(i.kind)) for i in planned])  # fmt: skip
-        existing = set(sa.inspect(engine).get_table_names())
-        if existing & {META, REPORTS, PLAN} and not replace:
-            raise FileExistsError(
-                f"{_masked(url)} already holds reportkit tables; pass replace=True to overwrite"
-            )
         ward_doc = ds.ward.as_dict()
         ward_doc.update(catalog="catalog.yaml", plan=None)
-        with engine.begin() as conn:
+        with _connect(engine, shown) as conn, conn.begin():
+            existing = set(sa.inspect(conn).get_table_names())
+            if existing & {META, REPORTS, PLAN} and not replace:
+                raise FileExistsError(
+                    f"{shown} already holds reportkit tables; pass replace=True to overwrite"
+                )
             md.drop_all(conn, checkfirst=True)
             md.create_all(conn)
             conn.execute(meta.insert(), [{"name": "ward", "content": yaml.safe_dump(ward_doc, allow_unicode=True)},
