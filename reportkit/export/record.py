@@ -9,7 +9,9 @@ from typing import Any
 
 RECORD_MIME = "application/vnd.reportkit.report+json"
 
-_DOCUMENT_STR_KEYS = (
+# The record's contract (docs/architecture.md, "Report record"): the notebook side writes it with these keys.
+DOCUMENT_KEYS = (
+    "parent_body",
     "issuing_body",
     "number",
     "national_title",
@@ -17,13 +19,16 @@ _DOCUMENT_STR_KEYS = (
     "place_date",
     "type",
     "subject",
+    "signature",
+    "recipients",
     "title",
     "unit",
     "period",
     "period_name",
 )
+SIGNATURE_KEYS = ("authority", "title", "name")
 _DOCUMENT_LIST_KEYS = ("parent_body", "recipients")
-_SIGNATURE_KEYS = ("authority", "title", "name")
+_DOCUMENT_STR_KEYS = tuple(k for k in DOCUMENT_KEYS if k not in (*_DOCUMENT_LIST_KEYS, "signature"))
 
 
 class RecordError(ValueError):
@@ -120,7 +125,7 @@ def _validate(record: dict, origin: dict[str, int]) -> list[str]:
         if not isinstance(signature, Mapping):
             bad("document.signature", "an object with authority, title, name", signature)
         else:
-            for key in _SIGNATURE_KEYS:
+            for key in SIGNATURE_KEYS:
                 if key in signature and not isinstance(signature[key], str):
                     bad(f"document.signature.{key}", "a string", signature[key])
 

@@ -15,27 +15,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reportkit import vn
+from reportkit.export.record import DOCUMENT_KEYS, RECORD_MIME, SIGNATURE_KEYS
 from reportkit.narrative import _state
 
-MIME = "application/vnd.reportkit.report+json"
-DOCUMENT_KEYS = (
-    "parent_body",
-    "issuing_body",
-    "number",
-    "national_title",
-    "motto",
-    "place_date",
-    "type",
-    "subject",
-    "signature",
-    "recipients",
-    "title",
-    "unit",
-    "period",
-    "period_name",
-)
-SIGNER_KEYS = ("authority", "title", "name")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The record's form is the exporter's contract: one definition, in reportkit.export.record (a light module).
+MIME = RECORD_MIME
+SIGNER_KEYS = SIGNATURE_KEYS
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -183,16 +168,9 @@ def key_figures(
 
 
 def _source_path(path: object) -> str:
+    """A URL as it is; a file as the data layer shows it (already relative to the project or the working folder)."""
     text = str(path)
-    if "://" in text:
-        return text
-    p = Path(text)
-    if not p.is_absolute():
-        return p.as_posix()  # the data layer already made it relative to the project (or the working folder)
-    try:
-        return p.resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return p.as_posix()
+    return text if "://" in text else Path(text).as_posix()
 
 
 def sources(dataset: object) -> list[dict]:
