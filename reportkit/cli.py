@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -75,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args) -> int:
-    from reportkit.batch import BatchOptions, ParamsError, SetupError, format_summary, run_batch
+    from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
 
+    fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
     options = BatchOptions(
         params=list(args.params),
         root=args.root,
@@ -87,9 +87,8 @@ def _cmd_run(args) -> int:
         out=args.out,
         scheduler=args.scheduler,
         progress=sys.stderr,
+        **fresh,
     )
-    if args.fresh_kernels:
-        options.fresh_kernels = True
     try:
         result = run_batch(options)
     except (ParamsError, SetupError) as err:
@@ -98,7 +97,7 @@ def _cmd_run(args) -> int:
             print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
-    except RuntimeError as err:  # another run holds the lock
+    except RunLocked as err:
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -129,18 +128,11 @@ def _cmd_template(args) -> int:
             ["bieu-mau"] + ([_slug(args.unit)] if args.unit else []) + ([str(args.year)] if args.year else [])
         )
         output = Path("-".join(parts) + ".xlsx")
-    if args.year is not None and not 1900 <= args.year <= 2200:
-        print(f"reportkit template: --year {args.year}: expected a year such as 2024", file=sys.stderr)
-        return 2
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp.xlsx")
     try:
-        written = write_template(tmp, catalog=args.catalog, unit=args.unit, year=args.year)
-        os.replace(written, output)
+        write_template(output, catalog=args.catalog, unit=args.unit, year=args.year)
     except (ValueError, OSError) as err:
         print(f"reportkit template: {err}", file=sys.stderr)
         return 2
-    finally:
-        tmp.unlink(missing_ok=True)
     print(f"Wrote {output}")
     return 0
 

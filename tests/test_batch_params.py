@@ -149,8 +149,19 @@ def test_issued_before_period_and_signer_shape(project: Path) -> None:
     text = str(info.value)
     assert "issued_on: 2022-03-01 is before the period 2022-H2 starts (2022-07-01)" in text
     assert "signer.rank: unknown signer key" in text
-    assert "signer.authority: expected a non-empty text" in text
     assert "signer.name: expected a non-empty text" in text
+    assert "signer.authority" not in text  # a key left out keeps the ward's value
+
+
+def test_partial_signer_passes_and_empty_signer_is_refused(project: Path) -> None:
+    path = project / "params/p.yaml"
+    path.write_text("period: 2022-H1\nsigner: {name: Nguyễn Văn B}\n", encoding="utf-8")
+    (run,) = load_runs([path], project, ALLOWED)
+    assert run.parameters["signer"] == {"name": "Nguyễn Văn B"}
+    path.write_text("period: 2022-H1\nsigner: {}\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as info:
+        load_runs([path], project, ALLOWED)
+    assert "signer: expected at least one of authority, title, name" in str(info.value)
 
 
 def test_yaml_dates_and_year_period_are_normalised(project: Path) -> None:
@@ -217,4 +228,22 @@ def test_staging_commit_replaces_all_files_and_drops_stale_formats(tmp_path: Pat
     dead = tmp_path / "stage" / "999999999-abc-2022-H2"
     dead.mkdir()
     (dead / "report-2022-H2.pdf").write_bytes(b"%PDF-partial")
+    mine = Staging(
+        tmp_path / "stage", "2022-H1"
+    )  # this process may still be using it (another run, a thread)
     assert clean_stale_staging(tmp_path / "stage") == [dead]
+    assert mine.path.is_dir()
+
+
+def test_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None:
+    from reportkit.batch import RunLocked
+    from reportkit.batch.store import run_lock
+
+    with run_lock(tmp_path / "cache", tmp_path / "out"):
+        with (
+            pytest.raises(RunLocked, match="another reportkit run is writing to"),
+            run_lock(tmp_path / "cache", tmp_path / "out"),
+        ):
+            pass
+        with run_lock(tmp_path / "cache", tmp_path / "other"):  # another output folder is free
+            pass

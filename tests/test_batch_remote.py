@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import fsspec
 import pytest
 from fsspec.implementations.memory import MemoryFileSystem
 
@@ -195,5 +194,3 @@ def test_bad_urls_exit_2_and_write_nothing(tmp_path: Path, capsys) -> None:
 def test_url_detection() -> None:
     assert is_url("s3://b/x") and is_url("file:///tmp/x") and is_url("simplecache::s3://b/x")
     assert not is_url("/tmp/out") and not is_url("outputs") and not is_url("c:/tmp") and not is_url("a b://x")
-    fs, _ = fsspec.core.url_to_fs("memory://x")
-    assert isinstance(fs, MemoryFileSystem)

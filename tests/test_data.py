@@ -314,3 +314,8 @@ def test_template_for_a_tổ_the_ward_does_not_have_is_refused(tmp_path, capsys)
         c for row in load_workbook(out)["Số liệu"].iter_rows(max_row=6, values_only=True) for c in row if c
     ]
     assert any("Tổ 3" in str(c) for c in cells) and not any("tổ 03" in str(c) for c in cells)
+    with pytest.raises(ValueError, match="year 1024: expected a year such as 2024"):
+        write_template(tmp_path / "old.xlsx", year=1024)  # the Python API checks the year too
+    assert main(["template", "--year", "20240", "-o", str(tmp_path / "y.xlsx")]) == 2
+    assert "year 20240: expected a year such as 2024" in capsys.readouterr().err
+    assert not (tmp_path / "old.xlsx").exists() and not (tmp_path / "y.xlsx").exists()

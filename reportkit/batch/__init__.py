@@ -8,6 +8,7 @@ format is described in :mod:`reportkit.batch.params`.
 
 from reportkit.batch.params import ParamsError, Problem, Run, find_root, load_runs
 from reportkit.batch.runner import BatchOptions, BatchResult, SetupError, format_summary, run_batch
+from reportkit.batch.store import RunLocked
 
 __all__ = [
     "BatchOptions",
@@ -15,6 +16,7 @@ __all__ = [
     "ParamsError",
     "Problem",
     "Run",
+    "RunLocked",
     "SetupError",
     "find_root",
     "format_summary",

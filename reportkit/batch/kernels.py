@@ -22,8 +22,11 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jupyter_client import BlockingKernelClient, KernelManager
+# jupyter_client is imported where kernels start, so that reading MAX_REPORTS_PER_KERNEL stays cheap.
+if TYPE_CHECKING:
+    from jupyter_client import BlockingKernelClient, KernelManager
 
 _MAGIC_EXT = re.compile(r"^\s*%load_ext\s+([\w.]+)", re.MULTILINE)
 _KERNEL_SIDE = Path(__file__).with_name("kernel_reset.py")
@@ -148,6 +151,8 @@ class KernelPool:
         self._count = 0
 
     def _start(self, kernel_name: str, cwd: str, modules: tuple[str, ...]) -> WarmKernel:
+        from jupyter_client import BlockingKernelClient, KernelManager
+
         self._count += 1
         km = KernelManager(
             kernel_name=kernel_name,

@@ -8,7 +8,7 @@ A params file (YAML) describes one run or several::
     document_number: 47
     issued_on: 2022-06-24
     tone_style: classic         # or modern
-    signer: {authority: TM. BAN THƯỜNG TRỰC, title: CHỦ TỊCH, name: Nguyễn Văn A}
+    signer: {authority: TM. BAN THƯỜNG TRỰC, title: CHỦ TỊCH, name: Nguyễn Văn A}   # any of the three
     heading: {national_title: ĐẢNG CỘNG SẢN VIỆT NAM, motto: ""}   # a body whose rules replace the Quốc hiệu
 
     # params/quarters-2022.yaml — several periods: items are a period or a mapping of per-period overrides
@@ -309,13 +309,18 @@ class _Checker:
         if not isinstance(value, dict):
             self.problem(k, f"expected a mapping with keys {', '.join(SIGNER_KEYS)}, got {value!r}")
             return None
+        if not value:
+            self.problem(
+                k, f"expected at least one of {', '.join(SIGNER_KEYS)} (null keeps the ward's signer)"
+            )
+            return None
         ok = True
         for extra in sorted(set(value) - set(SIGNER_KEYS)):
             self.problem(f"{k}.{extra}", f"unknown signer key (expected {', '.join(SIGNER_KEYS)})")
             ok = False
         for key in SIGNER_KEYS:
-            if not isinstance(value.get(key), str) or not value[key].strip():
-                self.problem(f"{k}.{key}", f"expected a non-empty text, got {value.get(key)!r}")
+            if key in value and (not isinstance(value[key], str) or not value[key].strip()):
+                self.problem(f"{k}.{key}", f"expected a non-empty text, got {value[key]!r}")
                 ok = False
         return dict(value) if ok else None
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reportkit.batch.store import MANIFEST
+from reportkit.batch.store import MANIFEST, pid_alive
 
 STAGING = ".reportkit-staging"
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)(://|::)")
@@ -171,7 +171,7 @@ class Remote:
         for entry in entries:
             name = entry.rstrip("/").rsplit("/", 1)[-1]
             owner, _, rest = name.rpartition("-")[0].rpartition("-")
-            if owner != host or not rest.isdigit() or _pid_alive(int(rest)):
+            if owner != host or not rest.isdigit() or pid_alive(int(rest)):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 self.fs.rm(entry, recursive=True)
@@ -248,13 +248,3 @@ class Remote:
             with contextlib.suppress(Exception):
                 self.fs.rm(stage, recursive=True)
         return True
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()

@@ -22,9 +22,9 @@ from typing import Any, TextIO
 
 from reportkit.batch import params as P
 from reportkit.batch import remote, store
+from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
 
 FORMATS = ("html", "pdf", "article")
-DEFAULT_EXPORTER = "reportkit.export:ReportExporter"
 
 
 class SetupError(Exception):
@@ -33,7 +33,7 @@ class SetupError(Exception):
 
 @dataclass
 class BatchOptions:
-    """What ``reportkit run`` was asked to do; paths may be relative to ``root``."""
+    """What ``reportkit run`` was asked to do; relative paths are relative to the working folder."""
 
     params: list[Path] = field(default_factory=list)  # empty → every params/*.yaml
     root: Path | None = None  # None → found from the cwd upwards
@@ -43,13 +43,12 @@ class BatchOptions:
     force: bool = False
     out: Path | str | None = None  # None → <root>/outputs; a str "s3://…" (any fsspec URL) publishes there
     scheduler: Any = None  # "tcp://host:8786" or a distributed.Client
-    exporter: str = DEFAULT_EXPORTER
     cell_timeout: float = 600.0
     # A new kernel per report instead of one reset kernel per worker (slower; also REPORTKIT_FRESH_KERNELS=1).
     fresh_kernels: bool = field(
         default_factory=lambda: os.environ.get("REPORTKIT_FRESH_KERNELS", "") not in ("", "0")
     )
-    kernel_max_reports: int = 25  # a reused kernel is replaced after this many reports
+    kernel_max_reports: int = MAX_REPORTS_PER_KERNEL  # a reused kernel is replaced after this many reports
     progress: TextIO | None = None  # where progress lines go (None → silent)
 
 
@@ -86,7 +85,7 @@ class BatchResult:
         }
 
 
-def _resolve(path: Path, root: Path) -> Path:
+def _resolve(path: Path) -> Path:
     return path if path.is_absolute() else (Path.cwd() / path)
 
 
@@ -169,7 +168,7 @@ def prepare(options: BatchOptions) -> tuple[Path, Path, list[P.Run], Path, Path,
         root = (options.root or P.find_root()).resolve()
     except FileNotFoundError as err:
         raise SetupError(str(err)) from None
-    notebook = _resolve(options.notebook, root) if options.notebook else root / "notebooks" / "report.ipynb"
+    notebook = _resolve(options.notebook) if options.notebook else root / "notebooks" / "report.ipynb"
     if not notebook.is_file():
         raise SetupError(f"the notebook {notebook} does not exist")
     unknown = [f for f in options.formats if f not in FORMATS]
@@ -193,14 +192,14 @@ def prepare(options: BatchOptions) -> tuple[Path, Path, list[P.Run], Path, Path,
             raise SetupError(
                 f"--out {out}: this looks like a URL whose '//' a Path collapsed; pass the URL as a str"
             )
-        out_dir = _resolve(out, root)
+        out_dir = _resolve(out)
     else:
         out_dir = root / "outputs"
     try:
         allowed = set(P.notebook_parameters(notebook, cache_dir))
     except (ValueError, OSError) as err:
         raise SetupError(str(err)) from None
-    files = [_resolve(p, root) for p in options.params] if options.params else P.default_params_files(root)
+    files = [_resolve(p) for p in options.params] if options.params else P.default_params_files(root)
     runs = P.load_runs(files, root, allowed)
     if isinstance(options.scheduler, str):
         _check_scheduler(options.scheduler)
@@ -240,7 +239,6 @@ def run_batch(options: BatchOptions) -> BatchResult:
             "notebook": hashlib.sha256(nb_bytes).hexdigest(),
             "reportkit": code_digest,
             "formats": sorted(options.formats),
-            "exporter": options.exporter,
         }
         tasks, reports = [], {}
         from reportkit.batch.kernels import notebook_imports
@@ -303,7 +301,6 @@ def run_batch(options: BatchOptions) -> BatchResult:
                     "stage_root": str(stage_root),
                     "failed_dir": str(cache_dir / "failed" / run.run_id),
                     "fingerprint": fp,
-                    "exporter": options.exporter,
                     "version": reportkit.__version__,
                     "root": str(root),
                     "cell_timeout": options.cell_timeout,
@@ -332,7 +329,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         index, index_error = None, None
         if not interrupted:
             try:
-                index = _write_index(out_dir, stage_root, options.exporter, code_digest, progress)
+                index = _write_index(out_dir, stage_root, code_digest, progress)
             except Exception as err:  # the reports are in place; say why the index is not
                 index_error = f"{type(err).__name__}: {err}"
             if target is not None:
@@ -360,7 +357,7 @@ def _run_local(tasks, options: BatchOptions, warm, progress: _Progress):
         max_workers=jobs,
         mp_context=ctx,
         initializer=worker.init_local_worker,
-        initargs=(options.exporter, warm, events),
+        initargs=(warm, events),
     ) as pool:
         futures = {pool.submit(worker.execute_run, {**task, "more": True}): task for task in tasks}
         pending = set(futures)
@@ -456,11 +453,11 @@ def collect_entries(out_dir: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def _write_index(out_dir: Path, stage_root: Path, exporter: str, code_digest: str, progress) -> Path | None:
+def _write_index(out_dir: Path, stage_root: Path, code_digest: str, progress) -> Path | None:
     entries = collect_entries(out_dir)
     index = out_dir / "index.html"
     stamp = out_dir / ".reportkit-index.json"
-    digest = _fingerprint({"entries": entries, "code": code_digest, "exporter": exporter})
+    digest = _fingerprint({"entries": entries, "code": code_digest})
     try:
         current = json.loads(stamp.read_text(encoding="utf-8")).get("digest")
     except (OSError, ValueError):
@@ -469,12 +466,8 @@ def _write_index(out_dir: Path, stage_root: Path, exporter: str, code_digest: st
         return index
     if not entries:
         return None
-    import importlib
+    from reportkit.export import write_index
 
-    module = importlib.import_module(exporter.partition(":")[0])
-    write_index = (
-        getattr(module, "write_index", None) or importlib.import_module("reportkit.export").write_index
-    )
     written = Path(write_index(out_dir, entries))
     tmp = stage_root / f"index-stamp-{os.getpid()}.json"
     tmp.parent.mkdir(parents=True, exist_ok=True)

@@ -118,12 +118,18 @@ def staging_root(cache_dir: Path, out_dir: Path) -> Path:
     return out_dir / ".reportkit-staging"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when process ``pid`` of this host exists, the current process included.
+
+    Staging cleanup must never remove a folder still in use, and the current process may be using its own
+    (another run in a thread, an in-process Dask worker): a leftover of a dead process whose pid was reused
+    merely waits for a later run.
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # exists, owned by another user
         return True
     return True
 
@@ -135,9 +141,7 @@ def clean_stale_staging(stage_root: Path) -> list[Path]:
         return removed
     for entry in stage_root.iterdir():
         pid = entry.name.split("-", 1)[0]
-        if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
-            continue
-        if pid.isdigit() and int(pid) == os.getpid():
+        if pid.isdigit() and pid_alive(int(pid)):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
@@ -188,9 +192,13 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+class RunLocked(RuntimeError):
+    """Another ``reportkit run`` holds the lock of the same output folder."""
+
+
 @contextlib.contextmanager
 def run_lock(cache_dir: Path, out_dir: Path) -> Iterator[None]:
-    """One ``reportkit run`` at a time per output folder (a second one fails fast instead of interleaving)."""
+    """One ``reportkit run`` at a time per output folder: a second one raises :class:`RunLocked` at once."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
     lock_path = cache_dir / f"run-{key}.lock"
@@ -199,9 +207,7 @@ def run_lock(cache_dir: Path, out_dir: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
             if err.errno in (errno.EAGAIN, errno.EACCES):
-                raise RuntimeError(
-                    f"another reportkit run is writing to {out_dir} (lock {lock_path})"
-                ) from None
+                raise RunLocked(f"another reportkit run is writing to {out_dir} (lock {lock_path})") from None
             raise
         try:
             yield

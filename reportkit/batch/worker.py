@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import importlib
 import json
 import os
 import re
@@ -22,6 +21,8 @@ import time
 import traceback
 from pathlib import Path
 from typing import Any
+
+from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TLS = threading.local()
@@ -59,33 +60,33 @@ def skip_iri_format_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 
-def init_local_worker(exporter: str, warm: dict | None, events=None) -> None:
+def init_local_worker(warm: dict | None, events=None) -> None:
     """Initializer of a local pool process: die with the runner, then warm up before the first report."""
     _linux_die_with_parent()
     skip_iri_format_checker()
     _PROCESS["parent"] = os.getppid()
     _PROCESS["events"] = events
-    warm_worker(exporter, warm)
+    warm_worker(warm)
 
 
-def _exporter(spec: str):
+def _exporter():
     ex = _state().get("exporter")
-    if ex is None or _state().get("exporter_spec") != spec:
-        module, _, name = spec.partition(":")
-        ex = getattr(importlib.import_module(module), name)()
-        _state()["exporter"], _state()["exporter_spec"] = ex, spec
+    if ex is None:
+        from reportkit.export import ReportExporter
+
+        ex = _state()["exporter"] = ReportExporter()
     return ex
 
 
-def _pool(reuse: bool = True, max_reports: int | None = None):
+def _pool(reuse: bool = True, max_reports: int = MAX_REPORTS_PER_KERNEL):
     pool = _state().get("pool")
     if pool is not None and pool.reuse != reuse:
         pool.close()
         pool = None
     if pool is None:
-        from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL, KernelPool
+        from reportkit.batch.kernels import KernelPool
 
-        pool = _state()["pool"] = KernelPool(reuse=reuse, max_reports=max_reports or MAX_REPORTS_PER_KERNEL)
+        pool = _state()["pool"] = KernelPool(reuse=reuse, max_reports=max_reports)
         import multiprocessing.util
 
         multiprocessing.util.Finalize(pool, pool.close, exitpriority=100)
@@ -99,18 +100,17 @@ def execute_on_dask(task: dict[str, Any]) -> dict[str, Any]:
     """Dask entry point: warm this worker thread on its first report, then run the report."""
     state = _state()
     if not state.get("warm"):
-        warm_worker(task["exporter"], task.get("warm"))
+        warm_worker(task.get("warm"))
     return execute_run(task)
 
 
-def warm_worker(exporter: str, warm: dict | None) -> None:
+def warm_worker(warm: dict | None) -> None:
     """Start the first kernel (it boots meanwhile), then import and warm the exporter."""
     _state()["warm"] = True
     if warm:
-        pool = _pool(warm.get("reuse", True), warm.get("max_reports"))
+        pool = _pool(warm.get("reuse", True), warm.get("max_reports", MAX_REPORTS_PER_KERNEL))
         pool.prestart(warm["kernel_name"], warm["cwd"], tuple(warm["modules"]))
-    ex = _exporter(exporter)
-    _warm_exporter(ex)
+    _warm_exporter(_exporter())
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
 
@@ -189,7 +189,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
     """Produce one report; never raises for a report's own failure (the result says what failed, where).
 
     ``task``: run_id, stem, notebook, parameters, shown_parameters, secret, formats, out_dir, run_dir,
-    stage_root, failed_dir, fingerprint, inputs (manifest extras), exporter, modules, kernel_name, root.
+    stage_root, failed_dir, fingerprint, inputs (manifest extras), modules, kernel_name, root.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -221,7 +221,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         modules = tuple(task["modules"])
         t = time.perf_counter()
         warm = task.get("warm") or {}
-        pool = _pool(warm.get("reuse", True), warm.get("max_reports"))
+        pool = _pool(warm.get("reuse", True), warm.get("max_reports", MAX_REPORTS_PER_KERNEL))
         kernel = pool.take(task["kernel_name"], nb_dir, modules, prestart_next=task.get("more", True))
         timings["kernel_wait"] = time.perf_counter() - t
 
@@ -278,7 +278,7 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
                 "the notebook displayed no report record (application/vnd.reportkit.report+json); "
                 "it must call reportkit.narrative.record(...)"
             )
-        exporter = _exporter(task["exporter"])
+        exporter = _exporter()
         formats = task["formats"]
         run_info = {
             "parameters": task["shown_parameters"],

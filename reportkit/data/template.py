@@ -207,6 +207,8 @@ def write_template(path: str | os.PathLike, catalog: Catalog | str | os.PathLike
                    unit: str | None = None, year: int | None = None) -> Path:  # fmt: skip
     """Write the blank collection workbook for one tổ and year, e.g. ``write_template("to-03-2024.xlsx",
     unit="Tổ 3", year=2024)``; ``catalog`` defaults to the sample ward's."""
+    if year is not None and not 1900 <= year <= 2200:
+        raise ValueError(f"year {year}: expected a year such as 2024 (1900–2200)")
     ward_file = None
     if catalog is None:
         from reportkit.data.dataset import SAMPLE_WARD
@@ -231,6 +233,6 @@ def _known_unit(unit: str, ward_file: Path) -> str:
     known = ward.unit_matcher()(unit)
     if known is None:
         raise ValueError(
-            f"--unit {unit!r}: {ward.name} không có tổ này (theo {ward_file}); các tổ: {', '.join(ward.units)}"
+            f"unit {unit!r}: {ward.name} không có tổ này (theo {ward_file}); các tổ: {', '.join(ward.units)}"
         )
     return known
