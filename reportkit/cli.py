@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args) -> int:
+    if sys.platform == "win32":  # fcntl locks, forkserver workers, POSIX signals
+        print(
+            "reportkit run: the batch runner needs Linux or macOS; on Windows run it inside WSL "
+            "(the notebook itself runs in JupyterLab on Windows)",
+            file=sys.stderr,
+        )
+        return 2
     from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
 
     fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
@@ -120,7 +127,7 @@ def _slug(text: str) -> str:
 
 
 def _cmd_template(args) -> int:
-    from reportkit.data import write_template
+    from reportkit.data import DataError, write_template
 
     output = args.output
     if output is None:
@@ -130,7 +137,7 @@ def _cmd_template(args) -> int:
         output = Path("-".join(parts) + ".xlsx")
     try:
         write_template(output, catalog=args.catalog, unit=args.unit, year=args.year)
-    except (ValueError, OSError) as err:
+    except (DataError, ValueError, OSError) as err:
         print(f"reportkit template: {err}", file=sys.stderr)
         return 2
     print(f"Wrote {output}")

@@ -283,6 +283,20 @@ def test_catalog_errors_are_located(tmp_path):
     assert got == [("bad_catalog", "a.kind", "money"), ("bad_catalog", "b.synonyms", "a")]
 
 
+def test_an_indicator_without_label_still_has_its_other_problems_reported(tmp_path, capsys):
+    from reportkit.cli import main
+
+    bad = tmp_path / "catalog.yaml"
+    bad.write_text("indicators:\n  - {id: x, kind: nonsense}\n  - {label: Không có id}\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        Catalog.from_yaml(bad)
+    got = [(p.column, p.value) for p in info.value.problems]
+    assert got == [("indicators[0].label", None), ("x.kind", "nonsense"), ("indicators[1].id", None)]
+    # the template command says so instead of a traceback
+    assert main(["template", "--catalog", str(bad), "-o", str(tmp_path / "t.xlsx")]) == 2
+    assert "x.kind" in capsys.readouterr().err and not (tmp_path / "t.xlsx").exists()
+
+
 # ------------------------------------------------------------ cache
 
 

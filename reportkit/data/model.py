@@ -153,8 +153,13 @@ class Catalog:
         indicators: dict[str, Indicator] = {}
         for i, spec in enumerate(doc.get("indicators") or []):
             where = f"indicators[{i}]"
-            if not isinstance(spec, dict) or not spec.get("id") or not spec.get("label"):
-                bad(where, spec, "id và label")
+            if not isinstance(spec, dict):
+                bad(where, spec, "một chỉ tiêu: id, label, kind …")
+                continue
+            for required in ("id", "label"):
+                if not spec.get(required):
+                    bad(f"{where}.{required}", spec.get(required), "bắt buộc")
+            if not spec.get("id"):
                 continue
             ident = str(spec["id"])
             if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
@@ -180,7 +185,7 @@ class Catalog:
                     bad(f"{ident}.{fname}", val, "một số")
             indicators[ident] = Indicator(
                 id=ident,
-                label=vn.nfc(str(spec["label"])),
+                label=vn.nfc(str(spec.get("label") or "")),
                 unit=vn.nfc(str(spec.get("unit", ""))),
                 kind=kind,
                 over_months=om,
