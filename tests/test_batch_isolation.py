@@ -11,20 +11,11 @@ import pytest
 
 from reportkit.batch import BatchOptions, format_summary, run_batch
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("stable_code_digest")]
 
 ROOT = Path(__file__).resolve().parents[1]
 # A month, a quarter, two halves and a year: different tables, charts and narrative branches.
 PERIODS = ["2022-03", "2022-Q3", "2021-H2", "2022-H1", "2022"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def stable_code_digest():
-    from reportkit.batch import store
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(store, "reportkit_digest", lambda: "pinned-for-tests")
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import make_tiny_project
 from fsspec.implementations.memory import MemoryFileSystem
 
 from reportkit.batch import BatchOptions, SetupError, format_summary, run_batch
@@ -15,22 +16,12 @@ from reportkit.batch.remote import STAGING, is_url
 from reportkit.batch.store import MANIFEST
 from reportkit.cli import main
 
-NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
 PERIODS = {"2022-H1": 1236, "2022-H2": 1310}
 MEMORY_ROOT = "/reportkit-test-remote"
 
 
 def make_project(root: Path) -> Path:
-    for folder in ("params", "notebooks", "data/ward", "outputs"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    shutil.copy(NOTEBOOK, root / "notebooks" / "report.ipynb")
-    (root / "data/ward/ward.yaml").write_text("name: Phường Thử Nghiệm\n", encoding="utf-8")
-    (root / "data/ward/figures.json").write_text(json.dumps(PERIODS), encoding="utf-8")
-    for i, period in enumerate(PERIODS):
-        (root / f"params/{period}.yaml").write_text(
-            f"period: {period}\ndata: data/ward\ndocument_number: {40 + i}\n", encoding="utf-8"
-        )
-    return root
+    return make_tiny_project(root, PERIODS)
 
 
 def options(root: Path, **kw) -> BatchOptions:
@@ -51,13 +42,8 @@ def memory_files() -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def stable_code_digest():
-    """Other rooms of reportkit change while these tests run in a shared checkout; pin the code hash."""
-    from reportkit.batch import store
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(store, "reportkit_digest", lambda: "pinned-for-tests")
-        yield
+def clean_memory_file_system(stable_code_digest):
+    yield
     fs = MemoryFileSystem()  # (the memory file system lives as long as the process)
     if fs.exists(MEMORY_ROOT):
         fs.rm(MEMORY_ROOT, recursive=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import shutil
 import signal
 import stat
 import subprocess
@@ -15,29 +14,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import make_tiny_project
 
 from reportkit.batch import BatchOptions, format_summary, run_batch
 from reportkit.batch.store import MANIFEST
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("stable_code_digest")]
 
-NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
 PERIODS = {"2021-H2": 999, "2022-H1": 1236, "2022-H2": 1310, "2023-H1": 1402}
 
 
 def make_project(root: Path) -> Path:
-    for folder in ("params", "notebooks", "data/ward", "outputs"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    shutil.copy(NOTEBOOK, root / "notebooks" / "report.ipynb")
-    (root / "data/ward/ward.yaml").write_text("name: Phường Thử Nghiệm\n", encoding="utf-8")
-    (root / "data/ward/figures.json").write_text(json.dumps(PERIODS), encoding="utf-8")
-    for i, period in enumerate(PERIODS):
-        issued = f"{period[:4]}-{'06-24' if period.endswith('H1') else '12-20'}"
-        (root / f"params/{period}.yaml").write_text(
-            f"period: {period}\ndata: data/ward\ndocument_number: {40 + i}\nissued_on: {issued}\n",
-            encoding="utf-8",
-        )
-    return root
+    return make_tiny_project(root, PERIODS, issued=True)
 
 
 def options(root: Path, **kw) -> BatchOptions:
@@ -53,16 +41,6 @@ def files_under(folder: Path) -> dict[str, bytes]:
 def cell_outputs(path: Path) -> list:
     nb = nbformat.read(path, as_version=4)
     return [c.get("outputs") for c in nb.cells if c.cell_type == "code"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def stable_code_digest():
-    """Other rooms of reportkit change while these tests run in a shared checkout; pin the code hash."""
-    from reportkit.batch import store
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(store, "reportkit_digest", lambda: "pinned-for-tests")
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,40 @@
+"""Fixtures shared by the batch tests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+TINY_NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
+
+
+@pytest.fixture(scope="module")
+def stable_code_digest():
+    """Pin reportkit's code hash in the incremental fingerprint for one module.
+
+    Other rooms of reportkit may change while the suite runs in a shared checkout; a module asks for it with
+    ``pytestmark = pytest.mark.usefixtures("stable_code_digest")``.
+    """
+    from reportkit.batch import store
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(store, "reportkit_digest", lambda: "pinned-for-tests")
+        yield
+
+
+def make_tiny_project(root: Path, figures: dict[str, int], *, issued: bool = False) -> Path:
+    """A project of the tiny test notebook: one params file per period of ``figures`` (period → its one value)."""
+    for folder in ("params", "notebooks", "data/ward", "outputs"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    shutil.copy(TINY_NOTEBOOK, root / "notebooks" / "report.ipynb")
+    (root / "data/ward/ward.yaml").write_text("name: Phường Thử Nghiệm\n", encoding="utf-8")
+    (root / "data/ward/figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    for i, period in enumerate(figures):
+        text = f"period: {period}\ndata: data/ward\ndocument_number: {40 + i}\n"
+        if issued:
+            text += f"issued_on: {period[:4]}-{'06-24' if period.endswith('H1') else '12-20'}\n"
+        (root / f"params/{period}.yaml").write_text(text, encoding="utf-8")
+    return root
