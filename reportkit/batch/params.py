@@ -36,12 +36,13 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from reportkit.vn.text import nfc_tree
 
 BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
 TONE_STYLES = ("classic", "modern")
@@ -148,16 +149,6 @@ def notebook_parameters(notebook: Path, cache_dir: Path | None = None) -> dict[s
         tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cached)
     return found
-
-
-def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    return value
 
 
 def _subst_unit(value: Any, unit: str | None) -> Any:
@@ -373,7 +364,7 @@ def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     if not isinstance(doc, dict):
         problems.append(Problem(label, "", f"expected a mapping of keys (period: …, data: …), got {doc!r}"))
         return None
-    return _nfc(doc)
+    return nfc_tree(doc)
 
 
 def _expand(doc: dict, label: str, problems: list[Problem]):

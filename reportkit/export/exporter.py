@@ -12,8 +12,9 @@ from nbconvert import HTMLExporter
 
 from reportkit.export.preprocess import ReportPreprocessor
 from reportkit.export.record import report_record
-from reportkit.export.sanitize import article_fragment, nfc, visible_text
+from reportkit.export.sanitize import article_fragment, visible_text
 from reportkit.export.typeface import PdfFont, pdf_font
+from reportkit.vn.text import nfc
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "reportkit"

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from reportkit.export.sanitize import nfc
+from reportkit.vn.text import nfc
 
 _TEMPLATES = Path(__file__).with_name("templates") / "site"
 _FILE_KINDS = ("html", "pdf", "ipynb")

@@ -20,7 +20,8 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from reportkit.export.record import RECORD_MIME, report_record
-from reportkit.export.sanitize import add_end_mark, nfc, sanitize_fragment, shift_headings
+from reportkit.export.sanitize import add_end_mark, sanitize_fragment, shift_headings
+from reportkit.vn.text import nfc, nfc_tree
 
 REMOVE_CELL_TAGS = {"remove-cell", "injected-parameters", "parameters"}
 REMOVE_OUTPUT_TAGS = {"remove-output"}
@@ -63,7 +64,7 @@ class ReportPreprocessor(Preprocessor):
             last = nb.cells[-1].metadata["reportkit"]
             last["html"] = add_end_mark(last["html"])
 
-        document = _nfc_tree(record.get("document") or {})
+        document = nfc_tree(record.get("document") or {})
         title = (
             document.get("title")
             or " ".join(x for x in (document.get("type"), document.get("subject")) if x)
@@ -154,16 +155,6 @@ def _figure(mime: str, payload: Any, meta: dict) -> str:
     img = f'<img src="data:{mime};base64,{encoded}" alt="{html.escape(alt)}"{size}>'
     figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="rk-figure">{img}{figcaption}</figure>'
-
-
-def _nfc_tree(value: Any) -> Any:
-    if isinstance(value, str):
-        return nfc(value)
-    if isinstance(value, dict):
-        return {k: _nfc_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nfc_tree(v) for v in value]
-    return value
 
 
 def _show(value: Any) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-import unicodedata
 from pathlib import Path
 
 import tinycss2
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from reportkit.vn.text import nfc
 
 # Elements that load, run or submit something; they never belong in a shared report.
 _DROP_TAGS = {
@@ -49,11 +50,6 @@ _URL_LIKE = re.compile(r"^\s*(?:(?:https?|ftp|file|mailto|javascript|vbscript|ws
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
 _BAD_AT_RULES = {"import", "font-face", "namespace"}
 _URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set", "cross-fade", "element"}
-
-
-def nfc(text: str) -> str:
-    """NFC form of a string; fast when it already is (``"Vie\u0323\u0302t"`` → ``"Việt"``)."""
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _tokens_fetch(tokens) -> bool:

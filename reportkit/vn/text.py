@@ -31,6 +31,21 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def nfc_tree(value: object) -> object:
+    """NFC for every string (keys included) in nested dicts and lists, e.g. a params file or a report record.
+
+    >>> nfc_tree({"Vie\u0302\u0323t": ["Nam", 1]}) == {"Việt": ["Nam", 1]}
+    True
+    """
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {nfc_tree(k): nfc_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [nfc_tree(v) for v in value]
+    return value
+
+
 _WS_RE = re.compile(r"\s+")
 
 
