@@ -295,42 +295,38 @@ class _Checker:
         return value
 
     def _check_signer(self, k: str, value: Any, values: dict) -> dict | None:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.problem(k, f"expected a mapping with keys {', '.join(SIGNER_KEYS)}, got {value!r}")
-            return None
-        if not value:
+        """Any of authority, title, name overrides the ward's signer; each a non-empty text."""
+        if isinstance(value, dict) and not value:
             self.problem(
                 k, f"expected at least one of {', '.join(SIGNER_KEYS)} (null keeps the ward's signer)"
             )
             return None
-        ok = True
-        for extra in sorted(set(value) - set(SIGNER_KEYS)):
-            self.problem(f"{k}.{extra}", f"unknown signer key (expected {', '.join(SIGNER_KEYS)})")
-            ok = False
-        for key in SIGNER_KEYS:
-            if key in value and (not isinstance(value[key], str) or not value[key].strip()):
-                self.problem(f"{k}.{key}", f"expected a non-empty text, got {value[key]!r}")
-                ok = False
-        return dict(value) if ok else None
+        return self._text_mapping(k, value, SIGNER_KEYS, "signer", empty="a non-empty text")
 
     def _check_heading(self, k: str, value: Any, values: dict) -> dict | None:
         """The right-hand heading when a body's own rules replace the Quốc hiệu (e.g. a Party body)."""
+        return self._text_mapping(k, value, HEADING_KEYS, "heading", empty=None)
+
+    def _text_mapping(
+        self, k: str, value: Any, keys: tuple[str, ...], what: str, empty: str | None
+    ) -> dict | None:
+        """null, or a mapping of some of ``keys`` to texts (non-empty unless ``empty`` is None)."""
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.problem(k, f"expected a mapping with keys {', '.join(HEADING_KEYS)}, got {value!r}")
+            self.problem(k, f"expected a mapping with keys {', '.join(keys)}, got {value!r}")
             return None
         ok = True
-        for extra in sorted(set(value) - set(HEADING_KEYS)):
-            self.problem(f"{k}.{extra}", f"unknown heading key (expected {', '.join(HEADING_KEYS)})")
+        for extra in sorted(set(value) - set(keys)):
+            self.problem(f"{k}.{extra}", f"unknown {what} key (expected {', '.join(keys)})")
             ok = False
-        for key in HEADING_KEYS:
-            if key in value and not isinstance(value[key], str):
-                self.problem(
-                    f"{k}.{key}", f"expected a text (empty to leave the line out), got {value[key]!r}"
-                )
+        for key in keys:
+            if key not in value:
+                continue
+            text = value[key]
+            if not isinstance(text, str) or (empty and not text.strip()):
+                expected = empty or "a text (empty to leave the line out)"
+                self.problem(f"{k}.{key}", f"expected {expected}, got {text!r}")
                 ok = False
         return dict(value) if ok else None
 
