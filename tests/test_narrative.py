@@ -16,6 +16,7 @@ from reportkit import Period, vn
 from reportkit.narrative import (
     MIME,
     NO_LAST_YEAR,
+    NO_PREVIOUS,
     NarrativeError,
     at_units,
     bar_chart,
@@ -36,6 +37,7 @@ from reportkit.narrative import (
     units,
     vs_last_year,
     vs_plan,
+    vs_previous,
     year_to_date,
 )
 
@@ -215,6 +217,16 @@ def test_comparisons_with_last_year_and_plan():
     assert vs_plan(figures("2021-03", quy_vnn=5), "quy_vnn") == "chưa có kế hoạch năm 2021 để so sánh"
     with pytest.raises(AttributeError, match="khong_co"):
         vs_last_year(now, "khong_co")
+
+
+def test_comparison_with_the_previous_period():
+    q1 = figures("2022-Q1", buoi=15)
+    q2 = SimpleNamespace(period=Period("2022-Q2"), previous=q1, buoi=12)
+    assert vs_previous(q2, "buoi", "buổi") == "giảm 3 buổi (20%) so với quý I năm 2022"
+    first = SimpleNamespace(period=Period("2021-01"), previous=None, buoi=4)
+    assert vs_previous(first, "buoi", "buổi") == NO_PREVIOUS
+    missing = SimpleNamespace(period=Period("2022-Q2"), previous=figures("2022-Q1", buoi=None), buoi=12)
+    assert vs_previous(missing, "buoi", "buổi") == NO_PREVIOUS
 
 
 def test_completeness():

@@ -134,14 +134,9 @@ def vs_last_year(figures: object, indicator: str, unit: str | None = None) -> st
 
     "tăng 2 vụ (20%) so với cùng kỳ năm 2021"; "không có số liệu cùng kỳ để so sánh".
     """
-    current = _figure(figures, indicator)
-    last = getattr(figures, "last_year", None)
-    if last is None:
-        return NO_LAST_YEAR
-    previous = _figure(last, indicator)
-    if previous is None or current is None:
-        return NO_LAST_YEAR
-    return compare(current, previous, unit, against=f"cùng kỳ năm {last.period.year}")
+    return _against(
+        figures, "last_year", indicator, unit, NO_LAST_YEAR, lambda f: f"cùng kỳ năm {f.period.year}"
+    )
 
 
 def last_year_change(figures: object, indicator: str, unit: str | None = None) -> str:
@@ -160,14 +155,17 @@ def last_year_change(figures: object, indicator: str, unit: str | None = None) -
 
 def vs_previous(figures: object, indicator: str, unit: str | None = None) -> str:
     """The figure against the previous period: "giảm 3 buổi (20%) so với quý I năm 2022"."""
+    return _against(figures, "previous", indicator, unit, NO_PREVIOUS, lambda f: f.period.name)
+
+
+def _against(figures: object, which: str, indicator: str, unit: str | None, missing: str, name) -> str:
+    """The figure compared with ``figures.<which>`` (last_year, previous), or ``missing`` when that has no value."""
+    other = getattr(figures, which, None)
     current = _figure(figures, indicator)
-    before = getattr(figures, "previous", None)
-    if before is None:
-        return NO_PREVIOUS
-    previous = _figure(before, indicator)
-    if previous is None or current is None:
-        return NO_PREVIOUS
-    return compare(current, previous, unit, against=before.period.name)
+    previous = None if other is None else _figure(other, indicator)
+    if current is None or previous is None:
+        return missing
+    return compare(current, previous, unit, against=name(other))
 
 
 def vs_plan(figures: object, indicator: str, *, word: str = "kế hoạch", actual: object = None) -> str:
