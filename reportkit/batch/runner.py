@@ -23,11 +23,12 @@ from typing import Any, TextIO
 from reportkit.batch import params as P
 from reportkit.batch import remote, store
 from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
+from reportkit.core.errors import ReportkitError
 
 FORMATS = ("html", "pdf", "article")
 
 
-class SetupError(Exception):
+class SetupError(ReportkitError):
     """The batch cannot start: no project, no notebook, bad options (exit code 2, nothing written)."""
 
 

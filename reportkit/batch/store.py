@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reportkit.core.errors import ReportkitError
+
 MANIFEST = ".reportkit-run.json"
 REPORT_SUFFIXES = {
     "ipynb": ".ipynb",
@@ -192,7 +194,7 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-class RunLocked(RuntimeError):
+class RunLocked(ReportkitError, RuntimeError):
     """Another ``reportkit run`` holds the lock of the same output folder."""
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -23,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
+from reportkit.core.redact import Redactor, mask_url
 from reportkit.data import readers
 from reportkit.data.dataset import Dataset, Source, combine
 from reportkit.data.errors import DataError, Problem
@@ -33,10 +33,7 @@ CONNECT_TIMEOUT = 10  # seconds; libpq would otherwise wait on an unreachable ho
 
 
 def _masked(url: str) -> str:
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    return mask_url(url)
 
 
 def _engine(url: str) -> tuple[sa.Engine, str]:
@@ -77,9 +74,9 @@ def _connect(engine: sa.Engine, shown: str) -> Iterator[sa.Connection]:
         conn = engine.connect()
     except sa.exc.DBAPIError as err:
         reason = " ".join(str(err.orig).split())
-        secret = engine.url.password
-        if secret and len(secret) >= 3:
-            reason = reason.replace(secret, "***")
+        secrets = [engine.url.render_as_string(hide_password=False), engine.url.password or ""]
+        secrets += [str(v) for k, v in engine.url.query.items() if "pass" in k.lower()]
+        reason = Redactor(secrets).text(reason)
         raise ConnectionError(f"cannot connect to {shown}: {reason}") from None
     with conn:
         yield conn

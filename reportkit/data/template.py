@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from reportkit.core.atomic import write_atomic
 from reportkit.data.model import Catalog
 
 SHEET = "Số liệu"
@@ -190,17 +190,7 @@ def save_workbook(wb: Workbook, path: str | os.PathLike) -> Path:
             zi = zipfile.ZipInfo(info.filename, _FIXED_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(zi, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(out.getvalue())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a workbook is an ordinary shared file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, out.getvalue())
 
 
 def write_template(path: str | os.PathLike, catalog: Catalog | str | os.PathLike | None = None,

@@ -10,8 +10,8 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
+from reportkit.core import record as report
 from reportkit.export.preprocess import ReportPreprocessor
-from reportkit.export.record import report_record
 from reportkit.export.sanitize import article_fragment, visible_text
 from reportkit.export.typeface import PdfFont, pdf_font
 from reportkit.vn.text import nfc
@@ -156,5 +156,5 @@ class ReportExporter:
 
     @staticmethod
     def report_record(nb) -> dict:
-        """The merged report record of ``nb`` (see :func:`reportkit.export.report_record`)."""
-        return report_record(_as_notebook(nb))
+        """The merged report record of ``nb`` (see :func:`reportkit.core.record.read`)."""
+        return report.read(_as_notebook(nb))

@@ -11,15 +11,16 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from reportkit.export.record import RECORD_MIME, report_record
+from reportkit.core import clock, redact
+from reportkit.core import record as report
+from reportkit.core.errors import ReportkitError
+from reportkit.core.record import RECORD_MIME
 from reportkit.export.sanitize import add_end_mark, sanitize_fragment, shift_headings
 from reportkit.vn.text import nfc, nfc_tree
 
@@ -29,10 +30,9 @@ REMOVE_INPUT_TAGS = {"remove-input"}
 
 # Kept output kinds, best first. Plain text, LaTeX, JavaScript and widgets are analyst-facing: never shown.
 _PRIORITY = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "image/gif")
-_CREDENTIALS = re.compile(r"(//[^/:@\s]+:)[^@/\s]+@")
 
 
-class ExportError(ValueError):
+class ExportError(ReportkitError, ValueError):
     """The notebook cannot become a report (e.g. a cell ended in an error); names every offending cell."""
 
 
@@ -43,7 +43,7 @@ class ReportPreprocessor(Preprocessor):
         resources = resources if resources is not None else {}
         meta = resources.setdefault("metadata", {})
         source = meta.get("name") or "notebook"
-        record = report_record(nb, source=source)
+        record = report.read(nb, source=source)
         _raise_on_errors(nb, source)
 
         tags = TagRemovePreprocessor(
@@ -166,36 +166,21 @@ def _show(value: Any) -> str:
         text = str(value)
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
-    return nfc(_CREDENTIALS.sub(r"\1***@", text))
+    return nfc(redact.mask_urls(text))
 
 
-def _format_moment(moment: str | datetime | None) -> str:
-    from reportkit import vn
-
-    if moment is None:
-        when = datetime.now().astimezone()
-    elif isinstance(moment, datetime):
-        when = moment
-    else:
-        try:
-            when = datetime.fromisoformat(str(moment))
-        except ValueError:
-            return nfc(str(moment))
-    return f"{when:%H:%M}, {vn.date(when.date())}"
+def _format_moment(moment: object) -> str:
+    try:
+        return clock.shown(moment if moment is None or hasattr(moment, "tzinfo") else str(moment))
+    except ValueError:
+        return nfc(str(moment))
 
 
 def _short_path(value):
-    """An absolute path papermill recorded, as a shared page may show it: below the cwd, or its last two parts.
-
-    The page travels; the folder layout of the machine that made it must not ("/home/an/…/data/duy-tan").
-    """
+    """An absolute path papermill recorded, as a shared page may show it (never the machine's folder layout)."""
     if not isinstance(value, str) or "://" in value or not Path(value).is_absolute():
         return value
-    path = Path(value)
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return "…/" + "/".join(path.parts[-2:])
+    return redact.shown_path(value, Path.cwd())
 
 
 def run_info_view(nb, record: dict, run_info: dict | None) -> dict:
