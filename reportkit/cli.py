@@ -82,6 +82,7 @@ def _cmd_run(args) -> int:
         )
         return 2
     from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
+    from reportkit.core.errors import ReportkitError
 
     fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
     options = BatchOptions(
@@ -98,13 +99,10 @@ def _cmd_run(args) -> int:
     )
     try:
         result = run_batch(options)
-    except (ParamsError, SetupError) as err:
+    except (ParamsError, SetupError, RunLocked, ReportkitError) as err:
         if args.json:
-            problems = [vars(p) for p in getattr(err, "problems", [])] or [{"message": str(err)}]
+            problems = err.problems_json() or [{"message": str(err)}]
             print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
-        print(f"reportkit run: {err}", file=sys.stderr)
-        return 2
-    except RunLocked as err:
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -421,7 +421,7 @@ def test_document_block():
         document(WARD, "2022-H1", document_number="47")
     with pytest.raises(ValueError, match=r"issued_on.*'24/06/2022'"):
         document(WARD, "2022-H1", issued_on="24/06/2022")
-    with pytest.raises(ValueError, match="signer.chuc_vu: unknown signer key"):
+    with pytest.raises(ValueError, match=r"signer\.chuc_vu: unknown signer key"):
         document(WARD, "2022-H1", signer={"chuc_vu": "x"})
 
 
@@ -430,7 +430,7 @@ def test_document_heading_for_a_body_with_its_own_rules():
     doc = document(WARD, "2022-H1", heading={"national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": ""})
     assert doc["national_title"] == "ĐẢNG CỘNG SẢN VIỆT NAM" and doc["motto"] == ""
     assert document(WARD, "2022-H1")["national_title"] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    with pytest.raises(ValueError, match="heading.quoc_hieu: unknown heading key"):
+    with pytest.raises(ValueError, match=r"heading\.quoc_hieu: unknown heading key"):
         document(WARD, "2022-H1", heading={"quoc_hieu": "x"})
 
 

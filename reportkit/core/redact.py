@@ -79,6 +79,7 @@ def _forms(secret: str) -> set[str]:
     forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
     forms.add(json.dumps(secret)[1:-1])
     forms.add(html.escape(quote(secret)))
+    forms.add(secret.encode("unicode_escape").decode("ascii"))  # how papermill writes it into Python source
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 
