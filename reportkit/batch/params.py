@@ -95,7 +95,7 @@ class Run:
         With ``root``, a local data path is shown relative to the project (as the params file wrote it): the shared
         HTML must not carry the folder layout of the machine that made it.
         """
-        shown = {k: ("***" if k in self.secret else v) for k, v in self.parameters.items()}
+        shown = redact.masked(self.parameters, self.secret)
         data = shown.get("data")
         if root is not None and isinstance(data, str) and not _URL_RE.match(data):
             shown["data"] = display_path(Path(data), root)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Any, TextIO
 
 from reportkit.batch import remote
 from reportkit.batch.tasks import Outcome
+from reportkit.core.redact import terminal_path
 
 __all__ = ["BatchResult", "Progress", "format_summary"]
 
@@ -104,18 +103,13 @@ class Progress:
 
 
 def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
-    """The terminal table: one row per report; a failure adds its cell, exception and first traceback lines."""
-    cwd = cwd or Path.cwd()
+    """The terminal table: one row per report; a failure adds its cell, exception and first traceback lines.
+
+    Paths read as the terminal shows them: relative below the working folder, absolute elsewhere.
+    """
 
     def rel(p: str | Path) -> str:
-        """Short when below the cwd; absolute otherwise ("../../tmp/out" helps nobody find a report)."""
-        if remote.is_url(str(p)):
-            return str(p)
-        with contextlib.suppress(ValueError):
-            relative = os.path.relpath(p, cwd)
-            if not relative.startswith(".."):
-                return relative
-        return str(Path(p).resolve())
+        return str(p) if remote.is_url(str(p)) else terminal_path(p, cwd=cwd)
 
     rows = []
     for r in result.reports:

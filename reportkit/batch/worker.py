@@ -142,7 +142,9 @@ def _redacted(nb, task: ReportTask, redactor):
     if task.secret_keys:
         from papermill.translators import translate_parameters
 
-        masked = {k: ("***" if k in task.secret_keys else v) for k, v in task.parameters.items()}
+        from reportkit.core import redact
+
+        masked = redact.masked(task.parameters, task.secret_keys)
         for cell in nb.cells:
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 cell.source = translate_parameters("python", "python", masked, "Parameters")
@@ -191,7 +193,9 @@ def execute_run(task: ReportTask) -> Outcome:
             (i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])), None
         )
         if injected is not None and "id" in nb.cells[injected]:
-            nb.cells[injected].id = "injected-parameters"  # papermill's is random: the same run, the same bytes
+            nb.cells[
+                injected
+            ].id = "injected-parameters"  # papermill's is random: the same run, the same bytes
         t = time.perf_counter()
         warm = task.warm
         pool = _pool(warm.reuse, warm.max_reports)

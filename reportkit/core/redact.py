@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
 
-__all__ = ["MASK", "Redactor", "mask_url", "mask_urls", "shown_path", "terminal_path"]
+__all__ = ["MASK", "Redactor", "mask_url", "mask_urls", "masked", "shown_path", "terminal_path"]
 
 MASK = "***"
 # Query parameters that carry credentials in database and object-store URLs (libpq, SQLAlchemy, S3 presigning …).
@@ -56,6 +56,16 @@ def mask_url(url: str) -> str:
 def mask_urls(text: str) -> str:
     """Every URL inside ``text`` (an error message, a log line) passed through :func:`mask_url`."""
     return _URL_IN_TEXT.sub(lambda m: mask_url(m.group()), text)
+
+
+def masked(parameters: dict, secret_keys: Iterable[str]) -> dict:
+    """The parameters with the value of each secret key shown as ``***``.
+
+    >>> masked({"period": "2022-H1", "data": "postgresql://u:p@h/d"}, ["data"])
+    {'period': '2022-H1', 'data': '***'}
+    """
+    keys = set(secret_keys)
+    return {k: (MASK if k in keys else v) for k, v in parameters.items()}
 
 
 def _url_secrets(value: str) -> list[str]:
@@ -159,14 +169,16 @@ def shown_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -
     return "…/" + "/".join(candidate.parts[-2:])
 
 
-def terminal_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:
-    """A path as the user's own terminal shows it: relative to the working folder when below it, else relative to
-    ``root``, else absolute (there it helps the reader find the file)."""
+def terminal_path(
+    path: str | os.PathLike, root: str | os.PathLike | None = None, *, cwd: str | os.PathLike | None = None
+) -> str:
+    """A path as the user's own terminal shows it: relative to the working folder (``cwd``) when below it, else
+    relative to ``root``, else absolute (there it helps the reader find the file)."""
     text = os.fspath(path)
     if "://" in text:
         return mask_url(text)
     candidate = Path(text).resolve()
-    for base in (Path.cwd(), *([Path(root)] if root is not None else [])):
+    for base in (Path(cwd or Path.cwd()), *([Path(root)] if root is not None else [])):
         try:
             return candidate.relative_to(base.resolve()).as_posix() or "."
         except ValueError:
