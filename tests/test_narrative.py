@@ -317,7 +317,16 @@ def test_unit_table_html_and_markdown(by_unit):
         by_unit, {"luot": "Lượt người dân", "hop": "Họp đủ"}, caption="Kết quả theo tổ dân phố"
     )
     data, meta = table._repr_mimebundle_()
-    assert meta["reportkit"] == {"kind": "table", "number": 1, "caption": "Bảng 1. Kết quả theo tổ dân phố"}
+    assert meta["reportkit"] | {"rows": None} == {
+        "kind": "table",
+        "number": 1,
+        "caption": "Bảng 1. Kết quả theo tổ dân phố",
+        "header": ["Tổ dân phố", "Lượt người dân", "Họp đủ"],
+        "rows": None,
+        "footer": ["Tổng cộng", "10.045", "9/10"],
+        "numeric": [False, True, True],
+    }
+    assert meta["reportkit"]["rows"][0] == ["Tổ 1", "1.002", "Có"]  # the parts a Word table is built from
     page = Elements(data["text/html"])
     assert "script" not in page.tags and {"table", "caption", "thead", "th", "tbody", "tfoot"} <= set(
         page.tags

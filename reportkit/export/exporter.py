@@ -103,7 +103,8 @@ class ReportExporter:
         resources = _resources(node, nb)
         resources["reportkit_end_mark"] = False
         node, resources = ReportPreprocessor().preprocess(node, resources)
-        return article_fragment("\n".join(cell.metadata["reportkit"]["html"] for cell in node.cells))
+        body = [cell.metadata["reportkit"]["html"] for cell in node.cells]
+        return article_fragment("\n".join([*body, *resources["reportkit"]["appendix"]]))
 
     def _weasyprint(self):
         if self._weasy is None:
