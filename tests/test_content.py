@@ -75,7 +75,7 @@ def test_blocks_are_the_report_in_order_with_the_appendix_marked():
     assert table.numeric == [False, True]
     assert figure.mime == "image/png" and figure.data.startswith(b"\x89PNG")
     assert figure.title == "Biểu đồ 1. Lượt người dân" and "tổ 2: 264" in figure.alt
-    assert figure.width and figure.height
+    assert figure.width and figure.height and figure.images == {"image/png": figure.data}
 
 
 def test_the_page_places_the_appendix_after_the_signature_and_hides_what_blocks_hide():

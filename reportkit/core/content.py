@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportkit.core.record import RECORD_MIME
@@ -67,7 +67,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart or picture: its bytes, type, alt text and caption ("Biểu đồ 1. …"); size in CSS pixels."""
+    """A chart or picture: its bytes, type, alt text and caption ("Biểu đồ 1. …"); size in CSS pixels.
+
+    ``mime``/``data`` is the best form for a page (SVG before PNG); ``images`` holds every form the output has,
+    so an export that needs a raster (a Word file) takes ``images["image/png"]``.
+    """
 
     mime: str
     data: bytes
@@ -76,6 +80,7 @@ class Figure:
     width: int | None = None
     height: int | None = None
     part: str = BODY
+    images: dict[str, bytes] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ def _block(output: Mapping, part: str) -> Block | None:
             width=sizes.get("width"),
             height=sizes.get("height"),
             part=part,
+            images={m: _image(m, data[m]) for m in IMAGE_MIMES if m in data},
         )
     if "text/markdown" in data and (kind == "narrative" or "text/html" not in data):
         return Text(_text(data["text/markdown"]), part)
