@@ -90,6 +90,23 @@ def test_every_package_ships_and_the_license_is_declared_without_deprecations():
     assert floor == "setuptools>=77"  # the first setuptools that reads an SPDX license and license-files
 
 
+def test_the_wheel_ships_what_reportkit_init_copies():
+    """The sample project's files come from the checkout or from the wheel's package data: the same patterns."""
+    from reportkit.project import SAMPLE_FILES, sample_files
+
+    shipped = _pyproject()["tool"]["setuptools"]["package-data"]["reportkit._sample"]
+    assert _pyproject()["tool"]["setuptools"]["package-dir"]["reportkit._sample"] == "."
+    assert sorted(shipped) == sorted(SAMPLE_FILES)
+    files = {p.as_posix() for p in sample_files(ROOT)}
+    tracked = set(
+        subprocess.run(
+            ["git", "ls-files", *SAMPLE_FILES], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert files == tracked
+    assert {"notebooks/report.ipynb", "data/duy-tan/ward.yaml", "data/duy-tan/catalog.yaml"} <= files
+
+
 def test_params_files_exist_for_the_sample_periods():
     names = {p.stem for p in (ROOT / "params").glob("*.yaml")}
     assert {"2021-H2", "2022-H1", "2022-H2", "2023-H1"} <= names
