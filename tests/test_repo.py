@@ -1,7 +1,9 @@
 """House rules of the repository that a reviewer would otherwise check by hand."""
 
+import json
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -107,6 +109,43 @@ def test_the_wheel_ships_what_reportkit_init_copies():
     assert {"notebooks/report.ipynb", "data/duy-tan/ward.yaml", "data/duy-tan/catalog.yaml"} <= files
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import reportkit.narrative",
+        "import reportkit.narrative.phrasing",
+        "from reportkit.narrative import counted, document, key_figures, record, sources, vs_last_year",
+        "import reportkit.narrative.magic",
+        "import reportkit.project",
+    ],
+)
+def test_narrative_imports_neither_pandas_nor_matplotlib(statement):
+    code = f"import json, sys; {statement}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = {name.split(".")[0] for name in json.loads(out)}
+    assert not loaded & {"pandas", "matplotlib", "numpy"}
+
+
+def test_a_table_or_a_chart_brings_what_it_needs():
+    code = (
+        "import json, sys; import reportkit.narrative as n; n.unit_table; a = 'pandas' in sys.modules; "
+        "n.bar_chart; print(json.dumps([a, 'matplotlib' in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [True, True]
+
+
 def test_params_files_exist_for_the_sample_periods():
     names = {p.stem for p in (ROOT / "params").glob("*.yaml")}
     assert {"2021-H2", "2022-H1", "2022-H2", "2023-H1"} <= names
+
+
+def test_narrative_names_are_the_helpers_whatever_was_imported_first():
+    """The function ``record`` shares its name with its module; importing the module must not shadow it."""
+    code = (
+        "import reportkit.narrative.tables, reportkit.narrative.record, reportkit.narrative as n; "
+        "from reportkit.narrative import record, unit_table; "
+        "print(callable(record), callable(unit_table), sorted(set(n.__all__) - set(dir(n))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "[]"]
