@@ -16,7 +16,10 @@ from reportkit.data.errors import DataError, Location, Problem
 from reportkit.data.kinds import UnitCount
 from reportkit.data.model import Catalog, Ward
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The sample project (notebook, params, the sample ward's data): the repository itself in a checkout, its copy
+# reportkit/_sample/ in an installed wheel (pyproject.toml maps the one onto the other).
+_PACKAGED = Path(__file__).resolve().parents[1] / "_sample"
+PROJECT_ROOT = _PACKAGED if (_PACKAGED / "data").is_dir() else Path(__file__).resolve().parents[2]
 SAMPLE_WARD = PROJECT_ROOT / "data" / "duy-tan"
 Month = tuple[int, int]
 
@@ -362,7 +365,8 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
 
 
 def load(source: str | os.PathLike | None = None, *, cache: bool = True) -> Dataset:
-    """Load a ward: a folder holding ward.yaml (default: the sample ward), or a SQLAlchemy URL.
+    """Load a ward: a folder holding ward.yaml (default: the sample ward Phường Duy Tân, shipped with reportkit),
+    or a SQLAlchemy URL.
 
     All or nothing: any problem in any file raises DataError listing every problem found.
 
