@@ -55,6 +55,14 @@ def test_the_project_loads_the_sample_figures_and_not_the_blank_workbooks(made, 
     assert [s.path for s in ds.sources][:2] == ["data/duy-tan/ward.yaml", "data/duy-tan/catalog.yaml"]
 
 
+def test_sources_are_named_relative_to_the_project_whatever_folder_the_kernel_runs_in(made, monkeypatch):
+    """A report's kernel runs in notebooks/; the files its figures came from reach the shared page, so they must
+    read "data/duy-tan/…", never the machine's folders, in a project made anywhere."""
+    monkeypatch.chdir(made / "notebooks")
+    paths = [s.path for s in reportkit.load("../data/duy-tan").sources]
+    assert paths and all(p.startswith("data/duy-tan/") for p in paths), paths
+
+
 def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path, capsys):
     target = tmp_path / "x"
     target.mkdir()

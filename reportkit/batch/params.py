@@ -102,16 +102,7 @@ class Run:
         return shown
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The project root: the nearest folder, from ``start`` (the cwd) upwards, holding params/ and notebooks/."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "params").is_dir() and (folder / "notebooks").is_dir():
-            return folder
-    raise FileNotFoundError(
-        f"no reportkit project found from {here} upwards (a folder holding params/ and notebooks/); "
-        "run inside a project or pass --root"
-    )
+find_root = redact.find_root  # the project is a shared notion (core/redact.py); the batch starts from it
 
 
 def display_path(path: Path, root: Path) -> str:

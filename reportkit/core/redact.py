@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
 
-__all__ = ["MASK", "Redactor", "mask_url", "mask_urls", "masked", "shown_path", "terminal_path"]
+__all__ = ["MASK", "Redactor", "find_root", "mask_url", "mask_urls", "masked", "project_of", "shown_path",
+           "terminal_path"]  # fmt: skip
 
 MASK = "***"
 # Query parameters that carry credentials in database and object-store URLs (libpq, SQLAlchemy, S3 presigning …).
@@ -142,6 +143,27 @@ class Redactor:
             return data
         text = data.decode("utf-8", errors="surrogateescape")
         return self.text(text).encode("utf-8", errors="surrogateescape")
+
+
+def find_root(start: str | os.PathLike | None = None) -> Path:
+    """The project root: the nearest folder, from ``start`` (the cwd) upwards, holding params/ and notebooks/."""
+    here = Path(start or Path.cwd()).resolve()
+    found = project_of(here)
+    if found is None:
+        raise FileNotFoundError(
+            f"no reportkit project found from {here} upwards (a folder holding params/ and notebooks/); "
+            "run inside a project or pass --root"
+        )
+    return found
+
+
+def project_of(path: str | os.PathLike) -> Path | None:
+    """The project a file or folder belongs to (its nearest ancestor holding params/ and notebooks/), or None."""
+    here = Path(path).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "params").is_dir() and (folder / "notebooks").is_dir():
+            return folder
+    return None
 
 
 def shown_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from reportkit import vn
+from reportkit.core import redact
 from reportkit.data import cache, readers
 from reportkit.data.errors import DataError, Location, Problem
 from reportkit.data.kinds import UnitCount
@@ -66,14 +67,12 @@ class Completeness:
 
 
 def _display(path: Path) -> str:
-    """Path as reports and errors show it: relative to the working folder or the project, else absolute."""
-    path = path.resolve()
-    for base in (Path.cwd().resolve(), PROJECT_ROOT):
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+    """Path as reports and errors show it: relative to the project the file belongs to ("data/duy-tan/ward.yaml"),
+    else to the working folder, else absolute (a ward folder outside any project, read from a script)."""
+    project = redact.project_of(path)
+    if project is not None:
+        return redact.shown_path(Path(path).resolve(), project)
+    return redact.terminal_path(path)
 
 
 class Figures:
