@@ -1,6 +1,7 @@
-"""reportkit.vn — the Vietnamese language layer: numbers, number words, dates, periods, text hygiene.
+"""reportkit.vn — the Vietnamese language layer: numbers, number words, dates, periods, text hygiene, proofreading.
 
-Pure functions on the standard library only (no pandas, numpy or IPython), so ``import reportkit.vn`` is fast.
+Pure functions on the standard library only (no pandas, numpy or IPython), so ``import reportkit.vn`` is fast;
+the proofreader's syllable statistics load on the first ``check``/``repair``.
 
 >>> from reportkit import vn, Period
 >>> vn.number(1236), vn.words(2022), Period("2022-H1").name
@@ -11,13 +12,18 @@ from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
+from reportkit.vn.proof import Change, Finding, Repaired, check, repair
 from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
 from reportkit.vn.words import money, words
 
 __all__ = [
+    "Change",
+    "Finding",
     "Period",
+    "Repaired",
     "about",
     "change",
+    "check",
     "date",
     "detect_legacy",
     "filters",
@@ -32,6 +38,7 @@ __all__ = [
     "parse_number",
     "percent",
     "place_date",
+    "repair",
     "sort_key",
     "title",
     "to_legacy",

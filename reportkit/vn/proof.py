@@ -1,0 +1,972 @@
+"""Proofreading: find damaged and inconsistent Vietnamese text before it is signed, and restore lost letters.
+
+``check(text)`` lists findings; ``repair(text)`` restores the letters a lossy conversion deleted (U+1EA0–U+1EF9:
+"tiếp tc" → "tiếp tục", "Mt trn" → "Mặt trận") where the evidence is strong, and leaves the rest as it is.
+
+How a damaged syllable is decided: a syllable that holds a letter of U+1EA0–U+1EF9 cannot have lost one and is
+never touched. Any other word may be the damaged spelling of the syllables that give it back once one such letter
+is inserted ("tc" ← tục, tộc, tấc …; "ca" ← của). Each reading is scored by a syllable-pair language model over the
+sentence (forward-backward, so "t chc" is decided as a pair) times the chance that the text around it is damaged:
+a window of prose where every word is whole makes a change to a valid syllable all but impossible, which is what
+keeps correct text free of findings.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from typing import NamedTuple
+
+from reportkit.vn.syllable import NUMBER, OTHER, chunks, has_block, is_valid
+from reportkit.vn.text import fold, nfc, tone_style
+
+__all__ = ["KINDS", "Change", "Finding", "Repaired", "check", "repair"]
+
+KINDS = {
+    "damaged": "âm tiết bị mất chữ",
+    "stripped": "thiếu dấu",
+    "tone_style": "kiểu đặt dấu không thống nhất",
+    "legacy": "đoạn văn bản mã cũ (TCVN3, VNI, VIQR)",
+    "number": "số viết sai quy cách",
+    "space": "khoảng trắng thừa",
+    "invisible": "ký tự ẩn hoặc ký tự điều khiển hướng",
+    "typo": "có thể gõ nhầm",
+}
+
+# --- decisions (tuned on bench/proof_data/dev-legal.txt, never on the evaluation texts or the seed) -----------
+WINDOW = 12  # words either side whose state tells how damaged the text around a word is
+VALID_SHARE = 0.5  # damaged syllables that still look valid, per damaged syllable that does not (measured)
+PRIOR_DAMAGED, PRIOR_WHOLE = 0.1, 1.0  # pseudo-counts of the local damage rate
+NAME_FACTOR = 0.2  # a capitalised valid word inside a sentence is often a name: less likely damaged
+FOREIGN = 1e-3  # weight of "an invalid word is meant as written" (an abbreviation, a foreign word)
+CHANGE_INVALID = 0.6  # posterior a restoration of an invalid word needs to be applied
+CHANGE_VALID = 0.9  # … of a word that is a valid syllable as it stands
+REPORT_VALID = 0.5  # posterior at which a valid-looking word is reported as damaged
+TYPO_RARE = 30  # a syllable seen more often than this in the training text is no typo of a neighbour
+GAP_MIN_DAMAGE = 0.3  # a doubled space is read as a lost syllable ("ở") only in damaged text
+
+# English function words that are no Vietnamese syllable Vietnamese prose uses ("do", "so", "an", "in", "may"
+# are left out: "do đó", "so với", "an ninh").
+_ENGLISH = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "is",
+        "are",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "its",
+        "be",
+        "been",
+        "was",
+        "were",
+        "will",
+        "would",
+        "should",
+        "could",
+        "has",
+        "have",
+        "had",
+        "not",
+        "or",
+        "if",
+        "when",
+        "which",
+        "what",
+        "where",
+        "who",
+        "how",
+        "into",
+        "each",
+        "every",
+        "than",
+        "then",
+        "there",
+        "their",
+        "they",
+        "them",
+        "you",
+        "your",
+        "we",
+        "our",
+        "can't",
+        "don't",
+        "doesn't",
+        "isn't",
+        "it's",
+        "file",
+        "files",
+        "run",
+        "runs",
+        "test",
+        "tests",
+        "using",
+        "used",
+        "use",
+        "see",
+        "also",
+        "only",
+        "more",
+        "most",
+        "other",
+        "such",
+        "one",
+        "two",
+        "per",
+        "via",
+        "about",
+        "after",
+        "before",
+        "between",
+        "both",
+        "same",
+        "any",
+        "all",
+        "some",
+        "new",
+        "copy",
+        "edit",
+        "write",
+        "read",
+        "open",
+        "add",
+        "set",
+        "get",
+        "make",
+        "like",
+        "just",
+        "here",
+        "now",
+        "but",
+        "does",
+        "done",
+        "note",
+        "it",
+        "is",
+        "as",
+        "at",
+        "she",
+        "his",
+        "her",
+        "there's",
+        "let's",
+        "must",
+        "might",
+        "shall",
+        "over",
+        "under",
+        "out",
+        "down",
+        "off",
+        "why",
+        "yes",
+    ]
+)
+_UNITS = frozenset(
+    [
+        "người",
+        "lượt",
+        "hộ",
+        "cử",
+        "tri",
+        "đồng",
+        "buổi",
+        "vụ",
+        "hội",
+        "nghị",
+        "suất",
+        "phần",
+        "quà",
+        "học",
+        "sinh",
+        "em",
+        "gia",
+        "đình",
+        "trường",
+        "hợp",
+        "đảng",
+        "viên",
+        "hội",
+        "viên",
+        "đoàn",
+        "viên",
+        "cán",
+        "bộ",
+        "nhân",
+        "khẩu",
+        "khẩu",
+        "ngày",
+        "công",
+        "lao",
+        "động",
+        "cháu",
+        "cụ",
+        "tấn",
+        "kg",
+        "ha",
+        "km",
+        "m2",
+        "mét",
+        "lít",
+        "con",
+        "cây",
+        "chiếc",
+        "căn",
+        "nhà",
+        "tổ",
+        "ban",
+        "đơn",
+        "thư",
+        "ý",
+        "kiến",
+        "kiến",
+        "nghị",
+        "lần",
+        "cuộc",
+        "bài",
+        "tin",
+        "triệu",
+        "tỷ",
+        "nghìn",
+        "ngàn",
+    ]
+)
+_NOT_QUANTITY = frozenset(
+    [
+        "năm",
+        "số",
+        "mã",
+        "khóa",
+        "khoá",
+        "kỳ",
+        "tháng",
+        "ngày",
+        "điều",
+        "khoản",
+        "quyết",
+        "định",
+        "nghị",
+        "định",
+        "thông",
+        "tư",
+        "hotline",
+    ]
+)
+_MENTION = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|‘[^’\n]*’|\([^()\n]*\)")
+_LATIN_WORD = re.compile(r"[A-Za-z']+")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_DOUBLE_SPACE = re.compile(r"(?<=\S)(?:  |\t)(?=\S)")  # three spaces or more are deliberate ("Số:     /BC-…")
+_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+(?=[,.;:!?)\]”’»](?:\s|$))")
+_DECIMAL_DOT = re.compile(r"^\d+\.\d{1,2}$")
+_MASK = re.compile(
+    r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`|\{\{.*?\}\}|\{%.*?%\}|<[^>\n]*>|https?://\S+|www\.\S+"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
+    re.S,
+)
+_LEGACY_ONLY = frozenset("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿ÆÇÈËÎÏÐÑÒÖ×ØÛÜÞßåæçëîïðñö÷øûüþÿ")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a text: ``span`` (start, end) in the NFC text, ``kind`` (a key of ``KINDS``), ``found``
+    (the text as written), ``suggestions`` (best first; may be empty) and a short Vietnamese ``message``."""
+
+    start: int
+    end: int
+    kind: str
+    found: str
+    suggestions: tuple[str, ...] = ()
+    message: str = ""
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (for the batch summary and ``--json``)."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "found": self.found,
+            "suggestions": list(self.suggestions),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One restoration made by ``repair``: ``span`` in the input (NFC), ``before``, ``after``, ``confidence``."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+    confidence: float
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+    def as_dict(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+class Repaired(NamedTuple):
+    """The repaired text and the changes made (``text, changes = vn.repair(...)``)."""
+
+    text: str
+    changes: list[Change]
+
+
+# --- tokens -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    core: str
+    kind: str  # "word", NUMBER or OTHER
+    lower: str = ""
+    key: str = ""  # lower case, classic tone style: the model's spelling
+    whole: bool = True  # holds a U+1EA0–U+1EF9 letter (cannot be damaged), or is no word at all
+    valid: bool = True
+    fixed: bool = True  # nothing to decide: a single reading
+    sentence_start: bool = False
+    options: list = field(default_factory=list)  # [(model id or None, weight, surface)]
+    posterior: list = field(default_factory=list)
+
+
+class _Spans:
+    """Sorted, non-overlapping (start, end) spans with a fast overlap test."""
+
+    def __init__(self, spans) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __iter__(self):
+        return iter(zip(self.starts, self.ends, strict=True))
+
+    def hit(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, end - 1) - 1 if end > start else bisect_right(self.starts, start) - 1
+        return i >= 0 and self.ends[i] > start
+
+
+def _masked(text: str) -> _Spans:
+    return _Spans(m.span() for m in _MASK.finditer(text)) if any(c in text for c in "`{<@:w") else _Spans(())
+
+
+def _in(spans: _Spans, start: int, end: int) -> bool:
+    return spans.hit(start, end)
+
+
+@lru_cache(maxsize=65536)
+def _word(core: str) -> tuple[str, str, str, bool, bool]:
+    """(lower case, the model's spelling, the modern-style spelling, valid syllable, holds a U+1EA0–U+1EF9 letter)."""
+    lower = core.lower()
+    classic = tone_style(core, "classic") if not core.isascii() else core
+    modern = tone_style(core, "modern") if not core.isascii() else core
+    return lower, classic.lower(), modern, is_valid(lower), has_block(core)
+
+
+def _segments(text: str, masked: _Spans) -> list[list[_Token]]:
+    """Sentences (runs of tokens between punctuation and line breaks) of ``text``."""
+    segments: list[list[_Token]] = []
+    current: list[_Token] = []
+    last_end = 0
+    for start, end, core, before, after in chunks(text):
+        if masked and _in(masked, start, end):
+            if current:
+                segments.append(current)
+                current = []
+            last_end = end
+            continue
+        if current and (before or "\n" in text[last_end:start]):
+            segments.append(current)
+            current = []
+        if core:
+            if core.isalpha():
+                tok = _Token(start, end, core, "word", lower=core.lower())
+            elif core[:1].isdigit() and all(c.isdigit() or c in ".,/%-" for c in core):
+                tok = _Token(start, end, core, NUMBER)
+            else:
+                tok = _Token(start, end, core, OTHER)
+            tok.sentence_start = not current
+            current.append(tok)
+        if after and current:
+            segments.append(current)
+            current = []
+        last_end = end
+    if current:
+        segments.append(current)
+    return segments
+
+
+def _caps(surface: str, like: str) -> str:
+    """``surface`` with the capitalisation of ``like``: ("mặt", "Mt") → "Mặt", ("trận", "TRN") → "TRẬN"."""
+    if like.isupper() and len(like) > 1:
+        return surface.upper()
+    if like[:1].isupper():
+        return surface[:1].upper() + surface[1:]
+    return surface
+
+
+def _english(segment: list[_Token]) -> bool:
+    words = [t.lower for t in segment if t.kind == "word"]
+    hits = sum(w in _ENGLISH for w in words)
+    return hits >= 2 or (hits == 1 and len(words) <= 4)
+
+
+def _english_lines(text: str) -> _Spans:
+    """Lines with English in them (two English function words or more): no syllable there is Vietnamese prose."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        hits = sum(w.lower() in _ENGLISH for w in _LATIN_WORD.findall(line))
+        if hits >= 2:
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return _Spans(out)
+
+
+# --- analysis (shared by check and repair) ----------------------------------------------------------------
+
+
+@dataclass
+class _Analysis:
+    text: str
+    segments: list[list[_Token]]
+    gaps: list[
+        tuple[int, int, float, str]
+    ]  # (start, end, posterior, syllable) of doubled spaces in damaged text
+
+
+def _marker(tok: _Token, text: str) -> bool:
+    """A list marker or a mark in a form: "a)", "đ)", "(x)", "c." at the start of a line."""
+    if len(tok.core) != 1:
+        return False
+    after = text[tok.end : tok.end + 1]
+    before = text[tok.start - 1 : tok.start] if tok.start else "\n"
+    return after == ")" or before == "(" or (after == "." and before in ("\n", ""))
+
+
+def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
+    restorations = m.restorations
+    english_lines = _english_lines(text)
+    words: list[_Token] = []
+    for seg in segments:
+        english = _english(seg) or (english_lines and _in(english_lines, seg[0].start, seg[-1].end))
+        for tok in seg:
+            if tok.kind != "word":
+                continue
+            words.append(tok)
+            _, tok.key, _, tok.valid, tok.whole = _word(tok.core)
+            if tok.whole or english or (tok.core.isupper() and len(tok.core) > 1 and not tok.valid):
+                continue
+            if _marker(tok, text):
+                continue
+            cands = restorations.get(tok.lower)
+            if cands:
+                tok.fixed = False
+                tok.options = cands  # filled with weights once the damage rate is known
+    return words
+
+
+def _damage_rates(words: list[_Token]) -> list[float]:
+    """The local chance that a syllable of the text lost its letter, from the words around each word."""
+    n = len(words)
+    bad = [0] * (n + 1)
+    whole = [0] * (n + 1)
+    for i, t in enumerate(words):
+        bad[i + 1] = bad[i] + (not t.fixed and not t.valid)
+        whole[i + 1] = whole[i] + (t.whole and t.valid)
+    rates = []
+    for i in range(n):
+        a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        damaged = (bad[b] - bad[a]) * (1 + VALID_SHARE)
+        rates.append(
+            (damaged + PRIOR_DAMAGED) / (damaged + whole[b] - whole[a] + PRIOR_DAMAGED + PRIOR_WHOLE)
+        )
+    return rates
+
+
+def _options(tok: _Token, rate: float, m) -> list:
+    own = m.id(tok.key) if tok.valid else 2
+    if tok.fixed:
+        return [(own if tok.kind == "word" else (1 if tok.kind == NUMBER else 2), 1.0, tok.core)]
+    weight = rate
+    if tok.valid and tok.core[:1].isupper() and not tok.sentence_start:
+        weight *= NAME_FACTOR
+    opts = [(own, 1.0 if tok.valid else FOREIGN, tok.core)]
+    opts.extend((i, weight, _caps(form, tok.core)) for i, form in tok.options)
+    return opts
+
+
+def _decode(seg: list[_Token], m) -> None:
+    """Forward-backward over the sentence: the posterior of every reading of every token."""
+    lattice = [t.options for t in seg]
+    start = [(0, 1.0)]
+    forward = []
+    prev = start
+    for opts in lattice:
+        cur = []
+        total = 0.0
+        for oid, w, _ in opts:
+            s = 0.0
+            for pid, pa in prev:
+                s += pa * (m.prob(pid, oid) if oid is not None else m.prob(pid, None))
+            s *= w
+            cur.append(s)
+            total += s
+        total = total or 1e-300
+        cur = [s / total for s in cur]
+        forward.append(cur)
+        prev = [(oid if oid is not None else 2, a) for (oid, _, _), a in zip(opts, cur, strict=True)]
+    backward = [None] * len(lattice)
+    nxt = [(0, 1.0, 1.0)]  # (id, weight, beta) of the closing boundary
+    for k in range(len(lattice) - 1, -1, -1):
+        cur = []
+        for oid, _, _ in lattice[k]:
+            src = oid if oid is not None else 2
+            cur.append(sum(b * w * m.prob(src, nid) for nid, w, b in nxt))
+        total = sum(cur) or 1e-300
+        cur = [b / total for b in cur]
+        backward[k] = cur
+        nxt = [(oid, w, b) for (oid, w, _), b in zip(lattice[k], cur, strict=True)]
+    for k, tok in enumerate(seg):
+        post = [a * b for a, b in zip(forward[k], backward[k], strict=True)]
+        total = sum(post) or 1e-300
+        tok.posterior = [p / total for p in post]
+
+
+def _gaps(text: str, segments: list[list[_Token]], rates: dict[int, float], m) -> list:
+    """Doubled spaces in damaged text that most likely held a whole lost syllable such as "ở"."""
+    out = []
+    lost = m.restorations.get("", [])
+    if not lost:
+        return out
+    for seg in segments:
+        for left, right in pairwise(seg):
+            if text[left.end : right.start] != "  " or rates.get(id(left), 0.0) < GAP_MIN_DAMAGE:
+                continue
+            a = _best_id(left)
+            b = _best_id(right)
+            rate = rates[id(left)]
+            direct = m.prob(a, b)
+            best, best_score, total = None, 0.0, 0.0
+            for i, form in lost:
+                score = rate * m.prob(a, i) * m.prob(i, b)
+                total += score
+                if score > best_score:
+                    best, best_score = form, score
+            posterior = best_score / (direct + total) if best else 0.0
+            out.append((left.end, right.start, posterior, best or ""))
+    return out
+
+
+def _best_id(tok: _Token) -> int:
+    if tok.kind != "word":
+        return 1 if tok.kind == NUMBER else 2
+    k = max(range(len(tok.options)), key=tok.posterior.__getitem__) if tok.posterior else 0
+    oid = tok.options[k][0] if tok.options else None
+    return 2 if oid is None else oid
+
+
+@lru_cache(maxsize=8)
+def _analyse(text: str) -> _Analysis:
+    from reportkit.vn.lexicon import model
+
+    m = model()
+    masked = _masked(text)
+    segments = _segments(text, masked)
+    words = _prepare(text, segments, m)
+    rates = _damage_rates(words)
+    rate_of = {id(t): r for t, r in zip(words, rates, strict=True)}
+    for seg in segments:
+        for tok in seg:
+            opts = tok.options if not tok.fixed else []
+            tok.options = _options(tok, rate_of.get(id(tok), 0.0), m) if tok.kind == "word" else []
+            if tok.kind != "word":
+                tok.options = _options(tok, 0.0, m)
+            del opts
+        if any(not t.fixed for t in seg):
+            _decode(seg, m)
+        else:
+            for tok in seg:
+                tok.posterior = [1.0]
+    return _Analysis(text, segments, _gaps(text, segments, rate_of, m))
+
+
+def _readings(tok: _Token) -> list[tuple[float, str]]:
+    """(posterior, surface) of the restorations of a token, best first."""
+    return sorted(
+        ((p, surface) for (_, _, surface), p in zip(tok.options[1:], tok.posterior[1:], strict=True)),
+        reverse=True,
+    )
+
+
+# --- public API -------------------------------------------------------------------------------------------
+
+
+def repair(text: str) -> Repaired:
+    """Restore letters lost in a conversion (U+1EA0–U+1EF9 deleted) where the evidence is strong.
+
+    A syllable that is valid and whole is never changed; a word that cannot be decided is left as it is
+    (``check`` reports it). Returns the repaired text (NFC) and the changes, with spans in the NFC input.
+
+    >>> text, changes = repair("Ban Thường trực Mặt trận phường tiếp tc hướng dn, ch đạo t chc trin khai thc hin")
+    >>> text
+    'Ban Thường trực Mặt trận phường tiếp tục hướng dẫn, chỉ đạo tổ chức triển khai thực hiện'
+    >>> changes[0].before, changes[0].after
+    ('tc', 'tục')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"repair() expects text, got {type(text).__name__} {text!r}")
+    text = nfc(text)
+    if not text.strip():
+        return Repaired(text, [])
+    analysis = _analyse(text)
+    changes: list[Change] = []
+    for seg in analysis.segments:
+        for tok in seg:
+            if tok.fixed or tok.kind != "word":
+                continue
+            readings = _readings(tok)
+            if not readings:
+                continue
+            p, surface = readings[0]
+            if p >= (CHANGE_VALID if tok.valid else CHANGE_INVALID):
+                changes.append(Change(tok.start, tok.end, tok.core, surface, p))
+    for start, end, p, syllable in analysis.gaps:
+        if p >= CHANGE_VALID:
+            changes.append(Change(start, end, text[start:end], f" {syllable} ", p))
+    changes.sort(key=lambda c: c.start)
+    out = []
+    pos = 0
+    for c in changes:
+        out.append(text[pos : c.start])
+        out.append(c.after)
+        pos = c.end
+    out.append(text[pos:])
+    return Repaired("".join(out), changes)
+
+
+def check(text: str) -> list[Finding]:
+    """Every problem found in ``text``, in reading order (spans refer to the NFC text).
+
+    Kinds: damaged syllables ("Mt trn" → "Mặt trận"), stripped diacritics ("Mat tran"), mixed tone styles ("hòa"
+    and "hoà"), legacy-encoded fragments ("B¸o c¸o"), numbers against the official format ("1200 người",
+    "2.5%"), doubled spaces and spaces before closing punctuation, invisible and bidi control characters, and
+    unlikely pairs from a known typo ("tiếp tực"). Code spans, URLs and e-mail addresses are skipped.
+
+    >>> [(f.kind, f.found, f.suggestions[0]) for f in check("Mt trn phường đã vận động 1200 người.")]
+    [('damaged', 'Mt', 'Mặt'), ('damaged', 'trn', 'trận'), ('number', '1200', '1.200')]
+    >>> check("Ủy ban Mặt trận Tổ quốc Việt Nam phường Duy Tân.")
+    []
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"check() expects text, got {type(text).__name__} {text!r}")
+    text = nfc(text)
+    if not text.strip():
+        return []
+    analysis = _analyse(text)
+    masked = _masked(text)
+    findings: list[Finding] = []
+    findings += _damaged_findings(analysis)
+    findings += _legacy_findings(analysis)
+    legacy_spans = _Spans((f.start, f.end) for f in findings if f.kind == "legacy")
+    from reportkit.vn.lexicon import model
+
+    m = model()
+    findings += _stripped_findings(analysis, m)
+    findings += _typo_findings(analysis, m)
+    findings += _tone_style_findings(analysis)
+    findings += _number_findings(analysis)
+    gap_spans = {(s, e) for f in findings if f.kind == "damaged" for s, e in [(f.start, f.end)]}
+    findings += _space_findings(text, masked, gap_spans)
+    findings += [
+        Finding(
+            mt.start(),
+            mt.end(),
+            "invisible",
+            mt.group(),
+            ("",),
+            f"ký tự ẩn U+{ord(mt.group()):04X}: nên xóa",
+        )
+        for mt in _INVISIBLE.finditer(text)
+        if not _in(legacy_spans, mt.start(), mt.end())
+    ]
+    findings.sort(key=lambda f: (f.start, f.end))
+    return findings
+
+
+def _damaged_findings(analysis: _Analysis) -> list[Finding]:
+    out = []
+    for seg in analysis.segments:
+        for tok in seg:
+            if tok.fixed or tok.kind != "word":
+                continue
+            readings = _readings(tok)
+            mass = sum(p for p, _ in readings)
+            if (not tok.valid and mass >= 0.5) or (tok.valid and readings and readings[0][0] >= REPORT_VALID):
+                suggestions = tuple(s for p, s in readings[:3] if p >= 0.05) or (readings[0][1],)
+                out.append(
+                    Finding(
+                        tok.start,
+                        tok.end,
+                        "damaged",
+                        tok.core,
+                        suggestions,
+                        f"“{tok.core}” bị mất chữ, có lẽ là “{suggestions[0]}”",
+                    )
+                )
+    for start, end, p, syllable in analysis.gaps:
+        if p >= REPORT_VALID:
+            out.append(
+                Finding(
+                    start,
+                    end,
+                    "damaged",
+                    analysis.text[start:end],
+                    (f" {syllable} ",),
+                    f"có lẽ mất cả âm tiết “{syllable}”",
+                )
+            )
+    return out
+
+
+def _legacy_findings(analysis: _Analysis) -> list[Finding]:
+    from reportkit.vn.legacy import detect_legacy, from_legacy
+
+    out = []
+    text = analysis.text
+    for seg in analysis.segments:
+        marked = [t for t in seg if t.kind != NUMBER and (not is_valid(t.core) or t.kind == OTHER)]
+        marked = [t for t in marked if any(c in _LEGACY_ONLY for c in text[t.start : t.end]) or "^" in t.core]
+        if not marked:
+            continue
+        start, end = marked[0].start, marked[-1].end
+        fragment = text[start:end]
+        encoding = detect_legacy(fragment)
+        if encoding:
+            fixed = from_legacy(fragment, encoding)
+            out.append(
+                Finding(start, end, "legacy", fragment, (fixed,), f"đoạn mã {encoding.upper()}: “{fixed}”")
+            )
+    return out
+
+
+def _stripped_findings(analysis: _Analysis, m) -> list[Finding]:
+    out = []
+    siblings = m.siblings
+    for seg in analysis.segments:
+        if _english(seg):
+            continue
+        for a, b in pairwise(seg):
+            if a.kind != "word" or b.kind != "word" or not (a.core.isascii() and b.core.isascii()):
+                continue
+            if (a.core.isupper() and len(a.core) > 1) or (b.core.isupper() and len(b.core) > 1):
+                continue
+            ia, ib = m.id(a.lower), m.id(b.lower)
+            written = m.pair(ia, ib) if ia is not None and ib is not None else 0
+            both_valid = a.valid and b.valid
+            best, best_pair = 0, None
+            for x in siblings.get(a.lower, ()):
+                for y in siblings.get(b.lower, ()):
+                    c = m.pair(x, y)
+                    if c > best:
+                        best, best_pair = c, (x, y)
+            if best_pair is None or best < 30 or written * 100 > best:
+                continue
+            if both_valid and (written or best < 200):
+                continue
+            fixed = f"{_caps(m.vocab[best_pair[0]], a.core)} {_caps(m.vocab[best_pair[1]], b.core)}"
+            if fixed == f"{a.core} {b.core}":
+                continue
+            out.append(
+                Finding(
+                    a.start,
+                    b.end,
+                    "stripped",
+                    analysis.text[a.start : b.end],
+                    (fixed,),
+                    f"thiếu dấu, có lẽ là “{fixed}”",
+                )
+            )
+    return _dedupe(out)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    for f in findings:
+        if out and f.start < out[-1].end:
+            continue
+        out.append(f)
+    return out
+
+
+def _typo_findings(analysis: _Analysis, m) -> list[Finding]:
+    out = []
+    siblings = m.siblings
+    for seg in analysis.segments:
+        for left, tok, right in zip(seg, seg[1:], seg[2:], strict=False):
+            if not (left.kind == tok.kind == right.kind == "word") or not tok.fixed:
+                continue
+            if tok.core[:1].isupper() or not tok.valid:
+                continue
+            t, a, c = m.id(tok.key), m.id(left.key), m.id(right.key)
+            if a is None or c is None:
+                continue
+            count = m.counts[t] if t is not None else 0
+            if count > TYPO_RARE or (t is not None and (m.pair(a, t) or m.pair(t, c))):
+                continue
+            best, best_id = 0, None
+            for s in siblings.get(fold(tok.key), ()):
+                if s == t or m.counts[s] < 20 * max(count, 1):
+                    continue
+                left_pair, right_pair = m.pair(a, s), m.pair(s, c)
+                if not (left_pair and right_pair):
+                    continue  # the other reading must fit both neighbours
+                support = max(left_pair, right_pair)
+                if support > best:
+                    best, best_id = support, s
+            if best_id is None or best < 20:
+                continue
+            fixed = m.vocab[best_id]
+            if tok.core != tok.key:  # keep the document's tone style
+                fixed = tone_style(fixed, "modern")
+            out.append(
+                Finding(
+                    tok.start,
+                    tok.end,
+                    "typo",
+                    tok.core,
+                    (fixed,),
+                    f"“{left.core} {tok.core}”: có thể gõ nhầm, có lẽ là “{left.core} {fixed}”",
+                )
+            )
+    return out
+
+
+def _mentions(text: str) -> _Spans:
+    """Short quotations and asides ("hòa", (hoà, thuỷ)): words cited as examples, not written in the text's style."""
+    return _Spans(mt.span() for mt in _MENTION.finditer(text) if len(mt.group().split()) <= 8)
+
+
+def _tone_style_findings(analysis: _Analysis) -> list[Finding]:
+    classic: list[_Token] = []
+    modern: list[_Token] = []
+    mentions = _mentions(analysis.text)
+    for seg in analysis.segments:
+        for tok in seg:
+            if tok.kind != "word" or tok.core.isascii():
+                continue
+            c = _caps(_word(tok.core)[1], tok.core)
+            mo = _word(tok.core)[2]
+            if c == mo or (mentions and _in(mentions, tok.start, tok.end)):
+                continue
+            (classic if tok.core == c else modern).append(tok)
+    if not classic or not modern:
+        return []
+    minority, style = (modern, "classic") if len(classic) >= len(modern) else (classic, "modern")
+    name = "hòa, thủy" if style == "classic" else "hoà, thuỷ"
+    return [
+        Finding(
+            t.start,
+            t.end,
+            "tone_style",
+            t.core,
+            (tone_style(t.core, style),),
+            f"văn bản đặt dấu kiểu “{name}”: nên viết “{tone_style(t.core, style)}”",
+        )
+        for t in minority
+    ]
+
+
+def _number_findings(analysis: _Analysis) -> list[Finding]:
+    from reportkit.vn.numbers import number
+
+    out = []
+    text = analysis.text
+    for seg in analysis.segments:
+        for i, tok in enumerate(seg):
+            if tok.kind != NUMBER:
+                continue
+            nxt = seg[i + 1] if i + 1 < len(seg) else None
+            prev = seg[i - 1] if i > 0 else None
+            unit = nxt is not None and nxt.kind == "word" and nxt.lower in _UNITS
+            if prev is not None and prev.kind == "word" and prev.lower in _NOT_QUANTITY:
+                continue
+            core = tok.core
+            after = text[tok.end : tok.end + 1]
+            if core.isdigit() and len(core) >= 4 and core[0] != "0" and unit:
+                fixed = number(int(core))
+                out.append(
+                    Finding(
+                        tok.start,
+                        tok.end,
+                        "number",
+                        core,
+                        (fixed,),
+                        f"số nên viết “{fixed}” (dấu chấm ngăn nghìn)",
+                    )
+                )
+            elif _DECIMAL_DOT.match(core) and (after == "%" or unit):
+                fixed = core.replace(".", ",")
+                out.append(
+                    Finding(
+                        tok.start,
+                        tok.end,
+                        "number",
+                        core,
+                        (fixed,),
+                        f"số thập phân nên viết “{fixed}” (dấu phẩy)",
+                    )
+                )
+    return out
+
+
+def _space_findings(text: str, masked: _Spans, skip: set[tuple[int, int]]) -> list[Finding]:
+    out = []
+    for mt in _DOUBLE_SPACE.finditer(text):
+        if mt.span() in skip or (masked and _in(masked, mt.start() - 1, mt.end() + 1)):
+            continue
+        line_start = text.rfind("\n", 0, mt.start()) + 1
+        if text[line_start : line_start + 1] == "|":  # a Markdown table aligned by hand
+            continue
+        out.append(Finding(mt.start(), mt.end(), "space", mt.group(), (" ",), "hai khoảng trắng liền nhau"))
+    for mt in _SPACE_BEFORE.finditer(text):
+        if masked and _in(masked, mt.start() - 1, mt.end() + 1):
+            continue
+        mark = text[mt.end()]
+        out.append(
+            Finding(mt.start(), mt.end(), "space", mt.group(), ("",), f"khoảng trắng trước dấu “{mark}”")
+        )
+    return out
