@@ -17,7 +17,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from typing import NamedTuple
 
 from reportkit.vn.syllable import NUMBER, OTHER, chunks, has_block, is_valid
@@ -46,7 +45,10 @@ CHANGE_INVALID = 0.6  # posterior a restoration of an invalid word needs to be a
 CHANGE_VALID = 0.9  # … of a word that is a valid syllable as it stands
 REPORT_VALID = 0.5  # posterior at which a valid-looking word is reported as damaged
 TYPO_RARE = 30  # a syllable seen more often than this in the training text is no typo of a neighbour
-GAP_MIN_DAMAGE = 0.3  # a doubled space is read as a lost syllable ("ở") only in damaged text
+GAP_MIN_DAMAGE = 0.3
+STRIPPED_INVALID, STRIPPED_VALID = 1e4, 1e8  # how much likelier the diacritised words must be
+CHANGE_GAP = 0.8  # posterior a lost whole syllable needs to be put back
+GAP_TYPO = 0.05  # chance that an odd space (doubled, before a comma, opening a line) is a mere slip  # a doubled space is read as a lost syllable ("ở") only in damaged text
 
 # English function words that are no Vietnamese syllable Vietnamese prose uses ("do", "so", "an", "in", "may"
 # are left out: "do đó", "so với", "an ninh").
@@ -262,6 +264,8 @@ _NOT_QUANTITY = frozenset(
     ]
 )
 _MENTION = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|‘[^’\n]*’|\([^()\n]*\)")
+_ROMAN = re.compile(r"^[IVXLC]+$")  # "Phần VI", "khóa X": numerals, not damaged "VỚI", "Xứ"
+_CLOSING = frozenset(",.;:!?)]”’»")
 _LATIN_WORD = re.compile(r"[A-Za-z']+")
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
@@ -418,7 +422,7 @@ def _segments(text: str, masked: _Spans) -> list[list[_Token]]:
                 tok = _Token(start, end, core, NUMBER)
             else:
                 tok = _Token(start, end, core, OTHER)
-            tok.sentence_start = not current
+            tok.sentence_start = _starts_sentence(text, start)
             current.append(tok)
         if after and current:
             segments.append(current)
@@ -427,6 +431,14 @@ def _segments(text: str, masked: _Spans) -> list[list[_Token]]:
     if current:
         segments.append(current)
     return segments
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (start of text or line, after . ! ? and opening marks)."""
+    i = start - 1
+    while i >= 0 and (text[i] in " \t\u00a0*_“\"‘'([«" or (text[i] == "-" and i + 1 < start)):
+        i -= 1
+    return i < 0 or text[i] in ".!?\n…:"
 
 
 def _caps(surface: str, like: str) -> str:
@@ -488,7 +500,11 @@ def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
                 continue
             words.append(tok)
             _, tok.key, _, tok.valid, tok.whole = _word(tok.core)
-            if tok.whole or english or (tok.core.isupper() and len(tok.core) > 1 and not tok.valid):
+            if (
+                tok.whole
+                or english
+                or (tok.core.isupper() and ((len(tok.core) > 1 and not tok.valid) or _ROMAN.match(tok.core)))
+            ):
                 continue
             if _marker(tok, text):
                 continue
@@ -525,7 +541,13 @@ def _options(tok: _Token, rate: float, m) -> list:
     if tok.valid and tok.core[:1].isupper() and not tok.sentence_start:
         weight *= NAME_FACTOR
     opts = [(own, 1.0 if tok.valid else FOREIGN, tok.core)]
-    opts.extend((i, weight, _caps(form, tok.core)) for i, form in tok.options)
+    for i, form in tok.options:
+        surface = _caps(form, tok.core)
+        if tok.sentence_start and form[:1] != tok.lower[:1]:
+            surface = (
+                surface[:1].upper() + surface[1:]
+            )  # the lost letter was the sentence's capital: "y ban" → "Ủy ban"
+        opts.append((i, weight, surface))
     return opts
 
 
@@ -567,27 +589,38 @@ def _decode(seg: list[_Token], m) -> None:
 
 
 def _gaps(text: str, segments: list[list[_Token]], rates: dict[int, float], m) -> list:
-    """Doubled spaces in damaged text that most likely held a whole lost syllable such as "ở"."""
+    """Where a whole syllable such as "ở" most likely vanished in damaged text: a doubled space between two words,
+    a space before closing punctuation, a space opening a line. (start, end, posterior, replacement)."""
     out = []
     lost = m.restorations.get("", [])
-    if not lost:
+    tokens = [t for seg in segments for t in seg]
+    if not lost or not tokens:
         return out
-    for seg in segments:
-        for left, right in pairwise(seg):
-            if text[left.end : right.start] != "  " or rates.get(id(left), 0.0) < GAP_MIN_DAMAGE:
-                continue
-            a = _best_id(left)
-            b = _best_id(right)
-            rate = rates[id(left)]
-            direct = m.prob(a, b)
-            best, best_score, total = None, 0.0, 0.0
-            for i, form in lost:
-                score = rate * m.prob(a, i) * m.prob(i, b)
-                total += score
-                if score > best_score:
-                    best, best_score = form, score
-            posterior = best_score / (direct + total) if best else 0.0
-            out.append((left.end, right.start, posterior, best or ""))
+    last_of_segment = {id(seg[-1]) for seg in segments}
+    for k, tok in enumerate(tokens):
+        rate = rates.get(id(tok), 0.0)
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        gap = None
+        if nxt is not None and id(tok) not in last_of_segment and text[tok.end : nxt.start] == "  ":
+            gap = (tok.end, nxt.start, _best_id(tok), _best_id(nxt), " {} ")
+        elif text[tok.end : tok.end + 1] == " " and text[tok.end + 1 : tok.end + 2] in _CLOSING:
+            gap = (tok.end, tok.end + 1, _best_id(tok), 0, " {}")
+        opens_line = tok.start == 1 or (tok.start >= 2 and text[tok.start - 2] == "\n")
+        if gap is None and opens_line and text[tok.start - 1] == " ":
+            gap = (tok.start - 1, tok.start, 0, _best_id(tok), "{} ")
+        if gap is None or rate < GAP_MIN_DAMAGE:
+            continue
+        start, end, a, b, shape = gap
+        direct = GAP_TYPO * m.prob(a, b)
+        best, best_score, total = "", 0.0, 0.0
+        for i, form in lost:
+            score = rate * m.prob(a, i) * m.prob(i, b)
+            total += score
+            if score > best_score:
+                best, best_score = form, score
+        if a == 0:
+            best = best[:1].upper() + best[1:]
+        out.append((start, end, best_score / (direct + total) if best else 0.0, shape.format(best)))
     return out
 
 
@@ -664,9 +697,9 @@ def repair(text: str) -> Repaired:
             p, surface = readings[0]
             if p >= (CHANGE_VALID if tok.valid else CHANGE_INVALID):
                 changes.append(Change(tok.start, tok.end, tok.core, surface, p))
-    for start, end, p, syllable in analysis.gaps:
-        if p >= CHANGE_VALID:
-            changes.append(Change(start, end, text[start:end], f" {syllable} ", p))
+    for start, end, p, replacement in analysis.gaps:
+        if p >= CHANGE_GAP:
+            changes.append(Change(start, end, text[start:end], replacement, p))
     changes.sort(key=lambda c: c.start)
     out = []
     pos = 0
@@ -747,7 +780,7 @@ def _damaged_findings(analysis: _Analysis) -> list[Finding]:
                         f"“{tok.core}” bị mất chữ, có lẽ là “{suggestions[0]}”",
                     )
                 )
-    for start, end, p, syllable in analysis.gaps:
+    for start, end, p, replacement in analysis.gaps:
         if p >= REPORT_VALID:
             out.append(
                 Finding(
@@ -755,8 +788,8 @@ def _damaged_findings(analysis: _Analysis) -> list[Finding]:
                     end,
                     "damaged",
                     analysis.text[start:end],
-                    (f" {syllable} ",),
-                    f"có lẽ mất cả âm tiết “{syllable}”",
+                    (replacement,),
+                    f"có lẽ mất cả âm tiết “{replacement.strip()}”",
                 )
             )
     return out
@@ -784,51 +817,87 @@ def _legacy_findings(analysis: _Analysis) -> list[Finding]:
 
 
 def _stripped_findings(analysis: _Analysis, m) -> list[Finding]:
+    """Runs of words typed without diacritics ("Mat tran To quoc") whose diacritised reading is far likelier."""
     out = []
-    siblings = m.siblings
     for seg in analysis.segments:
         if _english(seg):
             continue
-        for a, b in pairwise(seg):
-            if a.kind != "word" or b.kind != "word" or not (a.core.isascii() and b.core.isascii()):
+        run: list[_Token] = []
+        for tok in [*seg, None]:
+            if (
+                tok is not None
+                and tok.kind == "word"
+                and tok.core.isascii()
+                and not (tok.core.isupper() and len(tok.core) > 1)
+            ):
+                run.append(tok)
                 continue
-            if (a.core.isupper() and len(a.core) > 1) or (b.core.isupper() and len(b.core) > 1):
-                continue
-            ia, ib = m.id(a.lower), m.id(b.lower)
-            written = m.pair(ia, ib) if ia is not None and ib is not None else 0
-            both_valid = a.valid and b.valid
-            best, best_pair = 0, None
-            for x in siblings.get(a.lower, ()):
-                for y in siblings.get(b.lower, ()):
-                    c = m.pair(x, y)
-                    if c > best:
-                        best, best_pair = c, (x, y)
-            if best_pair is None or best < 30 or written * 100 > best:
-                continue
-            if both_valid and (written or best < 200):
-                continue
-            fixed = f"{_caps(m.vocab[best_pair[0]], a.core)} {_caps(m.vocab[best_pair[1]], b.core)}"
-            if fixed == f"{a.core} {b.core}":
-                continue
-            out.append(
-                Finding(
-                    a.start,
-                    b.end,
-                    "stripped",
-                    analysis.text[a.start : b.end],
-                    (fixed,),
-                    f"thiếu dấu, có lẽ là “{fixed}”",
-                )
-            )
-    return _dedupe(out)
+            if len(run) >= 2 and not any(_foreign(t, m) for t in run):
+                out += _stripped_run(analysis.text, run, m)
+            run = []
+    return out
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    out: list[Finding] = []
-    for f in findings:
-        if out and f.start < out[-1].end:
-            continue
-        out.append(f)
+def _foreign(tok: _Token, m) -> bool:
+    """A word no Vietnamese spelling explains ("last", "code"): the run around it is not stripped Vietnamese."""
+    return (
+        not tok.valid
+        and len(tok.core) >= 3
+        and tok.lower not in m.siblings
+        and tok.lower not in m.restorations
+    )
+
+
+def _stripped_run(text: str, run: list[_Token], m) -> list[Finding]:
+    siblings = m.siblings
+    lattice = []
+    for tok in run:
+        own = m.id(tok.lower) if tok.valid else None
+        opts = [(own, tok.core)]
+        opts += [(i, _caps(m.vocab[i], tok.core)) for i in siblings.get(tok.lower, ()) if i != own]
+        lattice.append(opts)
+    # Viterbi over the readings, and the score of the text as written
+    best = [
+        (m.prob(0, oid if oid is not None else 2) if oid is not None else m.prob(0, None), [k])
+        for k, (oid, _) in enumerate(lattice[0])
+    ]
+    written = best[0][0]
+    for pos in range(1, len(lattice)):
+        prev_opts = lattice[pos - 1]
+        step = []
+        for k, (oid, _) in enumerate(lattice[pos]):
+            cands = []
+            for score, path in best:
+                pid = prev_opts[path[-1]][0]
+                pid = 2 if pid is None else pid
+                cands.append((score * m.prob(pid, oid), path))
+            score, path = max(cands, key=lambda x: x[0])
+            step.append((score, [*path, k]))
+        own_prev = lattice[pos - 1][0][0]
+        written *= m.prob(2 if own_prev is None else own_prev, lattice[pos][0][0])
+        best = step
+    score, path = max(best, key=lambda x: x[0])
+    changed = [k for k, choice in enumerate(path) if choice != 0]
+    if not changed or written <= 0:
+        return []
+    ratio = score / written
+    invalid = any(not run[k].valid for k in changed)
+    if ratio < (STRIPPED_INVALID if invalid else STRIPPED_VALID):
+        return []
+    out = []
+    groups: list[list[int]] = []
+    for k in changed:
+        if groups and k == groups[-1][-1] + 1:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    for group in groups:
+        first, last = run[group[0]], run[group[-1]]
+        fixed = " ".join(lattice[k][path[k]][1] for k in group)
+        found = text[first.start : last.end]
+        out.append(
+            Finding(first.start, last.end, "stripped", found, (fixed,), f"thiếu dấu, có lẽ là “{fixed}”")
+        )
     return out
 
 
