@@ -264,6 +264,38 @@ _NOT_QUANTITY = frozenset(
     ]
 )
 _MENTION = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|‘[^’\n]*’|\([^()\n]*\)")
+_SI_UNITS = frozenset(
+    [
+        "mm",
+        "cm",
+        "dm",
+        "km",
+        "m",
+        "m2",
+        "m3",
+        "kg",
+        "g",
+        "mg",
+        "t",
+        "s",
+        "ms",
+        "h",
+        "min",
+        "ha",
+        "ml",
+        "l",
+        "kw",
+        "kwh",
+        "mw",
+        "pt",
+        "px",
+        "kb",
+        "mb",
+        "gb",
+    ]
+)
+_CHUNK = re.compile(r"\S+")
+_VIQR_MARK = re.compile(r"[aeiouyAEIOUY](?:[(^+]|[`'?~.](?=[A-Za-z]|$))|^[dD][dD][aeiou]")
 _ROMAN = re.compile(r"^[IVXLC]+$")  # "Phần VI", "khóa X": numerals, not damaged "VỚI", "Xứ"
 _CLOSING = frozenset(",.;:!?)]”’»")
 _LATIN_WORD = re.compile(r"[A-Za-z']+")
@@ -480,13 +512,19 @@ class _Analysis:
     ]  # (start, end, posterior, syllable) of doubled spaces in damaged text
 
 
-def _marker(tok: _Token, text: str) -> bool:
-    """A list marker or a mark in a form: "a)", "đ)", "(x)", "c." at the start of a line."""
+def _marker(tok: _Token, text: str, seg: list[_Token], k: int) -> bool:
+    """A letter that is a symbol, not a damaged syllable: a list marker ("a)", "đ)", "c." opening a line), a mark
+    in a form ("(x)"), an initial or a variable ("N."), a unit after a number ("25 mm", "1,46 s"), a letter alone
+    between punctuation (a table cell)."""
+    if len(seg) >= 2 and k > 0 and seg[k - 1].kind == NUMBER and tok.lower in _SI_UNITS:
+        return True
     if len(tok.core) != 1:
         return False
     after = text[tok.end : tok.end + 1]
     before = text[tok.start - 1 : tok.start] if tok.start else "\n"
-    return after == ")" or before == "(" or (after == "." and before in ("\n", ""))
+    if after == ")" or before == "(" or (after == "." and (before in ("\n", "") or tok.core.isupper())):
+        return True
+    return not any(t.kind == "word" for j, t in enumerate(seg) if j != k)
 
 
 def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
@@ -495,7 +533,7 @@ def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
     words: list[_Token] = []
     for seg in segments:
         english = _english(seg) or (english_lines and _in(english_lines, seg[0].start, seg[-1].end))
-        for tok in seg:
+        for k, tok in enumerate(seg):
             if tok.kind != "word":
                 continue
             words.append(tok)
@@ -506,7 +544,7 @@ def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
                 or (tok.core.isupper() and ((len(tok.core) > 1 and not tok.valid) or _ROMAN.match(tok.core)))
             ):
                 continue
-            if _marker(tok, text):
+            if _marker(tok, text, seg, k):
                 continue
             cands = restorations.get(tok.lower)
             if cands:
@@ -732,9 +770,9 @@ def check(text: str) -> list[Finding]:
     analysis = _analyse(text)
     masked = _masked(text)
     findings: list[Finding] = []
-    findings += _damaged_findings(analysis)
     findings += _legacy_findings(analysis)
-    legacy_spans = _Spans((f.start, f.end) for f in findings if f.kind == "legacy")
+    legacy_spans = _Spans((f.start, f.end) for f in findings)
+    findings += [f for f in _damaged_findings(analysis) if not _in(legacy_spans, f.start, f.end)]
     from reportkit.vn.lexicon import model
 
     m = model()
@@ -796,23 +834,49 @@ def _damaged_findings(analysis: _Analysis) -> list[Finding]:
 
 
 def _legacy_findings(analysis: _Analysis) -> list[Finding]:
+    """Runs of words typed in a legacy font (TCVN3 "B¸o c¸o", VNI "Baùo caùo", VIQR "Vie^.t") inside Unicode text."""
     from reportkit.vn.legacy import detect_legacy, from_legacy
 
     out = []
     text = analysis.text
-    for seg in analysis.segments:
-        marked = [t for t in seg if t.kind != NUMBER and (not is_valid(t.core) or t.kind == OTHER)]
-        marked = [t for t in marked if any(c in _LEGACY_ONLY for c in text[t.start : t.end]) or "^" in t.core]
-        if not marked:
-            continue
-        start, end = marked[0].start, marked[-1].end
+    group: list[re.Match] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        marked = any(c in _LEGACY_ONLY for mt in group for c in mt.group()) or len(group) >= 2
+        start, end = group[0].start(), group[-1].end()
+        while start < end and text[start] in "(“\"'«[":
+            start += 1
+        while end > start and text[end - 1] in ",.;:!?)”\"'»]":
+            end -= 1
         fragment = text[start:end]
-        encoding = detect_legacy(fragment)
+        encoding = detect_legacy(fragment) if marked or _VIQR_MARK.search(fragment) else None
         if encoding:
             fixed = from_legacy(fragment, encoding)
-            out.append(
-                Finding(start, end, "legacy", fragment, (fixed,), f"đoạn mã {encoding.upper()}: “{fixed}”")
-            )
+            if fixed != fragment:
+                out.append(
+                    Finding(
+                        start, end, "legacy", fragment, (fixed,), f"đoạn mã {encoding.upper()}: “{fixed}”"
+                    )
+                )
+        group.clear()
+
+    for mt in _CHUNK.finditer(text):
+        chunk = mt.group()
+        letters = chunk.strip(",.;:!?()[]“”\"'«»")
+        suspect = (
+            any(c in _LEGACY_ONLY for c in chunk)
+            or (not chunk.isascii() and not (letters.isalpha() and is_valid(letters)))
+            or bool(_VIQR_MARK.search(chunk))
+        )
+        if suspect and not (chunk[:1].isdigit()):
+            if group and "\n" in text[group[-1].end() : mt.start()]:
+                flush()
+            group.append(mt)
+        else:
+            flush()
+    flush()
     return out
 
 
