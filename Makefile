@@ -11,6 +11,7 @@ ARGS   ?=
 .PHONY: report test lint format install clean-outputs
 
 report: $(VENV)/.installed
+	@echo "==> Building the reports: reportkit run $(ARGS)"
 	$(BIN)/reportkit run $(ARGS)
 
 test: $(VENV)/.installed-test
@@ -26,17 +27,25 @@ install: $(VENV)/.installed
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reportkit needs Python >= 3.11; set PYTHON=python3.11")'
+	@echo "==> Creating the virtual environment $(VENV)/ with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --upgrade pip
 
+# pip shows what it fetches and installs (not --quiet: the first install takes minutes, see README). Hidden: only
+# setuptools' notice that a folder named reportkit in the working directory could shadow an editable install (pip
+# runs from the checkout root, where reportkit/ is the package itself).
 # Editable installs copy no data files: link the nbconvert template so `jupyter nbconvert --template reportkit` works.
+NO_EDITABLE_NOTICE := PYTHONWARNINGS="ignore:Editable installation"
+
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "==> Installing reportkit and its dependencies into $(VENV)/"
+	$(NO_EDITABLE_NOTICE) $(BIN)/python -m pip install -e .
 	$(BIN)/python -m reportkit.export install-template
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "==> Installing reportkit, its dependencies and the test tools into $(VENV)/"
+	$(NO_EDITABLE_NOTICE) $(BIN)/python -m pip install -e '.[test]'
 	$(BIN)/python -m reportkit.export install-template
 	@touch $@ $(VENV)/.installed
 

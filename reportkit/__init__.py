@@ -7,10 +7,11 @@ data layer on first use. ``%load_ext reportkit`` installs the narrative cell mag
 from importlib import import_module
 
 from reportkit import vn
+from reportkit.core.errors import ReportkitError
 from reportkit.vn import Period
 
 __version__ = "0.1.0"
-__all__ = ["DataError", "Period", "__version__", "load", "vn"]
+__all__ = ["DataError", "Period", "ReportkitError", "__version__", "load", "vn"]
 
 _DATA_NAMES = {"load", "DataError", "Dataset"}
 

@@ -1,4 +1,5 @@
-"""``reportkit`` commands: ``run`` (the batch) and ``template`` (the blank collection workbook).
+"""``reportkit`` commands: ``init`` (a new project), ``run`` (the batch) and ``template`` (the blank collection
+workbook).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
 (nothing written), 130 interrupted.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -23,6 +25,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reportkit", description="Vietnamese narrative reports from notebooks."
     )
     sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser(
+        "init",
+        help="create a new report project in DIR, from the sample ward",
+        description="Create a report project in DIR (a new or empty folder): params, the report notebook, the "
+        "sample ward's data (ward description, catalog, the tổ workbooks) so that `reportkit run` builds its reports "
+        "at once, blank workbooks for each tổ to fill in next, and a README saying what to change.",
+    )
+    init.add_argument("dir", type=Path, help="the project folder, e.g. ~/bao-cao-phuong")
+    init.add_argument(
+        "--year",
+        type=int,
+        help="year of the blank tổ workbooks (default: the year after the sample's reports)",
+    )
 
     run = sub.add_parser(
         "run",
@@ -66,7 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tpl.add_argument("--unit", help='the unit the workbook is for, e.g. "Tổ 3"')
     tpl.add_argument("--year", type=int, help="the year of the monthly rows, e.g. 2024")
-    tpl.add_argument("--catalog", type=Path, help="indicator catalog YAML (default: the sample ward's)")
+    tpl.add_argument(
+        "--catalog",
+        type=Path,
+        help="indicator catalog YAML (default: the catalog of the ward of the project the command runs in)",
+    )
     tpl.add_argument(
         "-o", "--output", type=Path, help="where to write (default: bieu-mau[-<unit>][-<year>].xlsx)"
     )
@@ -82,6 +102,7 @@ def _cmd_run(args) -> int:
         )
         return 2
     from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
+    from reportkit.core.errors import ReportkitError
 
     fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
     options = BatchOptions(
@@ -98,13 +119,10 @@ def _cmd_run(args) -> int:
     )
     try:
         result = run_batch(options)
-    except (ParamsError, SetupError) as err:
+    except (ParamsError, SetupError, RunLocked, ReportkitError) as err:
         if args.json:
-            problems = [vars(p) for p in getattr(err, "problems", [])] or [{"message": str(err)}]
+            problems = err.problems_json() or [{"message": str(err)}]
             print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
-        print(f"reportkit run: {err}", file=sys.stderr)
-        return 2
-    except RunLocked as err:
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -126,9 +144,44 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
+def _cmd_init(args) -> int:
+    from reportkit.data import DataError
+    from reportkit.project import ProjectError, init
+
+    try:
+        created = init(args.dir, year=args.year)
+    except (ProjectError, DataError, OSError) as err:
+        print(f"reportkit init: {err}", file=sys.stderr)
+        return 2
+    ward = created.ward_folder.as_posix()
+    blank = created.blank_workbooks[0].parent.as_posix() if created.blank_workbooks else ward
+    rows = [
+        ("params/", ", ".join(p.stem for p in created.params)),
+        ("notebooks/report.ipynb", "the report"),
+        (f"{ward}/", "ward.yaml, catalog.yaml, ke-hoach.xlsx, the tổ workbooks in bao-cao/"),
+        (f"{blank}/", f"blank workbooks for the {len(created.blank_workbooks)} tổ to fill in"),
+        ("README.md", "what to change for your own ward"),
+    ]
+    width = max(len(name) for name, _ in rows) + 2
+    print(f"Created the report project {args.dir} ({created.ward_name}, the sample ward):")
+    for name, what in rows:
+        print(f"  {name:<{width}}{what}")
+    print(f"Next: cd {args.dir} && reportkit run")
+    return 0
+
+
 def _cmd_template(args) -> int:
     from reportkit.data import DataError, write_template
 
+    catalog = args.catalog
+    if catalog is None:
+        from reportkit.project import ProjectError, project_catalog
+
+        try:
+            catalog = project_catalog()
+        except (ProjectError, DataError) as err:
+            print(f"reportkit template: {err}", file=sys.stderr)
+            return 2
     output = args.output
     if output is None:
         parts = (
@@ -136,16 +189,23 @@ def _cmd_template(args) -> int:
         )
         output = Path("-".join(parts) + ".xlsx")
     try:
-        write_template(output, catalog=args.catalog, unit=args.unit, year=args.year)
+        write_template(output, catalog=catalog, unit=args.unit, year=args.year)
     except (DataError, ValueError, OSError) as err:
         print(f"reportkit template: {err}", file=sys.stderr)
         return 2
-    print(f"Wrote {output}")
+    print(f"Wrote {output} (catalog: {args.catalog or _shown(catalog)})")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """The catalog as the user can find it from here: "../data/duy-tan/catalog.yaml" within a project."""
+    return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "init":
+        return _cmd_init(args)
     if args.command == "run":
         return _cmd_run(args)
     return _cmd_template(args)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,32 @@ def make_tiny_project(root: Path, figures: dict[str, int], *, issued: bool = Fal
             text += f"issued_on: {period[:4]}-{'06-24' if period.endswith('H1') else '12-20'}\n"
         (root / f"params/{period}.yaml").write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_suite():
+    """Fail the run if any child process of the test session is still alive at its end (a forkserver, a worker, a
+    kernel, a Dask cluster): a user's command must not leave them either."""
+    import psutil
+
+    yield
+    # The resource tracker is the test process's own helper (it starts with the first multiprocessing queue and
+    # exits with its parent, as it does after every `reportkit run`); stop it here so that what remains is a leak.
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):
+        resource_tracker._resource_tracker._stop()
+    me = psutil.Process()
+    deadline = time.monotonic() + 10  # processes told to stop get a moment to finish exiting
+    alive = me.children(recursive=True)
+    while alive and time.monotonic() < deadline:
+        _, alive = psutil.wait_procs(alive, timeout=0.5)
+        alive = [p for p in me.children(recursive=True) if p.is_running()]
+    described = []
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            described.append(f"{proc.pid} {' '.join(proc.cmdline())[:160]}")
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    assert not described, "processes outlived the test session:\n  " + "\n  ".join(described)

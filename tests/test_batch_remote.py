@@ -83,9 +83,9 @@ def test_publish_gives_the_files_of_a_local_run(project: Path, dest: Path, publi
     assert not (dest / STAGING).exists() and not list((project / "outputs").iterdir())
     url = f"file://{dest}"
     assert published.out_url == url and published.index == f"{url}/index.html"
-    report = next(r for r in published.reports if r["run_id"] == "2022-H1")
-    assert report["published"] is True
-    assert report["outputs"]["report-2022-H1.html"] == f"{url}/2022-H1/report-2022-H1.html"
+    report = next(r for r in published.reports if r.run_id == "2022-H1")
+    assert report.published is True
+    assert report.outputs["report-2022-H1.html"] == f"{url}/2022-H1/report-2022-H1.html"
     summary = format_summary(published, cwd=project)
     assert f"{url}/2022-H1/report-2022-H1.html" in summary
     assert f"Reports are in {url}/ — index: {url}/index.html" in summary
@@ -113,7 +113,7 @@ def test_report_missing_or_changed_remotely_is_published_again(project: Path, de
     (dest / "2022-H2" / "report-2022-H2.pdf").write_bytes(b"%PDF stale format")  # a format no longer made
     result = run_batch(options(project, out=f"file://{dest}"))
     assert result.exit_code == 0, format_summary(result)
-    assert [(r["status"], r["published"]) for r in result.reports] == [("skipped", True)] * 2
+    assert [(r.status, r.published) for r in result.reports] == [("skipped", True)] * 2
     assert files_under(dest) == before
 
 
@@ -139,9 +139,9 @@ def test_failed_upload_keeps_the_earlier_remote_report(project: Path, method: st
     params = project / "params/2022-H1.yaml"
     result = run_batch(options(project, out=url, force=True, params=[params]))
     (report,) = result.reports
-    assert report["status"] == "failed" and result.exit_code == 1
-    assert report["error"]["kind"] == "publish" and report["error"]["exception"] == "ConnectionResetError"
-    assert report["error"]["local"] == str(result.out_dir / "2022-H1")
+    assert report.status == "failed" and result.exit_code == 1
+    assert report.error.kind == "publish" and report.error.exception == "ConnectionResetError"
+    assert report.error.local == str(result.out_dir / "2022-H1")
     summary = format_summary(result)
     assert "publish: ConnectionResetError" in summary and "mạng bị ngắt" in summary
     assert len(calls) >= 2
@@ -150,7 +150,7 @@ def test_failed_upload_keeps_the_earlier_remote_report(project: Path, method: st
 
     monkeypatch.setattr(MemoryFileSystem, method, original)
     again = run_batch(options(project, out=url))  # the next run publishes what the failed one could not
-    assert [(r["run_id"], r["status"], r["published"]) for r in again.reports] == [
+    assert [(r.run_id, r.status, r.published) for r in again.reports] == [
         ("2022-H1", "skipped", True),
         ("2022-H2", "skipped", False),
     ]

@@ -55,7 +55,7 @@ def first(project: Path):
 
 def test_first_run_writes_every_report(project: Path, first) -> None:
     assert first.exit_code == 0, format_summary(first)
-    assert [r["status"] for r in first.reports] == ["ok"] * 4
+    assert [r.status for r in first.reports] == ["ok"] * 4
     for period, value in PERIODS.items():
         folder = project / "outputs" / period
         names = sorted(p.name for p in folder.iterdir())
@@ -91,7 +91,7 @@ def leak_probes(out: Path) -> dict[str, dict]:
 
 def test_reused_kernels_are_reset_between_reports(project: Path, first) -> None:
     # Two workers ran four reports, so each worker ran at least two on its one reused kernel.
-    workers = [r["worker"] for r in first.reports]
+    workers = [r.worker for r in first.reports]
     assert len(set(workers)) < len(workers)
     probes = leak_probes(project / "outputs")
     for probe in probes.values():  # the report's globals, pandas options and matplotlib rcParams are reset
@@ -140,7 +140,7 @@ def test_outputs_are_ordinary_readable_files(project: Path, first) -> None:
 def test_unchanged_run_skips_everything(project: Path, first) -> None:
     before = files_under(project / "outputs")
     again = run_batch(options(project))
-    assert [r["status"] for r in again.reports] == ["skipped"] * 4
+    assert [r.status for r in again.reports] == ["skipped"] * 4
     assert files_under(project / "outputs") == before
     assert "unchanged, skipped" not in format_summary(again)  # the table says "skipped"
     assert "skipped" in format_summary(again)
@@ -152,7 +152,7 @@ def test_changed_inputs_rerun_only_what_they_touch(project: Path, first) -> None
         params.read_text(encoding="utf-8").replace("document_number: 42", "document_number: 52")
     )
     result = run_batch(options(project))
-    assert {r["run_id"]: r["status"] for r in result.reports} == {
+    assert {r.run_id: r.status for r in result.reports} == {
         "2021-H2": "skipped",
         "2022-H1": "skipped",
         "2022-H2": "ok",
@@ -161,7 +161,7 @@ def test_changed_inputs_rerun_only_what_they_touch(project: Path, first) -> None
     record = json.loads((project / "outputs/2022-H2/report-2022-H2.json").read_text(encoding="utf-8"))
     assert record["document"]["number"] == "Số: 52/BC-MTTQ-BTT"
     forced = run_batch(options(project, force=True, params=[project / "params/2021-H2.yaml"]))
-    assert [(r["run_id"], r["status"]) for r in forced.reports] == [("2021-H2", "ok")]
+    assert [(r.run_id, r.status) for r in forced.reports] == [("2021-H2", "ok")]
 
 
 def test_failure_is_isolated_and_keeps_the_good_report(project: Path, first) -> None:
@@ -173,10 +173,10 @@ def test_failure_is_isolated_and_keeps_the_good_report(project: Path, first) -> 
         result = run_batch(options(project, force=True))
     finally:
         params.write_text(text, encoding="utf-8")
-    statuses = {r["run_id"]: r["status"] for r in result.reports}
+    statuses = {r.run_id: r.status for r in result.reports}
     assert statuses == {"2021-H2": "ok", "2022-H1": "ok", "2022-H2": "failed", "2023-H1": "ok"}
     assert result.exit_code == 1
-    error = next(r for r in result.reports if r["status"] == "failed")["error"]
+    error = next(r for r in result.reports if r.status == "failed").error.as_json()
     assert error["cell"] == 5 and error["exception"] == "ValueError"
     assert error["message"] == "không có số liệu cho kỳ 2022-H2"
     assert error["cell_source"] == "if period == fail_on:"
@@ -277,7 +277,7 @@ def test_sigkill_midway_leaves_no_partial_file(tmp_path: Path) -> None:
     assert not [p for p in outputs.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name]
     result = run_batch(options(root, formats=("html", "pdf")))
     assert result.exit_code == 0, format_summary(result)
-    statuses = [r["status"] for r in result.reports]
+    statuses = [r.status for r in result.reports]
     # (the killed run was a subprocess, where the code hash is not pinned: its reports may be redone)
     assert set(statuses) <= {"ok", "skipped"} and statuses.count("ok") >= 4 - complete
     assert not any((root / ".reportkit-cache/staging").iterdir())

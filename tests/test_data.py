@@ -14,7 +14,8 @@ import reportkit
 from reportkit import vn
 from reportkit.data import DataError, UnitCount, load, readers
 from reportkit.data import values as V
-from reportkit.data.model import Catalog, amount_scale
+from reportkit.data.kinds import amount_scale
+from reportkit.data.model import Catalog
 from reportkit.data.template import write_template
 
 ROOT = Path(__file__).resolve().parents[1]

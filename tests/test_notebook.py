@@ -18,7 +18,7 @@ import pytest
 from seed import DAMAGED, SEED_FIGURES
 
 from reportkit import vn
-from reportkit.export.record import RECORD_MIME as MIME
+from reportkit.core.record import RECORD_MIME as MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"

@@ -1,6 +1,9 @@
 """House rules of the repository that a reviewer would otherwise check by hand."""
 
+import json
+import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -39,20 +42,110 @@ def test_outputs_holds_no_tracked_file_but_the_placeholder():
     assert tracked in ([], ["outputs/.gitkeep"])
 
 
+def _requirement(text: str) -> tuple[str, str]:
+    """("papermill", ">=2.6") from "papermill>=2.6"; extras dropped ("psycopg[binary]>=3.1" → psycopg)."""
+    match = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)(?:\[[^]]*\])?\s*(.*?)\s*", text)
+    assert match, text
+    return match.group(1).lower(), match.group(2).replace(" ", "")
+
+
 def test_environment_yml_matches_the_pip_dependencies():
-    """Windows analysts use conda: the conda-forge environment must carry every runtime dependency."""
+    """Windows analysts use conda: the conda-forge environment carries every dependency, with the same floor."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    conda_names = {
-        str(dep).split(">")[0].split("=")[0].strip()
+    conda = dict(
+        _requirement(dep)
         for dep in yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))["dependencies"]
         if isinstance(dep, str)
-    }
+    )
     aliases = {"matplotlib": "matplotlib-base", "dask": "dask-core"}
-    for requirement in project["dependencies"]:
-        name = requirement.split(">")[0].split("=")[0].split("[")[0].strip().lower()
-        assert aliases.get(name, name) in conda_names, f"{name} is missing from environment.yml"
+    wanted = [
+        *project["dependencies"],
+        *(d for extra in project["optional-dependencies"].values() for d in extra),
+    ]
+    assert conda.get("python") == project["requires-python"]
+    for requirement in wanted:
+        name, floor = _requirement(requirement)
+        conda_name = aliases.get(name, name)
+        assert conda_name in conda, f"{name} is missing from environment.yml"
+        assert conda[conda_name] == floor, (
+            f"environment.yml: {conda_name}{conda[conda_name]}, pyproject: {floor}"
+        )
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_every_package_ships_and_the_license_is_declared_without_deprecations():
+    """A package forgotten in pyproject's explicit list would be missing from the wheel, not from the checkout."""
+    setuptools = _pyproject()["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "reportkit").rglob("__init__.py")}
+    assert on_disk | {"reportkit._sample"} == set(setuptools["packages"])
+    assert (
+        "py.typed" in setuptools["package-data"]["reportkit"] and (ROOT / "reportkit" / "py.typed").is_file()
+    )
+    project = _pyproject()["project"]
+    assert isinstance(project["license"], str)  # an SPDX expression; a table is deprecated by setuptools
+    for pattern in project["license-files"]:
+        assert list(ROOT.glob(pattern)), pattern
+    (floor,) = [r for r in _pyproject()["build-system"]["requires"] if r.startswith("setuptools")]
+    assert floor == "setuptools>=77"  # the first setuptools that reads an SPDX license and license-files
+
+
+def test_the_wheel_ships_what_reportkit_init_copies():
+    """The sample project's files come from the checkout or from the wheel's package data: the same patterns."""
+    from reportkit.project import SAMPLE_FILES, sample_files
+
+    shipped = _pyproject()["tool"]["setuptools"]["package-data"]["reportkit._sample"]
+    assert _pyproject()["tool"]["setuptools"]["package-dir"]["reportkit._sample"] == "."
+    assert sorted(shipped) == sorted(SAMPLE_FILES)
+    files = {p.as_posix() for p in sample_files(ROOT)}
+    tracked = set(
+        subprocess.run(
+            ["git", "ls-files", *SAMPLE_FILES], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert files == tracked
+    assert {"notebooks/report.ipynb", "data/duy-tan/ward.yaml", "data/duy-tan/catalog.yaml"} <= files
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import reportkit.narrative",
+        "import reportkit.narrative.phrasing",
+        "from reportkit.narrative import counted, document, key_figures, record, sources, vs_last_year",
+        "import reportkit.narrative.magic",
+        "import reportkit.project",
+    ],
+)
+def test_narrative_imports_neither_pandas_nor_matplotlib(statement):
+    code = f"import json, sys; {statement}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = {name.split(".")[0] for name in json.loads(out)}
+    assert not loaded & {"pandas", "matplotlib", "numpy"}
+
+
+def test_a_table_or_a_chart_brings_what_it_needs():
+    code = (
+        "import json, sys; import reportkit.narrative as n; n.unit_table; a = 'pandas' in sys.modules; "
+        "n.bar_chart; print(json.dumps([a, 'matplotlib' in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [True, True]
 
 
 def test_params_files_exist_for_the_sample_periods():
     names = {p.stem for p in (ROOT / "params").glob("*.yaml")}
     assert {"2021-H2", "2022-H1", "2022-H2", "2023-H1"} <= names
+
+
+def test_narrative_names_are_the_helpers_whatever_was_imported_first():
+    """The function ``record`` shares its name with its module; importing the module must not shadow it."""
+    code = (
+        "import reportkit.narrative.tables, reportkit.narrative.record, reportkit.narrative as n; "
+        "from reportkit.narrative import record, unit_table; "
+        "print(callable(record), callable(unit_table), sorted(set(n.__all__) - set(dir(n))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "[]"]

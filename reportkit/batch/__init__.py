@@ -6,15 +6,21 @@ Dask cluster, writes each report's files atomically to ``outputs/<run id>/`` and
 format is described in :mod:`reportkit.batch.params`.
 """
 
+from reportkit.batch.options import BatchOptions, SetupError
 from reportkit.batch.params import ParamsError, Problem, Run, find_root, load_runs
-from reportkit.batch.runner import BatchOptions, BatchResult, SetupError, format_summary, run_batch
+from reportkit.batch.runner import run_batch
 from reportkit.batch.store import RunLocked
+from reportkit.batch.summary import BatchResult, format_summary
+from reportkit.batch.tasks import Failure, Outcome, ReportTask
 
 __all__ = [
     "BatchOptions",
     "BatchResult",
+    "Failure",
+    "Outcome",
     "ParamsError",
     "Problem",
+    "ReportTask",
     "Run",
     "RunLocked",
     "SetupError",

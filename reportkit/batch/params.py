@@ -31,7 +31,6 @@ keys ``periods``, ``units``, ``unit`` and ``secret``, which are not injected. ``
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -42,12 +41,13 @@ from typing import Any
 
 import yaml
 
+from reportkit.core import params as schema
+from reportkit.core import redact
+from reportkit.core.atomic import write_atomic
+from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc_tree
 
 BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
-TONE_STYLES = ("classic", "modern")
-SIGNER_KEYS = ("authority", "title", "name")
-HEADING_KEYS = ("national_title", "motto")
 _UNIT_RE = re.compile(r"^\w[\w.-]*$")
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -64,14 +64,13 @@ class Problem:
         return f"{self.file}: {self.key}: {self.message}" if self.key else f"{self.file}: {self.message}"
 
 
-class ParamsError(Exception):
+class ParamsError(ReportkitError):
     """Every problem found in every params file (``.problems``); ``str()`` lists them all."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        n = len(self.problems)
+        n = len(problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the params — nothing was run:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]), problems=problems)
 
 
 @dataclass
@@ -96,7 +95,7 @@ class Run:
         With ``root``, a local data path is shown relative to the project (as the params file wrote it): the shared
         HTML must not carry the folder layout of the machine that made it.
         """
-        shown = {k: ("***" if k in self.secret else v) for k, v in self.parameters.items()}
+        shown = redact.masked(self.parameters, self.secret)
         data = shown.get("data")
         if root is not None and isinstance(data, str) and not _URL_RE.match(data):
             shown["data"] = display_path(Path(data), root)
@@ -116,11 +115,11 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to the project root when inside it, else as given."""
+    """``path`` relative to the project root when inside it, else as the terminal shows it."""
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return redact.terminal_path(path)
 
 
 def notebook_parameters(notebook: Path, cache_dir: Path | None = None) -> dict[str, Any]:
@@ -144,10 +143,7 @@ def notebook_parameters(notebook: Path, cache_dir: Path | None = None) -> dict[s
 
     found = {name: info.get("default") for name, info in inspect_notebook(str(notebook)).items()}
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cached)
+        write_atomic(cached, json.dumps(found, ensure_ascii=False))
     return found
 
 
@@ -164,7 +160,7 @@ def _subst_unit(value: Any, unit: str | None) -> Any:
 
 
 class _Checker:
-    """Validates the merged keys of one run; collects problems instead of stopping at the first."""
+    """Validates the merged keys of one run through the parameters' schema; collects every problem."""
 
     def __init__(self, root: Path, file: str, allowed: set[str], problems: list[Problem]):
         self.root = root
@@ -180,46 +176,30 @@ class _Checker:
     def check(self, values: dict[str, Any], where: dict[str, str]) -> dict[str, Any] | None:
         """Checked, normalised parameters (absolute data path, ISO dates), or None when something is wrong."""
         before = len(self.problems)
-        out: dict[str, Any] = {}
+        known = {}
         for key, value in values.items():
-            k = where.get(key, key)
             if key in BATCH_KEYS:
                 continue
             if key not in self.allowed:
                 self.problem(
-                    k,
+                    where.get(key, key),
                     f"the notebook's parameters cell does not define {key!r} "
                     f"(it defines: {', '.join(sorted(self.allowed)) or 'nothing'})",
                 )
                 continue
-            checker = getattr(self, f"_check_{key}", None)
-            out[key] = checker(k, value, values) if checker else value
+            known[key] = value
+        out, found = schema.check(known, where)
+        for key, message in found:
+            self.problem(key, message)
         if "period" not in values:
             self.problem(
                 "period", "missing: every run needs a period (e.g. period: 2022-H1, or periods: [...])"
             )
+        if out.get("data") is not None:
+            out["data"] = self._data(where.get("data", "data"), out["data"])
         return out if len(self.problems) == before else None
 
-    def _check_period(self, k: str, value: Any, values: dict) -> str | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            self.problem(k, f"expected a period such as '2022-H1', got {type(value).__name__} {value!r}")
-            return None
-        from reportkit.vn import Period
-
-        try:
-            return Period(value.strip()).spec
-        except ValueError as err:
-            self.problem(k, f"{value!r} is not a period: {err}")
-            return None
-
-    def _check_data(self, k: str, value: Any, values: dict) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.problem(
-                k, f"expected a folder (relative to the project root) or a SQLAlchemy URL, got {value!r}"
-            )
-            return None
+    def _data(self, k: str, value: str) -> str | None:
         if _URL_RE.match(value) or value.startswith("sqlite:"):
             if value.startswith("sqlite:///") and value != "sqlite:///:memory:":
                 db = value[len("sqlite:///") :]
@@ -250,85 +230,6 @@ class _Checker:
             self.problem(k, f"the {what} {value!r} is outside the project ({root}); keep data inside it")
             return None
         return path
-
-    def _check_document_number(self, k: str, value: Any, values: dict) -> int | None:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problem(k, f"expected a whole number ≥ 1 (the 'Số' of the report) or null, got {value!r}")
-            return None
-        return value
-
-    def _check_issued_on(self, k: str, value: Any, values: dict) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                self.problem(k, f"expected a date YYYY-MM-DD, got {value!r}")
-                return None
-        if not isinstance(value, dt.date):
-            self.problem(k, f"expected a date YYYY-MM-DD, got {type(value).__name__} {value!r}")
-            return None
-        period = values.get("period")
-        if isinstance(period, str | int):
-            from reportkit.vn import Period
-
-            try:
-                start = Period(str(period).strip()).start
-            except ValueError:
-                start = None
-            if start and value < start:
-                self.problem(
-                    k, f"{value.isoformat()} is before the period {period} starts ({start.isoformat()})"
-                )
-                return None
-        return value.isoformat()
-
-    def _check_tone_style(self, k: str, value: Any, values: dict) -> str | None:
-        if value not in TONE_STYLES:
-            self.problem(k, f"expected one of {', '.join(TONE_STYLES)}, got {value!r}")
-            return None
-        return value
-
-    def _check_signer(self, k: str, value: Any, values: dict) -> dict | None:
-        """Any of authority, title, name overrides the ward's signer; each a non-empty text."""
-        if isinstance(value, dict) and not value:
-            self.problem(
-                k, f"expected at least one of {', '.join(SIGNER_KEYS)} (null keeps the ward's signer)"
-            )
-            return None
-        return self._text_mapping(k, value, SIGNER_KEYS, "signer", empty="a non-empty text")
-
-    def _check_heading(self, k: str, value: Any, values: dict) -> dict | None:
-        """The right-hand heading when a body's own rules replace the Quốc hiệu (e.g. a Party body)."""
-        return self._text_mapping(k, value, HEADING_KEYS, "heading", empty=None)
-
-    def _text_mapping(
-        self, k: str, value: Any, keys: tuple[str, ...], what: str, empty: str | None
-    ) -> dict | None:
-        """null, or a mapping of some of ``keys`` to texts (non-empty unless ``empty`` is None)."""
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.problem(k, f"expected a mapping with keys {', '.join(keys)}, got {value!r}")
-            return None
-        ok = True
-        for extra in sorted(set(value) - set(keys)):
-            self.problem(f"{k}.{extra}", f"unknown {what} key (expected {', '.join(keys)})")
-            ok = False
-        for key in keys:
-            if key not in value:
-                continue
-            text = value[key]
-            if not isinstance(text, str) or (empty and not text.strip()):
-                expected = empty or "a text (empty to leave the line out)"
-                self.problem(f"{k}.{key}", f"expected {expected}, got {text!r}")
-                ok = False
-        return dict(value) if ok else None
 
 
 class _Loader(yaml.SafeLoader):

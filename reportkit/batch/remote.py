@@ -24,17 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.batch.store import MANIFEST, pid_alive
+from reportkit.core.errors import ReportkitError
 
 STAGING = ".reportkit-staging"
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)(://|::)")
 _COMMON = ("s3", "gs", "abfs", "az", "file", "memory", "sftp", "hdfs")
 
 
-class RemoteSetupError(ValueError):
+class RemoteSetupError(ReportkitError, ValueError):
     """The URL cannot be published to (unknown protocol, missing backend package, unreachable)."""
 
 
-class PublishError(RuntimeError):
+class PublishError(ReportkitError, RuntimeError):
     """A report could not be published, and the earlier remote report could not be put back either."""
 
 

@@ -21,6 +21,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reportkit.core.errors import ReportkitError
+from reportkit.core.redact import Redactor
+
 MANIFEST = ".reportkit-run.json"
 REPORT_SUFFIXES = {
     "ipynb": ".ipynb",
@@ -29,6 +32,13 @@ REPORT_SUFFIXES = {
     "article": ".article.html",
     "json": ".json",
 }
+
+
+def kind_of(name: str) -> str | None:
+    """The kind of a report file from its name: "report-2022-H1.article.html" → "article"."""
+    if name.endswith(".article.html"):
+        return "article"
+    return next((k for k, suffix in REPORT_SUFFIXES.items() if name.endswith(suffix)), None)
 
 
 def sha256_file(path: Path) -> str:
@@ -149,18 +159,23 @@ def clean_stale_staging(stage_root: Path) -> list[Path]:
 
 
 class Staging:
-    """A private folder for one report's files; :meth:`commit` moves them into place, all or nothing."""
+    """A private folder for one report's files; :meth:`commit` moves them into place, all or nothing.
 
-    def __init__(self, stage_root: Path, run_id: str):
+    Every text file written passes through the run's :class:`~reportkit.core.redact.Redactor`: whatever produced
+    it, no secret value of the run reaches ``outputs/``.
+    """
+
+    def __init__(self, stage_root: Path, run_id: str, redactor: Redactor | None = None):
         stage_root.mkdir(parents=True, exist_ok=True)
         self.path = stage_root / f"{os.getpid()}-{uuid.uuid4().hex[:12]}-{run_id.replace('/', '-')}"
         self.path.mkdir()
         self.files: dict[str, Path] = {}
+        self.redactor = redactor or Redactor()
 
     def write(self, name: str, data: bytes | str) -> None:
         target = self.path / name
         if isinstance(data, str):
-            data = data.encode("utf-8")
+            data = self.redactor.text(data).encode("utf-8")
         with open(target, "wb") as f:
             f.write(data)
         self.files[name] = target
@@ -192,7 +207,7 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-class RunLocked(RuntimeError):
+class RunLocked(ReportkitError, RuntimeError):
     """Another ``reportkit run`` holds the lock of the same output folder."""
 
 

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
-import json
 import os
-import re
 import signal
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
 from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
+from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TLS = threading.local()
 _PROCESS: dict[str, Any] = {}
 
@@ -60,7 +56,7 @@ def skip_iri_format_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 
-def init_local_worker(warm: dict | None, events=None) -> None:
+def init_local_worker(warm: WarmSpec | None, events=None) -> None:
     """Initializer of a local pool process: die with the runner, then warm up before the first report."""
     _linux_die_with_parent()
     skip_iri_format_checker()
@@ -96,20 +92,20 @@ def _pool(reuse: bool = True, max_reports: int = MAX_REPORTS_PER_KERNEL):
     return pool
 
 
-def execute_on_dask(task: dict[str, Any]) -> dict[str, Any]:
+def execute_on_dask(task: ReportTask) -> Outcome:
     """Dask entry point: warm this worker thread on its first report, then run the report."""
     state = _state()
     if not state.get("warm"):
-        warm_worker(task.get("warm"))
+        warm_worker(task.warm)
     return execute_run(task)
 
 
-def warm_worker(warm: dict | None) -> None:
+def warm_worker(warm: WarmSpec | None) -> None:
     """Start the first kernel (it boots meanwhile), then import and warm the exporter."""
     _state()["warm"] = True
     if warm:
-        pool = _pool(warm.get("reuse", True), warm.get("max_reports", MAX_REPORTS_PER_KERNEL))
-        pool.prestart(warm["kernel_name"], warm["cwd"], tuple(warm["modules"]))
+        pool = _pool(warm.reuse, warm.max_reports)
+        pool.prestart(warm.kernel_name, warm.cwd, warm.modules)
     _warm_exporter(_exporter())
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
@@ -138,46 +134,23 @@ def _read_notebook(path: str):
     return copy.deepcopy(cache[key])
 
 
-def _mask_secrets(nb, secret: list[str]) -> None:
-    if not secret:
-        return
-    from papermill.translators import translate_parameters
+def _redacted(nb, task: ReportTask, redactor):
+    """The notebook with every secret masked wherever it landed: the injected parameters cell rewritten with
+    "***" for each secret parameter, then every form of every secret value (outputs, tracebacks) masked."""
+    import nbformat
 
-    for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            masked = {
-                k: ("***" if k in secret else v) for k, v in nb.metadata.papermill["parameters"].items()
-            }
-            cell.source = translate_parameters("python", "python", masked, "Parameters")
-    params = nb.metadata.get("papermill", {}).get("parameters", {})
-    for key in secret:
-        if key in params:
-            params[key] = "***"
+    if task.secret_keys:
+        from papermill.translators import translate_parameters
 
+        from reportkit.core import redact
 
-def _failure(
-    kind: str, err: BaseException, nb=None, cell_index: int | None = None, injected: int | None = None
-):
-    info: dict[str, Any] = {"kind": kind, "exception": type(err).__name__, "message": str(err).strip()}
-    if kind == "cell":
-        info["exception"] = getattr(err, "ename", info["exception"])
-        info["message"] = _ANSI.sub("", str(getattr(err, "evalue", ""))).strip()
-        tb_text = _ANSI.sub("", str(getattr(err, "traceback", "") or ""))
-        lines = [ln for ln in tb_text.splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
-        info["traceback"] = lines[:8]
-        if cell_index is not None and nb is not None:
-            cell = nb.cells[cell_index]
-            number = cell_index + 1 - (1 if injected is not None and cell_index > injected else 0)
-            src = cell.source.splitlines()
-            info.update(
-                cell=number,
-                execution_count=cell.get("execution_count"),
-                cell_source=src[0] if src else "",
-            )
-    else:
-        lines = traceback.format_exception(err)
-        info["traceback"] = [ln.rstrip() for chunk in lines[-3:] for ln in chunk.splitlines()][:8]
-    return info
+        masked = redact.masked(task.parameters, task.secret_keys)
+        for cell in nb.cells:
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell.source = translate_parameters("python", "python", masked, "Parameters")
+    if not redactor:
+        return nb
+    return nbformat.reads(redactor.text(nbformat.writes(nb)), as_version=4)
 
 
 def _parent_gone() -> bool:
@@ -185,58 +158,63 @@ def _parent_gone() -> bool:
     return parent is not None and os.getppid() != parent
 
 
-def execute_run(task: dict[str, Any]) -> dict[str, Any]:
-    """Produce one report; never raises for a report's own failure (the result says what failed, where).
-
-    ``task``: run_id, stem, notebook, parameters, shown_parameters, secret, formats, out_dir, run_dir,
-    stage_root, failed_dir, fingerprint, inputs (manifest extras), modules, kernel_name, root.
-    """
+def execute_run(task: ReportTask) -> Outcome:
+    """Produce one report; never raises for a report's own failure (the outcome says what failed, where)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from papermill.parameterize import parameterize_notebook
 
     from reportkit.batch.store import Staging, sha256_file
+    from reportkit.core import clock
+    from reportkit.core import record as report
+    from reportkit.core.atomic import write_atomic
+    from reportkit.core.redact import Redactor
 
     t0 = time.perf_counter()
     events = _PROCESS.get("events")
     if events is not None:
-        events.put(("start", task["run_id"], os.getpid()))
+        events.put(("start", task.run_id, os.getpid()))
     timings: dict[str, float] = {}
-    result: dict[str, Any] = {"run_id": task["run_id"], "status": "failed", "worker": os.getpid()}
+    outcome = Outcome(task.run_id, "failed", params_file=task.params_file, worker=os.getpid())
+    redactor = Redactor(task.secret)
     nb = None
     current: dict[str, int] = {}
     staging = None
     kernel = None
     try:
-        nb = _read_notebook(task["notebook"])
+        nb = _read_notebook(task.notebook)
         nb.metadata["papermill"] = nbformat.NotebookNode(parameters={})
         for cell in nb.cells:  # papermill expects every cell to carry a tags list
             cell.metadata.setdefault("tags", [])
-        nb_dir = str(Path(task["notebook"]).parent)
-        nb = parameterize_notebook(nb, task["parameters"], kernel_name=task["kernel_name"], language="python")
+        nb_dir = str(Path(task.notebook).parent)
+        nb = parameterize_notebook(nb, task.parameters, kernel_name=task.kernel_name, language="python")
         injected = next(
             (i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])), None
         )
-        modules = tuple(task["modules"])
+        if injected is not None and "id" in nb.cells[injected]:
+            nb.cells[
+                injected
+            ].id = "injected-parameters"  # papermill's is random: the same run, the same bytes
         t = time.perf_counter()
-        warm = task.get("warm") or {}
-        pool = _pool(warm.get("reuse", True), warm.get("max_reports", MAX_REPORTS_PER_KERNEL))
-        kernel = pool.take(task["kernel_name"], nb_dir, modules, prestart_next=task.get("more", True))
+        warm = task.warm
+        pool = _pool(warm.reuse, warm.max_reports)
+        kernel = pool.take(task.kernel_name, nb_dir, warm.modules, prestart_next=task.more)
         timings["kernel_wait"] = time.perf_counter() - t
 
         def on_cell_execute(cell, cell_index):
             current["index"] = cell_index
 
-        started = dt.datetime.now(dt.UTC)
+        started = clock.now()
         client = NotebookClient(
             nb,
             km=kernel.km,
-            kernel_name=task["kernel_name"],
-            timeout=task.get("cell_timeout", 600),
+            kernel_name=task.kernel_name,
+            timeout=task.cell_timeout,
             startup_timeout=120,
             resources={"metadata": {"path": nb_dir}},
             on_cell_execute=on_cell_execute,
+            record_timing=not clock.reproducible(),  # SOURCE_DATE_EPOCH: byte-identical notebooks
         )
         t = time.perf_counter()
         healthy = False
@@ -244,49 +222,49 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
             client.execute()
             healthy = True
         except CellExecutionError as err:
-            result["error"] = _failure("cell", err, nb, current.get("index"), injected)
-            return result
+            outcome.error = Failure.from_cell(err, nb, current.get("index"), injected)
+            return outcome
         finally:
             timings["execute"] = time.perf_counter() - t
             if client.kc is not None:
                 client.kc.stop_channels()
             # A failed, timed-out or interrupted report's kernel is never reused.
-            pool.release(kernel, healthy, more=task.get("more", True))
+            pool.release(kernel, healthy, more=task.more)
             kernel = None
             nb.metadata.papermill.update(
                 start_time=started.isoformat(),
-                end_time=dt.datetime.now(dt.UTC).isoformat(),
-                duration=round(time.perf_counter() - t, 3),
-                input_path=task["notebook_display"],
-                exception="error" in result,
+                end_time=clock.now().isoformat(),
+                input_path=task.notebook_display,
+                exception=outcome.error is not None,
             )
-            _mask_secrets(nb, task["secret"])
-            if "error" in result:
-                failed = Path(task["failed_dir"]) / f"{task['stem']}.ipynb"
-                failed.parent.mkdir(parents=True, exist_ok=True)
-                tmp = failed.with_suffix(f".{os.getpid()}.tmp")
-                nbformat.write(nb, str(tmp))
-                os.replace(tmp, failed)
-                result["error"]["notebook"] = str(failed)
+            if not clock.reproducible():
+                nb.metadata.papermill["duration"] = round(time.perf_counter() - t, 3)
+            nb.metadata.papermill["parameters"] = task.shown_parameters
+            nb = _redacted(nb, task, redactor)
+            if outcome.error is not None:
+                failed = Path(task.failed_dir) / f"{task.stem}.ipynb"
+                write_atomic(failed, nbformat.writes(nb))
+                outcome.error.notebook = str(failed)
+                outcome.error.message = redactor.text(outcome.error.message)
+                outcome.error.traceback = [redactor.text(line) for line in outcome.error.traceback]
 
         t = time.perf_counter()
-        from reportkit.export import report_record
-
-        record = report_record(nb, source=task["notebook_display"])
+        record = report.read(nb, source=task.notebook_display)
         if not record:
             raise RuntimeError(
-                "the notebook displayed no report record (application/vnd.reportkit.report+json); "
+                f"the notebook displayed no report record ({report.RECORD_MIME}); "
                 "it must call reportkit.narrative.record(...)"
             )
         exporter = _exporter()
-        formats = task["formats"]
+        formats = task.formats
+        generated_at = clock.now().isoformat(timespec="seconds")
         run_info = {
-            "parameters": task["shown_parameters"],
-            "generated_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "version": task["version"],
+            "parameters": task.shown_parameters,
+            "generated_at": generated_at,
+            "version": task.version,
         }
-        staging = Staging(Path(task["stage_root"]), task["run_id"])
-        stem = task["stem"]
+        staging = Staging(Path(task.stage_root), task.run_id, redactor)
+        stem = task.stem
         staging.write(f"{stem}.ipynb", nbformat.writes(nb))
         if "html" in formats or "pdf" in formats:
             html = exporter.html(nb, run_info)
@@ -295,13 +273,13 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
                 staging.write(f"{stem}.html", html)
             if "pdf" in formats:
                 t = time.perf_counter()
-                staging.write(f"{stem}.pdf", exporter.pdf(html))
+                staging.write(f"{stem}.pdf", exporter.pdf(redactor.text(html)))
                 timings["pdf"] = time.perf_counter() - t
         if "article" in formats:
             staging.write(f"{stem}.article.html", exporter.article(nb))
-        staging.write(f"{stem}.json", json.dumps(record, ensure_ascii=False, indent=2))
+        staging.write(f"{stem}.json", report.dumps(record))
         sources = []
-        root = Path(task["root"])
+        root = Path(task.root)
         for source in record.get("sources", []) or []:
             path = Path(str(source.get("path", "")))
             full = path if path.is_absolute() else root / path
@@ -312,28 +290,32 @@ def execute_run(task: dict[str, Any]) -> dict[str, Any]:
         if _parent_gone():
             raise RuntimeError("the runner is gone; not committing")
         manifest = {
-            "fingerprint": task["fingerprint"],
-            "run_id": task["run_id"],
-            "params_file": task["params_file"],
-            "parameters": task["shown_parameters"],
-            "generated_at": run_info["generated_at"],
+            "fingerprint": task.fingerprint,
+            "run_id": task.run_id,
+            "params_file": task.params_file,
+            "parameters": task.shown_parameters,
+            "generated_at": generated_at,
             "sources": sources,
         }
-        placed = staging.commit(Path(task["run_dir"]), manifest, stem)
+        placed = staging.commit(Path(task.run_dir), manifest, stem)
         staging = None
-        result["outputs"] = {name: str(path) for name, path in placed.items()}
-        result["status"] = "ok"
-        return result
+        outcome.outputs = {name: str(path) for name, path in placed.items()}
+        outcome.generated_at = generated_at
+        outcome.status = "ok"
+        return outcome
     except BaseException as err:
-        if "error" not in result:
-            result["error"] = _failure("export" if nb is not None and "execute" in timings else "setup", err)
+        if outcome.error is None:
+            kind = "export" if nb is not None and "execute" in timings else "setup"
+            outcome.error = Failure.from_exception(kind, err)
+            outcome.error.message = redactor.text(outcome.error.message)
+            outcome.error.traceback = [redactor.text(line) for line in outcome.error.traceback]
         if isinstance(err, KeyboardInterrupt | SystemExit):
             raise
-        return result
+        return outcome
     finally:
         if staging is not None:
             staging.discard()
         if kernel is not None:
             kernel.shutdown()
-        result["timings"] = {k: round(v, 3) for k, v in timings.items()}
-        result["seconds"] = round(time.perf_counter() - t0, 3)
+        outcome.timings = {k: round(v, 3) for k, v in timings.items()}
+        outcome.seconds = round(time.perf_counter() - t0, 3)

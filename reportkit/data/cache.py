@@ -7,11 +7,13 @@ Location: ``$REPORTKIT_CACHE`` or ``~/.cache/reportkit`` (``data/`` below it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
+
+from reportkit.core.atomic import write_atomic
 
 FORMAT = 2  # bump when FileResult changes shape or a reading rule changes (2: rows below a blank line)
 
@@ -41,12 +43,6 @@ def get(k: str):
 
 
 def put(k: str, value) -> None:
-    folder = cache_dir() / k[:2]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{k}.pickle")
-    except OSError:
-        pass  # a read-only home must not stop a report
+    path = cache_dir() / k[:2] / f"{k}.pickle"
+    with contextlib.suppress(OSError):  # a read-only home must not stop a report
+        write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), mode=None)

@@ -13,9 +13,13 @@ import yaml
 from reportkit import vn
 from reportkit.data import cache, readers
 from reportkit.data.errors import DataError, Location, Problem
+from reportkit.data.kinds import UnitCount
 from reportkit.data.model import Catalog, Ward
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The sample project (notebook, params, the sample ward's data): the repository itself in a checkout, its copy
+# reportkit/_sample/ in an installed wheel (pyproject.toml maps the one onto the other).
+_PACKAGED = Path(__file__).resolve().parents[1] / "_sample"
+PROJECT_ROOT = _PACKAGED if (_PACKAGED / "data").is_dir() else Path(__file__).resolve().parents[2]
 SAMPLE_WARD = PROJECT_ROOT / "data" / "duy-tan"
 Month = tuple[int, int]
 
@@ -26,31 +30,6 @@ class Source:
 
     path: str
     sha256: str
-
-
-@dataclass
-class UnitCount:
-    """ "number of tổ meeting a condition": ``str()`` is "10/10"; ``units`` in natural order."""
-
-    count: int
-    total: int
-    units: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return f"{self.count}/{self.total}"
-
-    def __int__(self) -> int:
-        return self.count
-
-    def __index__(self) -> int:
-        return self.count
-
-    @property
-    def all(self) -> bool:
-        return self.count == self.total
-
-    def as_dict(self) -> dict:
-        return {"count": self.count, "total": self.total, "units": list(self.units)}
 
 
 @dataclass
@@ -95,23 +74,6 @@ def _display(path: Path) -> str:
         except ValueError:
             continue
     return path.as_posix()
-
-
-def _aggregate_months(how: str, vals: list[object], n_months: int) -> object:
-    present = [v for v in vals if v is not None]
-    if not present:
-        return None
-    if how == "sum":
-        return sum(present)
-    if how == "max":
-        return max(present)
-    if how == "last":
-        return present[-1]
-    if how == "any":
-        return any(present)
-    if how == "every":  # a month not reported cannot count as met
-        return len(present) == n_months and all(present)
-    raise ValueError(how)
 
 
 class Figures:
@@ -166,9 +128,9 @@ class Figures:
     def of_plan(self, ident: str) -> float | None:
         """actual / the year's plan (1.02 for "đạt 102% kế hoạch"), or None without a plan or a value."""
         plan, actual = self.plan(ident), self.values.get(ident)
-        if not plan or actual is None or isinstance(actual, UnitCount | bool):
+        if not plan or actual is None:
             return None
-        return actual / plan
+        return self.catalog[ident].units_agg.of_plan(actual, plan)
 
     def as_dict(self) -> dict:
         """{id: plain JSON value}; a UnitCount becomes {"count", "total", "units"}."""
@@ -232,7 +194,7 @@ class Dataset:
                 hit = self._rows.get((u, ym))
                 if hit and hit[0].values.get(ident) is not None:
                     found.append((hit[0], hit[1], hit[0].values[ident]))
-            agg = _aggregate_months(ind.over_months, [v for *_, v in found], len(period.months))
+            agg = ind.months_agg([v for *_, v in found], len(period.months))
             out[u] = (agg, found)
         return out
 
@@ -240,15 +202,10 @@ class Dataset:
         per_unit: dict[str, dict[str, object]] = {u: {} for u in self.ward.units}
         values: dict[str, object] = {}
         for ind in self.catalog:
-            uv = self._unit_values(period, ind.id)
-            for u, (agg, _) in uv.items():
+            aggs = {u: agg for u, (agg, _) in self._unit_values(period, ind.id).items()}
+            for u, agg in aggs.items():
                 per_unit[u][ind.id] = agg
-            if ind.over_units == "count":
-                met = [u for u, (agg, _) in uv.items() if agg]
-                values[ind.id] = UnitCount(len(met), len(self.ward.units), met)
-            else:
-                present = [agg for agg, _ in uv.values() if agg is not None]
-                values[ind.id] = sum(present) if present else None
+            values[ind.id] = ind.units_agg(aggs)
         return per_unit, values
 
     def completeness(self, period) -> Completeness:
@@ -275,14 +232,7 @@ class Dataset:
         total = self.figures(p).values[ident]
         recs = []
         for u, (agg, found) in self._unit_values(p, ident).items():
-            if ind.over_units == "count":
-                if not agg:
-                    continue
-                if ind.over_months == "last":
-                    found = found[-1:]
-                elif ind.over_months in ("any", "max"):
-                    found = [f for f in found if f[2]]
-            for row, file, value in found:
+            for row, file, value in ind.units_agg.evidence(agg, found, ind.months_agg):
                 recs.append({"file": file, "sheet": row.sheet, "row": row.row, "cell": row.cells.get(ident),
                              "unit": u, "month": f"{row.year}-{row.month:02d}", "value": value,
                              "raw": row.raw.get(ident)})  # fmt: skip
@@ -415,7 +365,8 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
 
 
 def load(source: str | os.PathLike | None = None, *, cache: bool = True) -> Dataset:
-    """Load a ward: a folder holding ward.yaml (default: the sample ward), or a SQLAlchemy URL.
+    """Load a ward: a folder holding ward.yaml (default: the sample ward Phường Duy Tân, shipped with reportkit),
+    or a SQLAlchemy URL.
 
     All or nothing: any problem in any file raises DataError listing every problem found.
 

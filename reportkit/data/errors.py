@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportkit.core.errors import ReportkitError
+
 # kind -> what the analyst reads in the error table
 KIND_TEXT = {
     "unreadable_file": "không đọc được tệp",
@@ -73,6 +75,21 @@ class Problem:
         """Vietnamese description of the kind, e.g. "trùng tổ và tháng"."""
         return KIND_TEXT.get(self.kind, self.kind)
 
+    @property
+    def where(self) -> str:
+        """ "to-03-2022.xlsx, trang Số liệu, dòng 9, ô E9 (Số buổi)"."""
+        place = [str(self.location)]
+        if self.cell or self.column:
+            place.append(
+                f"ô {self.cell} ({self.column})" if self.cell and self.column else self.cell or self.column
+            )
+        return ", ".join(place)
+
+    def __str__(self) -> str:
+        value = "" if self.value is None else f" {_cell_text(self.value)}:"
+        expected = f"; cần {self.expected}" if self.expected else ""
+        return f"{self.where}:{value} {self.describe()}{expected}"
+
 
 _HEADERS = ("Tệp", "Trang", "Dòng", "Ô/Cột", "Giá trị", "Lỗi", "Cần", "Lần đầu ở")
 
@@ -85,12 +102,12 @@ def _cell_text(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class DataError(Exception):
+class DataError(ReportkitError):
     """The input data have problems; ``.problems`` lists every one of them, found in a single pass."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__(self._message())
+        super().__init__(self._message(), problems=self.problems)
 
     def _message(self) -> str:
         rows = []

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from reportkit import vn
+from reportkit.data import kinds
 from reportkit.data.errors import DataError, Problem
-
-KINDS = ("count", "amount", "yesno", "text")
-OVER_MONTHS = ("sum", "last", "every", "any", "max")
-OVER_UNITS = ("sum", "count")
+from reportkit.data.values import key
 
 # Columns that are not indicators. Their synonyms can be extended in catalog.yaml under `fields:`.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -27,16 +25,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 _PARENS = re.compile(r"\([^)]*\)")
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-def key(text: object) -> str:
-    """Matching key of a header: legacy-decoded, NFC, folded, punctuation as spaces ("Số buổi (buổi)" → "so buoi buoi")."""
-    s = str(text)
-    if vn.detect_legacy(s):
-        s = vn.from_legacy(s)
-    s = vn.fold(s).replace("_", " ")
-    return " ".join(_NON_WORD.sub(" ", s).split())
+_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def header_keys(text: object) -> list[str]:
@@ -44,16 +33,6 @@ def header_keys(text: object) -> list[str]:
     full = key(text)
     bare = key(_PARENS.sub(" ", str(text)))
     return [k for k in dict.fromkeys((bare, full)) if k]
-
-
-def amount_scale(header: str) -> int:
-    """Multiplier to đồng from the header's unit: "(triệu đồng)" → 1 000 000, "(nghìn đồng)" → 1 000."""
-    k = key(header)
-    if re.search(r"\b(trieu|tr)( dong| d)?\b", k) or "trd" in k.split():
-        return 1_000_000
-    if re.search(r"\b(nghin|ngan)( dong| d)?\b", k):
-        return 1_000
-    return 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +52,21 @@ class Indicator:
     column: str | None = None
     optional: bool = False
     plan: bool = False
+
+    @property
+    def type(self) -> kinds.Kind:
+        """The kind as an object (``kinds.KINDS[self.kind]``): reads, checks and writes this indicator's cells."""
+        return kinds.KINDS[self.kind]
+
+    @property
+    def months_agg(self) -> kinds.MonthAggregation:
+        """How one tổ's months add up (``kinds.OVER_MONTHS[self.over_months]``)."""
+        return kinds.OVER_MONTHS[self.over_months]
+
+    @property
+    def units_agg(self) -> kinds.UnitAggregation:
+        """How the tổ add up (``kinds.OVER_UNITS[self.over_units]``)."""
+        return kinds.OVER_UNITS[self.over_units]
 
     @property
     def header(self) -> str:
@@ -131,6 +125,7 @@ class Catalog:
 
     @classmethod
     def from_text(cls, text: str, path: Path | None = None) -> Catalog:
+        """The catalog from YAML text; DataError lists every problem, e.g. column "x.kind", value "money"."""
         name = path.name if path else "catalog.yaml"
         problems: list[Problem] = []
 
@@ -143,77 +138,98 @@ class Catalog:
             raise DataError(
                 [Problem("bad_catalog", name, None, None, None, str(exc), "YAML hợp lệ")]
             ) from None
-        fields = {k: tuple(v) for k, v in FIELD_SYNONYMS.items()}
-        for fname, spec in (doc.get("fields") or {}).items():
-            if fname not in FIELD_SYNONYMS:
-                bad(f"fields.{fname}", fname, "một trong: " + ", ".join(FIELD_SYNONYMS))
-                continue
-            extra = (spec or {}).get("synonyms", []) if isinstance(spec, dict) else spec
-            fields[fname] = tuple(dict.fromkeys([*fields[fname], *map(str, extra or [])]))
+        fields = _fields(doc.get("fields") or {}, bad)
         indicators: dict[str, Indicator] = {}
         for i, spec in enumerate(doc.get("indicators") or []):
-            where = f"indicators[{i}]"
-            if not isinstance(spec, dict):
-                bad(where, spec, "một chỉ tiêu: id, label, kind …")
-                continue
-            for required in ("id", "label"):
-                if not spec.get(required):
-                    bad(f"{where}.{required}", spec.get(required), "bắt buộc")
-            if not spec.get("id"):
-                continue
-            ident = str(spec["id"])
-            if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
-                bad(f"{where}.id", ident, "chữ thường không dấu, số và _")
-            if ident in indicators:
-                bad(f"{where}.id", ident, "id không trùng")
-            kind = spec.get("kind", "count")
-            om = spec.get("over_months", "sum" if kind in ("count", "amount") else "last")
-            ou = spec.get("over_units", "sum" if kind in ("count", "amount") else "count")
-            for fname, val, allowed in (("kind", kind, KINDS), ("over_months", om, OVER_MONTHS),
-                                        ("over_units", ou, OVER_UNITS)):  # fmt: skip
-                if val not in allowed:
-                    bad(f"{ident}.{fname}", val, "một trong: " + ", ".join(allowed))
-            if kind == "yesno" and om in ("sum", "max"):
-                bad(f"{ident}.over_months", om, "last, every hoặc any cho chỉ tiêu có/không")
-            if kind == "yesno" and ou == "sum":
-                bad(f"{ident}.over_units", ou, "count cho chỉ tiêu có/không")
-            if kind in ("count", "amount") and om in ("every", "any") and ou == "sum":
-                bad(f"{ident}.over_months", om, "sum, last hoặc max")
-            lo, hi = spec.get("min", 0 if kind in ("count", "amount") else None), spec.get("max")
-            for fname, val in (("min", lo), ("max", hi)):
-                if val is not None and not isinstance(val, int | float):
-                    bad(f"{ident}.{fname}", val, "một số")
-            indicators[ident] = Indicator(
-                id=ident,
-                label=vn.nfc(str(spec.get("label") or "")),
-                unit=vn.nfc(str(spec.get("unit", ""))),
-                kind=kind,
-                over_months=om,
-                over_units=ou,
-                min=lo,
-                max=hi,
-                synonyms=tuple(vn.nfc(str(s)) for s in spec.get("synonyms") or ()),
-                group=vn.nfc(str(spec["group"])) if spec.get("group") else None,
-                column=vn.nfc(str(spec["column"])) if spec.get("column") else None,
-                optional=bool(spec.get("optional", False)),
-                plan=bool(spec.get("plan", False)),
-            )
+            ind = _indicator(f"indicators[{i}]", spec, indicators, bad)
+            if ind is not None:
+                indicators[ind.id] = ind
         if not indicators and not problems:
             bad("indicators", None, "ít nhất một chỉ tiêu")
-        index: dict[str, tuple[str, str]] = {}
-        owners: dict[str, str] = {}
-        entries = [(("field", f), [k for s in syn for k in header_keys(s)]) for f, syn in fields.items()]
-        entries += [(("indicator", ind.id), ind.keys()) for ind in indicators.values()]
-        for target, keys in entries:
-            for k in keys:
-                if k in index and index[k] != target:
-                    bad(f"{target[1]}.synonyms", k, f"tên cột không trùng với {owners[k]}")
-                    continue
-                index[k] = target
-                owners[k] = target[1]
+        index = _header_index(fields, indicators, bad)
         if problems:
             raise DataError(problems)
         return cls(indicators, fields, path, text, index)
+
+
+_Complaint = Callable[[str, object, str], None]  # (where, value, expected) → a located "bad_catalog" problem
+
+
+def _fields(spec: dict, bad: _Complaint) -> dict[str, tuple[str, ...]]:
+    """The field columns' synonyms: the built-in ones plus the catalog's ``fields:``."""
+    fields = {k: tuple(v) for k, v in FIELD_SYNONYMS.items()}
+    for fname, extra in spec.items():
+        if fname not in FIELD_SYNONYMS:
+            bad(f"fields.{fname}", fname, "một trong: " + ", ".join(FIELD_SYNONYMS))
+            continue
+        if isinstance(extra, dict):
+            extra = extra.get("synonyms", [])
+        fields[fname] = tuple(dict.fromkeys([*fields[fname], *map(str, extra or [])]))
+    return fields
+
+
+def _indicator(where: str, spec: object, taken: dict[str, Indicator], bad: _Complaint) -> Indicator | None:
+    """One entry of ``indicators:``; every problem it has is reported, even without an id or label."""
+    if not isinstance(spec, dict):
+        bad(where, spec, "một chỉ tiêu: id, label, kind …")
+        return None
+    for required in ("id", "label"):
+        if not spec.get(required):
+            bad(f"{where}.{required}", spec.get(required), "bắt buộc")
+    if not spec.get("id"):
+        return None
+    ident = str(spec["id"])
+    if not _ID.fullmatch(ident):
+        bad(f"{where}.id", ident, "chữ thường không dấu, số và _")
+    if ident in taken:
+        bad(f"{where}.id", ident, "id không trùng")
+    kind = spec.get("kind", "count")
+    over_months, over_units, low = kinds.defaults(kind)
+    over_months = spec.get("over_months", over_months)
+    over_units = spec.get("over_units", over_units)
+    for fname, value, expected in kinds.aggregation_problems(kind, over_months, over_units):
+        bad(f"{ident}.{fname}", value, expected)
+    lo, hi = _number(ident, "min", spec.get("min", low), bad), _number(ident, "max", spec.get("max"), bad)
+
+    def text(name: str) -> str | None:
+        return vn.nfc(str(spec[name])) if spec.get(name) else None
+
+    return Indicator(
+        id=ident,
+        label=text("label") or "",
+        unit=vn.nfc(str(spec.get("unit", ""))),
+        kind=kind,
+        over_months=over_months,
+        over_units=over_units,
+        min=lo,
+        max=hi,
+        synonyms=tuple(vn.nfc(str(s)) for s in spec.get("synonyms") or ()),
+        group=text("group"),
+        column=text("column"),
+        optional=bool(spec.get("optional", False)),
+        plan=bool(spec.get("plan", False)),
+    )
+
+
+def _number(ident: str, name: str, value: object, bad: _Complaint) -> object:
+    if value is not None and not isinstance(value, int | float):
+        bad(f"{ident}.{name}", value, "một số")
+    return value
+
+
+def _header_index(fields: dict[str, tuple[str, ...]], indicators: dict[str, Indicator],
+                  bad: _Complaint) -> dict[str, tuple[str, str]]:  # fmt: skip
+    """Header key → ("field", name) | ("indicator", id); a key claimed by two columns is a problem."""
+    index: dict[str, tuple[str, str]] = {}
+    entries = [(("field", f), [k for s in syn for k in header_keys(s)]) for f, syn in fields.items()]
+    entries += [(("indicator", ind.id), ind.keys()) for ind in indicators.values()]
+    for target, keys in entries:
+        for k in keys:
+            if k in index and index[k] != target:
+                bad(f"{target[1]}.synonyms", k, f"tên cột không trùng với {index[k][1]}")
+                continue
+            index[k] = target
+    return index
 
 
 @dataclass

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit import vn
 from reportkit.data import values as V
 from reportkit.data.errors import Location, Problem
-from reportkit.data.model import Catalog, Ward, amount_scale, key
+from reportkit.data.model import Catalog, Indicator, Ward, key
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = {"tong cong", "cong", "tong", "tong so", "total", "luy ke"}
@@ -254,174 +255,292 @@ def _path_info(path: Path, ward: Ward) -> tuple[str | None, int | None]:
     return unit, year
 
 
-def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, catalog: Catalog) -> FileResult:
-    """Validated monthly rows from every sheet of one source that holds a report table."""
-    res = FileResult()
-    _decode_grids(grids)
-    match_unit = ward.unit_matcher()
-    path_unit, path_year = _path_info(path, ward) if path is not None else (None, None)
-    tables = 0
-    for grid in grids:
-        header = find_header(grid, catalog, "month")
-        if header is None:
-            continue
-        tables += 1
-        sheet = grid.name
+def _cell(cells: list[object], j: int | None) -> object:
+    return cells[j] if j is not None and j < len(cells) else None
+
+
+@dataclass
+class Column:
+    """An indicator's column in one table: its index, its header as written, the scale the header's unit implies."""
+
+    index: int
+    indicator: Indicator
+    label: str
+    scale: int = 1
+
+    def read(self, cell: object) -> object:
+        """A report cell through the indicator's kind: the value, or CellError."""
+        return self.indicator.type.value(cell, self.indicator, self.scale)
+
+    def target(self, cell: object) -> object:
+        """A plan cell through the indicator's kind: the year's target, or CellError."""
+        return self.indicator.type.target(cell, self.label)
+
+
+class _Table:
+    """One grid below its header row: where its problems go and how its cells are named."""
+
+    def __init__(self, grid: Grid, header: Header, file: str, problems: list[Problem]):
+        self.grid, self.header, self.file, self.sheet = grid, header, file, grid.name
+        self._problems = problems
+
+    def problem(self, kind, row, column, value=None, expected=None, other=None, cell=None) -> None:
+        self._problems.append(Problem(kind, self.file, self.sheet, row, column, value, expected, other, cell))
+
+    def at(self, kind: str, i: int, j: int, value: object, expected: str) -> None:
+        """A problem in the cell at row index i, column index j."""
+        self.problem(
+            kind, self.grid.row_no(i), self.header.labels[j], value, expected, cell=self.cell_name(j, i)
+        )
+
+    def cell_name(self, j: int, i: int) -> str | None:
+        """ "E9" in a sheet; None in a CSV file or a SQL table (no spreadsheet addresses there)."""
+        if self.grid.name is None or self.grid.row_numbers:
+            return None
+        return f"{col_letter(j)}{self.grid.row_no(i)}"
+
+
+class _ReportTable(_Table):
+    """A tổ's monthly table: its columns checked against the catalog once, then read row by row."""
+
+    def __init__(self, grid, header, file, problems, ward: Ward, catalog: Catalog,
+                 from_path: tuple[str | None, int | None]):  # fmt: skip
+        super().__init__(grid, header, file, problems)
+        self.ward = ward
+        self.match_unit = ward.unit_matcher()
+        targets = self._targets()
+        self.fields = {t[1]: j for t, j in targets.items() if t[0] == "field"}
+        self.unit, self.year = self._whose(catalog, *from_path)
         hrow = grid.row_no(header.row)
+        for ind in catalog:
+            if not ind.optional and ("indicator", ind.id) not in targets:
+                self.problem("missing_column", hrow, ind.header, None, f"cột “{ind.header}” ({ind.id})")
+        self.columns = []
+        for t, j in targets.items():
+            if t[0] == "indicator":
+                ind, label = catalog[t[1]], header.labels[j]
+                self.columns.append(Column(j, ind, label, ind.type.scale(label)))
 
-        def problem(kind, row, col=None, value=None, expected=None, cell=None, other=None, _sheet=sheet):
-            res.problems.append(Problem(kind, file, _sheet, row, col, value, expected, other, cell))
+    # ------------------------------------------------------------ the header
 
-        def cell_name(j, i, grid=grid):
-            return (
-                f"{col_letter(j)}{grid.row_no(i)}" if grid.name is not None and not grid.row_numbers else None
-            )
-
+    def _targets(self) -> dict[tuple[str, str], int]:
+        """(“indicator”, id) | (“field”, name) → its column; a second column for the same one is a problem."""
+        h = self.header
         by_target: dict[tuple[str, str], int] = {}
-        for j, target in sorted(header.columns.items()):
+        for j, target in sorted(h.columns.items()):
             if target in by_target:
-                problem("duplicate_column", hrow, header.labels[j], header.labels[j],
-                        f"một cột cho “{header.labels[by_target[target]]}”", cell_name(j, header.row))  # fmt: skip
+                self.at(
+                    "duplicate_column", h.row, j, h.labels[j], f"một cột cho “{h.labels[by_target[target]]}”"
+                )
                 continue
             by_target[target] = j
-        for j in header.unknown:
-            problem("unknown_column", hrow, header.labels[j], header.labels[j],
-                    "tên cột trong danh mục chỉ tiêu (catalog.yaml)", cell_name(j, header.row))  # fmt: skip
-        title_unit, title_year, title_unit_text, unit_at = _title_info(grid, header, ward, catalog)
-        unit_col = by_target.get(("field", "unit"))
-        year_col = by_target.get(("field", "year"))
-        date_col = by_target.get(("field", "report_date"))
-        note_col = by_target.get(("field", "note"))
-        month_col = by_target[("field", "month")]
-        file_year = title_year or path_year
-        fixed_unit = title_unit or path_unit
-        if unit_col is None and fixed_unit is None:
-            if title_unit_text:
-                problem("unknown_unit", grid.row_no(unit_at[0]), "Tổ dân phố", title_unit_text,
-                        "một trong: " + ", ".join(ward.units), cell_name(*unit_at[::-1]))  # fmt: skip
+        for j in h.unknown:
+            self.at("unknown_column", h.row, j, h.labels[j], "tên cột trong danh mục chỉ tiêu (catalog.yaml)")
+        return by_target
+
+    def _whose(self, catalog: Catalog, path_unit: str | None, path_year: int | None):
+        """The tổ and the year of the whole table: from its title rows, else from the file's name."""
+        title_unit, title_year, seen, unit_at = _title_info(self.grid, self.header, self.ward, catalog)
+        unit = title_unit or path_unit
+        if "unit" not in self.fields and unit is None:
+            if seen:
+                r, j = unit_at
+                self.problem("unknown_unit", self.grid.row_no(r), "Tổ dân phố", seen,
+                             "một trong: " + ", ".join(self.ward.units), cell=self.cell_name(j, r))  # fmt: skip
             else:
-                problem(
-                    "missing_unit", hrow, "Tổ dân phố", None, "cột “Tổ dân phố” hoặc dòng “Tổ dân phố: …”"
-                )
-        for ind in catalog:
-            if not ind.optional and ("indicator", ind.id) not in by_target:
-                problem("missing_column", hrow, ind.header, None, f"cột “{ind.header}” ({ind.id})")
-        ind_cols = [(j, catalog[t[1]]) for t, j in by_target.items() if t[0] == "indicator"]
-        scales = {
-            ind.id: amount_scale(header.labels[j]) if ind.kind == "amount" else 1 for j, ind in ind_cols
-        }
+                self.problem("missing_unit", self.grid.row_no(self.header.row), "Tổ dân phố", None,
+                             "cột “Tổ dân phố” hoặc dòng “Tổ dân phố: …”")  # fmt: skip
+        return unit, title_year or path_year
+
+    # ------------------------------------------------------------ the rows
+
+    def rows(self) -> Iterator[Row]:
         started = gap = False
-        for i in range(header.first_data, len(grid.rows)):
-            cells = grid.rows[i]
-
-            def at(j, cells=cells):
-                return cells[j] if j is not None and j < len(cells) else None
-
+        month_col = self.fields["month"]
+        for i in range(self.header.first_data, len(self.grid.rows)):
+            cells = self.grid.rows[i]
             if all(V.is_blank(c) for c in cells):
                 gap = started
                 continue
             started = True
-            rno = grid.row_no(i)
-            mcell = at(month_col)
+            mcell = _cell(cells, month_col)
             # Below a blank line sits either more months (a row emptied by hand) or the signature block: only a
             # row whose month cell reads as a month is data there, so no typed month is ever dropped unseen.
             if gap and not _is_month(mcell):
                 continue
             if isinstance(mcell, str) and key(mcell) in TOTAL_LABELS:
                 continue
-            values: dict[str, object] = {}
-            raw: dict[str, object] = {}
-            cells_of: dict[str, str] = {}
-            bad = False
-            for j, ind in ind_cols:
-                v = at(j)
-                raw[ind.id] = v
-                cells_of[ind.id] = cell_name(j, i)
-                try:
-                    if ind.kind == "yesno":
-                        x = V.yes_no(v)
-                    elif ind.kind == "text":
-                        x = None if V.is_blank(v) else str(v).strip()
-                    else:
-                        x = V.number(
-                            v, whole=ind.kind == "count", scale=scales[ind.id], amount=ind.kind == "amount"
-                        )
-                except V.CellError as e:
-                    problem(e.kind, rno, header.labels[j], v, e.expected, cell_name(j, i))
-                    bad = True
-                    continue
-                if isinstance(x, int | float) and not isinstance(x, bool):
-                    if x < 0:
-                        problem("negative", rno, header.labels[j], v, "số ≥ 0", cell_name(j, i))
-                        bad = True
-                    elif (ind.min is not None and x < ind.min) or (ind.max is not None and x > ind.max):
-                        lo = vn.number(ind.min) if ind.min is not None else "…"
-                        hi = vn.number(ind.max) if ind.max is not None else "…"
-                        problem("out_of_range", rno, header.labels[j], v, f"từ {lo} đến {hi} {ind.unit}".strip(),
-                                cell_name(j, i))  # fmt: skip
-                        bad = True
-                values[ind.id] = x
-            if V.is_blank(mcell):
-                if any(not V.is_blank(at(j)) for j, _ in ind_cols):
-                    problem("missing_month", rno, header.labels[month_col], None, "tháng 1–12",
-                            cell_name(month_col, i))  # fmt: skip
-                continue
+            row = self._row(i, cells)
+            if row is not None:
+                yield row
+
+    def _row(self, i: int, cells: list[object]) -> Row | None:
+        """One month of the tổ, or None when a problem (already reported) keeps it out."""
+        values, raw, where, cells_ok = self._values(i, cells)
+        when = self._when(i, cells, any(not V.is_blank(v) for v in raw.values()))
+        if when is None:
+            return None
+        unit = self._unit(i, cells)
+        if unit is None:
+            return None
+        report_date, date_ok = self._report_date(i, cells)
+        if not (cells_ok and date_ok):
+            return None
+        note = _cell(cells, self.fields.get("note"))
+        month_col = self.fields["month"]
+        return Row(unit, when[0], when[1], values, raw, where, self.sheet, self.grid.row_no(i), report_date,
+                   None if V.is_blank(note) else str(note), self.cell_name(month_col, i))  # fmt: skip
+
+    def _values(self, i: int, cells: list[object]):
+        """Every indicator cell of the row through its kind; (values, raw, cell names, all valid)."""
+        values: dict[str, object] = {}
+        raw: dict[str, object] = {}
+        where: dict[str, str | None] = {}
+        ok = True
+        for col in self.columns:
+            ident, v = col.indicator.id, _cell(cells, col.index)
+            raw[ident], where[ident] = v, self.cell_name(col.index, i)
             try:
-                y, m = V.month(mcell)
+                values[ident] = col.read(v)
             except V.CellError as e:
-                problem(e.kind, rno, header.labels[month_col], mcell, e.expected, cell_name(month_col, i))
-                continue
-            row_year = None
-            if year_col is not None and not V.is_blank(at(year_col)):
-                try:
-                    row_year = V.number(at(year_col), whole=True)
-                except V.CellError:
-                    problem("bad_month", rno, header.labels[year_col], at(year_col), "năm, vd. 2022",
-                            cell_name(year_col, i))  # fmt: skip
-                    continue
-            expected_year = row_year or file_year
-            if y is not None and expected_year is not None and y != expected_year:
-                problem("month_outside_year", rno, header.labels[month_col], mcell,
-                        f"một tháng của năm {expected_year}", cell_name(month_col, i))  # fmt: skip
-                continue
-            year = y or expected_year
-            if year is None:
-                problem("missing_year", rno, header.labels[month_col], mcell,
-                        "năm ở tiêu đề (NĂM 2022), trong tên tệp hoặc cột “Năm”", cell_name(month_col, i))  # fmt: skip
-                continue
-            if unit_col is not None and not V.is_blank(at(unit_col)):
-                unit = match_unit(at(unit_col))
-                if unit is None:
-                    problem("unknown_unit", rno, header.labels[unit_col], at(unit_col),
-                            "một trong: " + ", ".join(ward.units), cell_name(unit_col, i))  # fmt: skip
-                    continue
-            else:
-                unit = fixed_unit
-                if unit is None:
-                    if unit_col is not None:
-                        problem("missing_unit", rno, header.labels[unit_col], None, "tên tổ",
-                                cell_name(unit_col, i))  # fmt: skip
-                    continue
-            rdate = None
-            if date_col is not None:
-                try:
-                    rdate = V.date(at(date_col))
-                except V.CellError as e:
-                    problem(
-                        e.kind, rno, header.labels[date_col], at(date_col), e.expected, cell_name(date_col, i)
-                    )
-                    bad = True
-            if bad:
-                continue
-            note = at(note_col)
-            res.rows.append(
-                Row(unit, int(year), m, values, raw, cells_of, sheet, rno, rdate,
-                    None if V.is_blank(note) else str(note), cell_name(month_col, i))
-            )  # fmt: skip
+                self.at(e.kind, i, col.index, v, e.expected)
+                ok = False
+        return values, raw, where, ok
+
+    def _when(self, i: int, cells: list[object], has_values: bool) -> tuple[int, int] | None:
+        """(year, month) of the row: its month cell, with the year from it, a “Năm” column, the title or the file."""
+        j = self.fields["month"]
+        mcell = _cell(cells, j)
+        if V.is_blank(mcell):
+            if has_values:
+                self.at("missing_month", i, j, None, "tháng 1–12")
+            return None
+        try:
+            y, m = V.month(mcell)
+        except V.CellError as e:
+            self.at(e.kind, i, j, mcell, e.expected)
+            return None
+        year = self._year(i, cells, y)
+        return None if year is None else (year, m)
+
+    def _year(self, i: int, cells: list[object], written: int | None) -> int | None:
+        """The row's year: as written with the month, which must agree with a “Năm” column, the title or the file."""
+        row_year, ok = self._row_year(i, cells)
+        if not ok:
+            return None
+        j = self.fields["month"]
+        expected, mcell = row_year or self.year, _cell(cells, j)
+        if written is not None and expected is not None and written != expected:
+            self.at("month_outside_year", i, j, mcell, f"một tháng của năm {expected}")
+            return None
+        if (written or expected) is None:
+            self.at("missing_year", i, j, mcell, "năm ở tiêu đề (NĂM 2022), trong tên tệp hoặc cột “Năm”")
+            return None
+        return int(written or expected)
+
+    def _row_year(self, i: int, cells: list[object]) -> tuple[int | None, bool]:
+        j = self.fields.get("year")
+        v = _cell(cells, j)
+        if j is None or V.is_blank(v):
+            return None, True
+        try:
+            return V.number(v, whole=True), True
+        except V.CellError:
+            self.at("bad_month", i, j, v, "năm, vd. 2022")
+            return None, False
+
+    def _unit(self, i: int, cells: list[object]) -> str | None:
+        """The row's tổ: its “Tổ dân phố” cell, else the table's."""
+        j = self.fields.get("unit")
+        v = _cell(cells, j)
+        if j is not None and not V.is_blank(v):
+            unit = self.match_unit(v)
+            if unit is None:
+                self.at("unknown_unit", i, j, v, "một trong: " + ", ".join(self.ward.units))
+            return unit
+        if self.unit is None and j is not None:
+            self.at("missing_unit", i, j, None, "tên tổ")
+        return self.unit
+
+    def _report_date(self, i: int, cells: list[object]) -> tuple[object, bool]:
+        j = self.fields.get("report_date")
+        if j is None:
+            return None, True
+        v = _cell(cells, j)
+        try:
+            return V.date(v), True
+        except V.CellError as e:
+            self.at(e.kind, i, j, v, e.expected)
+            return None, False
+
+
+def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, catalog: Catalog) -> FileResult:
+    """Validated monthly rows from every sheet of one source that holds a report table."""
+    res = FileResult()
+    _decode_grids(grids)
+    from_path = _path_info(path, ward) if path is not None else (None, None)
+    tables = 0
+    for grid in grids:
+        header = find_header(grid, catalog, "month")
+        if header is None:
+            continue
+        tables += 1
+        res.rows.extend(_ReportTable(grid, header, file, res.problems, ward, catalog, from_path).rows())
     if tables == 0:
         res.problems.append(Problem("no_table", file, None, None, "Tháng", None,
                                     "một bảng có dòng tiêu đề với cột “Tháng” và các chỉ tiêu"))  # fmt: skip
     return res
+
+
+class _PlanTable(_Table):
+    """Plan targets: one row per year, one column per planned indicator; its problems name the column."""
+
+    def __init__(self, grid, header, file, problems, catalog: Catalog):
+        super().__init__(grid, header, file, problems)
+        for j in header.unknown:
+            self.problem("unknown_column", grid.row_no(header.row), header.labels[j], header.labels[j],
+                         "tên cột trong danh mục chỉ tiêu")  # fmt: skip
+        self.year_col = next(j for j, t in header.columns.items() if t == ("field", "year"))
+        self.columns = [Column(j, catalog[t[1]], header.labels[j])
+                        for j, t in header.columns.items() if t[0] == "indicator"]  # fmt: skip
+
+    def rows(self, seen: dict[int, Location]) -> Iterator[PlanRow]:
+        for i in range(self.header.first_data, len(self.grid.rows)):
+            cells = self.grid.rows[i]
+            if all(V.is_blank(c) for c in cells):
+                continue
+            rno = self.grid.row_no(i)
+            year = self._year(rno, cells, seen)
+            if year is not None:
+                yield PlanRow(year, self._targets(rno, cells), self.sheet, rno)
+
+    def _year(self, rno: int, cells: list[object], seen: dict[int, Location]) -> int | None:
+        v, label = _cell(cells, self.year_col), self.header.labels[self.year_col]
+        try:
+            year = V.number(v, whole=True)
+            if year is None or not 1900 <= year <= 2100:
+                raise V.CellError("non_numeric", "năm, vd. 2022")
+        except V.CellError as e:
+            self.problem(e.kind, rno, label, v, e.expected)
+            return None
+        if year in seen:
+            self.problem("duplicate_plan", rno, label, year, "mỗi năm một dòng", seen[year])
+            return None
+        seen[year] = Location(self.file, self.sheet, rno)
+        return year
+
+    def _targets(self, rno: int, cells: list[object]) -> dict[str, object]:
+        out = {}
+        for col in self.columns:
+            v = _cell(cells, col.index)
+            try:
+                x = col.target(v)
+            except V.CellError as e:
+                self.problem(e.kind, rno, col.label, v, e.expected)
+                continue
+            if x is not None:
+                out[col.indicator.id] = x
+        return out
 
 
 def read_plan(grids: list[Grid], file: str, catalog: Catalog) -> FileResult:
@@ -435,49 +554,7 @@ def read_plan(grids: list[Grid], file: str, catalog: Catalog) -> FileResult:
         if header is None:
             continue
         tables += 1
-        sheet = grid.name
-        for j in header.unknown:
-            res.problems.append(Problem("unknown_column", file, sheet, grid.row_no(header.row), header.labels[j],
-                                        header.labels[j], "tên cột trong danh mục chỉ tiêu"))  # fmt: skip
-        ycol = next(j for j, t in header.columns.items() if t == ("field", "year"))
-        ind_cols = [(j, catalog[t[1]]) for j, t in header.columns.items() if t[0] == "indicator"]
-        for i in range(header.first_data, len(grid.rows)):
-            cells = grid.rows[i]
-            if all(V.is_blank(c) for c in cells):
-                continue
-            rno = grid.row_no(i)
-
-            def at(j, cells=cells):
-                return cells[j] if j < len(cells) else None
-
-            try:
-                year = V.number(at(ycol), whole=True)
-                if year is None or not 1900 <= year <= 2100:
-                    raise V.CellError("non_numeric", "năm, vd. 2022")
-            except V.CellError as e:
-                res.problems.append(
-                    Problem(e.kind, file, sheet, rno, header.labels[ycol], at(ycol), e.expected)
-                )
-                continue
-            if year in seen:
-                res.problems.append(Problem("duplicate_plan", file, sheet, rno, header.labels[ycol], year,
-                                            "mỗi năm một dòng", seen[year]))  # fmt: skip
-                continue
-            seen[year] = Location(file, sheet, rno)
-            vals = {}
-            for j, ind in ind_cols:
-                v = at(j)
-                try:
-                    x = V.number(v, whole=ind.kind == "count", scale=amount_scale(header.labels[j]),
-                                 amount=ind.kind == "amount")  # fmt: skip
-                    if x is not None and x < 0:
-                        raise V.CellError("negative", "số ≥ 0")
-                except V.CellError as e:
-                    res.problems.append(Problem(e.kind, file, sheet, rno, header.labels[j], v, e.expected))
-                    continue
-                if x is not None:
-                    vals[ind.id] = x
-            res.plans.append(PlanRow(year, vals, sheet, rno))
+        res.plans.extend(_PlanTable(grid, header, file, res.problems, catalog).rows(seen))
     if tables == 0:
         res.problems.append(Problem("no_table", file, None, None, "Năm", None, "bảng kế hoạch có cột “Năm”"))
     return res

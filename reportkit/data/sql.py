@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -23,20 +22,18 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
+from reportkit.core.redact import Redactor, mask_url
 from reportkit.data import readers
 from reportkit.data.dataset import Dataset, Source, combine
 from reportkit.data.errors import DataError, Problem
-from reportkit.data.model import Catalog, Ward
+from reportkit.data.model import Catalog, Indicator, Ward
 
 META, REPORTS, PLAN = "reportkit_meta", "bao_cao", "ke_hoach"
 CONNECT_TIMEOUT = 10  # seconds; libpq would otherwise wait on an unreachable host for minutes
 
 
 def _masked(url: str) -> str:
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError):
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    return mask_url(url)
 
 
 def _engine(url: str) -> tuple[sa.Engine, str]:
@@ -77,9 +74,9 @@ def _connect(engine: sa.Engine, shown: str) -> Iterator[sa.Connection]:
         conn = engine.connect()
     except sa.exc.DBAPIError as err:
         reason = " ".join(str(err.orig).split())
-        secret = engine.url.password
-        if secret and len(secret) >= 3:
-            reason = reason.replace(secret, "***")
+        secrets = [engine.url.render_as_string(hide_password=False), engine.url.password or ""]
+        secrets += [str(v) for k, v in engine.url.query.items() if "pass" in k.lower()]
+        reason = Redactor(secrets).text(reason)
         raise ConnectionError(f"cannot connect to {shown}: {reason}") from None
     with conn:
         yield conn
@@ -142,8 +139,8 @@ def load_sql(url: str) -> Dataset:
     return combine(ward, catalog, results, sources, shown)
 
 
-def _column_type(kind: str):
-    return {"count": sa.Integer, "amount": sa.BigInteger, "yesno": sa.Integer, "text": sa.Text}[kind]
+def _column_type(ind: Indicator):
+    return getattr(sa, ind.type.sql_type)
 
 
 def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
@@ -154,7 +151,7 @@ def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
         meta = sa.Table(
             META, md, sa.Column("name", sa.String(32), primary_key=True), sa.Column("content", sa.Text)
         )
-        ind_cols = [sa.Column(i.id, _column_type(i.kind)) for i in ds.catalog]
+        ind_cols = [sa.Column(i.id, _column_type(i)) for i in ds.catalog]
         reports = sa.Table(
             REPORTS, md,
             sa.Column("id", sa.Integer, primary_key=True),
@@ -168,7 +165,7 @@ def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
         )  # fmt: skip
         planned = [i for i in ds.catalog if any(i.id in v for v in ds.plans.values())]
         plan = sa.Table(PLAN, md, sa.Column("nam", sa.Integer, primary_key=True),
-                        *[sa.Column(i.id, _column_type(i.kind)) for i in planned])  # fmt: skip
+                        *[sa.Column(i.id, _column_type(i)) for i in planned])  # fmt: skip
         ward_doc = ds.ward.as_dict()
         ward_doc.update(catalog="catalog.yaml", plan=None)
         with _connect(engine, shown) as conn, conn.begin():
@@ -189,8 +186,7 @@ def write_sql(ds: Dataset, url: str, *, replace: bool = False) -> None:
                        "ngay_bao_cao": row.report_date.strftime("%d/%m/%Y") if row.report_date else None,
                        "ghi_chu": row.note}  # fmt: skip
                 for i in ds.catalog:
-                    v = row.values.get(i.id)
-                    rec[i.id] = int(v) if isinstance(v, bool) else v
+                    rec[i.id] = i.type.sql_value(row.values.get(i.id))
                 recs.append(rec)
             if recs:
                 conn.execute(reports.insert(), recs)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reportkit.data.model import Catalog
+from reportkit.core.atomic import write_atomic
+from reportkit.data.model import Catalog, Indicator
 
 SHEET = "Số liệu"
 FIRST_HEADER_ROW = 5
@@ -42,9 +42,24 @@ def _sample_catalog() -> Catalog:
     return Catalog.from_yaml(SAMPLE_WARD / "catalog.yaml")
 
 
-def _header_text(ind) -> str:
-    unit = {"amount": "đồng", "yesno": "Có/Không"}.get(ind.kind, ind.unit)
+def _header_text(ind: Indicator, money_unit: str = "đồng") -> str:
+    """The column header with the unit its kind writes: "Số buổi (buổi)", "Quỹ vận động được (đồng)"."""
+    unit = ind.type.header_unit(ind, money_unit)
     return f"{ind.header} ({unit})" if unit and "(" not in ind.header else ind.header
+
+
+def _add_validation(ws, ind: Indicator, cells: str) -> None:
+    """Excel refuses what the indicator's kind would refuse, e.g. "“Buổi tuyên truyền”: nhập số ≥ 0"."""
+    rule = ind.type.validation(ind)
+    if rule is None:
+        return
+    dv = DataValidation(type=rule.type, operator=rule.operator, formula1=rule.formula1, formula2=rule.formula2,
+                        allow_blank=True)  # fmt: skip
+    dv.error = f"“{ind.label}”: {rule.error}"
+    dv.errorTitle = "Giá trị không hợp lệ"
+    dv.showErrorMessage = True
+    ws.add_data_validation(dv)
+    dv.add(cells)
 
 
 def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None = None,
@@ -88,15 +103,12 @@ def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None =
             if j - i > 1:
                 ws.merge_cells(start_row=h1, start_column=col, end_row=h1, end_column=col + j - i - 1)
             for k in range(i, j):
-                text = _header_text(inds[k])
-                if inds[k].kind == "amount" and amount_unit != "đồng":
-                    text = text.replace("(đồng)", f"({amount_unit})")
-                ws.cell(h2, col + k - i, text)
+                ws.cell(h2, col + k - i, _header_text(inds[k], amount_unit))
                 columns[inds[k].id] = get_column_letter(col + k - i)
             col += j - i
             i = j
         else:
-            ws.cell(h1, col, _header_text(ind))
+            ws.cell(h1, col, _header_text(ind, amount_unit))
             ws.merge_cells(start_row=h1, start_column=col, end_row=h2, end_column=col)
             columns[ind.id] = get_column_letter(col)
             col += 1
@@ -125,22 +137,7 @@ def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None =
     ws.freeze_panes = ws.cell(first, 2)
 
     for ind in inds:
-        rng = f"{columns[ind.id]}{first}:{columns[ind.id]}{lastrow}"
-        if ind.kind == "yesno":
-            dv = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
-        elif ind.kind == "count":
-            op = "between" if ind.max is not None else "greaterThanOrEqual"
-            dv = DataValidation(type="whole", operator=op, formula1=str(int(ind.min or 0)),
-                                formula2=str(int(ind.max)) if ind.max is not None else None, allow_blank=True)  # fmt: skip
-        elif ind.kind == "amount":
-            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        else:
-            continue
-        dv.error = f"“{ind.label}”: " + ("chọn Có hoặc Không" if ind.kind == "yesno" else "nhập số ≥ 0")
-        dv.errorTitle = "Giá trị không hợp lệ"
-        dv.showErrorMessage = True
-        ws.add_data_validation(dv)
-        dv.add(rng)
+        _add_validation(ws, ind, f"{columns[ind.id]}{first}:{columns[ind.id]}{lastrow}")
 
     guide = wb.create_sheet("Hướng dẫn")
     lines = [
@@ -161,14 +158,12 @@ def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None =
     r = len(lines) + 1
     for c, text in enumerate(("Cột", "Chỉ tiêu", "Đơn vị", "Cách nhập"), 1):
         guide.cell(r, c, text).font = bold
-    how = {"count": "số nguyên ≥ 0", "amount": "số tiền (đồng)", "yesno": "Có / Không", "text": "chữ"}
     for ind in inds:
         r += 1
         guide.cell(r, 1, columns[ind.id])
         guide.cell(r, 2, ind.label)
         guide.cell(r, 3, ind.unit)
-        rng = f" (từ {ind.min:g} đến {ind.max:g})" if ind.kind == "count" and ind.max is not None else ""
-        guide.cell(r, 4, how[ind.kind] + rng)
+        guide.cell(r, 4, ind.type.how(ind))
     guide.column_dimensions["B"].width = 60
     guide.column_dimensions["D"].width = 30
     return wb, Layout(columns, month_rows, "B2", "B3")
@@ -190,17 +185,7 @@ def save_workbook(wb: Workbook, path: str | os.PathLike) -> Path:
             zi = zipfile.ZipInfo(info.filename, _FIXED_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(zi, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(out.getvalue())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a workbook is an ordinary shared file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, out.getvalue())
 
 
 def write_template(path: str | os.PathLike, catalog: Catalog | str | os.PathLike | None = None,

@@ -1,4 +1,4 @@
-"""Reading one cell: Vietnamese numbers, blanks, "-"/"x" marks, yes/no, months and dd/mm/yyyy dates.
+"""Reading one cell: Vietnamese numbers, blanks, "-"/"x" marks, yes/no, months, dd/mm/yyyy dates, header keys.
 
 Decisions (also in the catalog's header comment):
 - a blank cell is "not reported" (None), never 0; a row whose indicator cells are all blank is a month the tổ did
@@ -39,6 +39,18 @@ def clean_text(value: str, legacy: str | None = None) -> str:
     if legacy:
         s = vn.from_legacy(s, legacy)
     return vn.nfc(s).strip()
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def key(text: object) -> str:
+    """Matching key of a header: legacy-decoded, NFC, folded, punctuation as spaces ("Số buổi (buổi)" → "so buoi buoi")."""
+    s = str(text)
+    if vn.detect_legacy(s):
+        s = vn.from_legacy(s)
+    s = vn.fold(s).replace("_", " ")
+    return " ".join(_NON_WORD.sub(" ", s).split())
 
 
 def is_blank(value: object) -> bool:

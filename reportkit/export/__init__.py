@@ -19,17 +19,15 @@ _WHERE = {
     "IndexPageError": "index",
     "write_index": "index",
     "ExportError": "preprocess",
-    "RECORD_MIME": "record",
-    "RecordError": "record",
-    "report_record": "record",
     "GlyphError": "typeface",
 }
 
 if TYPE_CHECKING:
+    from reportkit.core.record import RECORD_MIME, RecordError
+    from reportkit.core.record import read as report_record
     from reportkit.export.exporter import TEMPLATE_NAME, TEMPLATES_DIR, ReportExporter
     from reportkit.export.index import IndexPageError, write_index
     from reportkit.export.preprocess import ExportError
-    from reportkit.export.record import RECORD_MIME, RecordError, report_record
     from reportkit.export.typeface import GlyphError
 
 __all__ = [
@@ -46,7 +44,15 @@ __all__ = [
 ]
 
 
+# The record has one owner, reportkit.core.record; the export room re-exports its reader under the old name.
+_CORE = {"RECORD_MIME": "RECORD_MIME", "RecordError": "RecordError", "report_record": "read"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _CORE:
+        value = getattr(importlib.import_module("reportkit.core.record"), _CORE[name])
+        globals()[name] = value
+        return value
     if name not in _WHERE:
         raise AttributeError(f"module 'reportkit.export' has no attribute {name!r}")
     value = getattr(importlib.import_module(f"reportkit.export.{_WHERE[name]}"), name)

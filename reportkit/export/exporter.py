@@ -10,8 +10,8 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
+from reportkit.core import record as report
 from reportkit.export.preprocess import ReportPreprocessor
-from reportkit.export.record import report_record
 from reportkit.export.sanitize import article_fragment, visible_text
 from reportkit.export.typeface import PdfFont, pdf_font
 from reportkit.vn.text import nfc
@@ -103,7 +103,8 @@ class ReportExporter:
         resources = _resources(node, nb)
         resources["reportkit_end_mark"] = False
         node, resources = ReportPreprocessor().preprocess(node, resources)
-        return article_fragment("\n".join(cell.metadata["reportkit"]["html"] for cell in node.cells))
+        body = [cell.metadata["reportkit"]["html"] for cell in node.cells]
+        return article_fragment("\n".join([*body, *resources["reportkit"]["appendix"]]))
 
     def _weasyprint(self):
         if self._weasy is None:
@@ -156,5 +157,5 @@ class ReportExporter:
 
     @staticmethod
     def report_record(nb) -> dict:
-        """The merged report record of ``nb`` (see :func:`reportkit.export.report_record`)."""
-        return report_record(_as_notebook(nb))
+        """The merged report record of ``nb`` (see :func:`reportkit.core.record.read`)."""
+        return report.read(_as_notebook(nb))

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 import jinja2
 
+from reportkit.core import clock
+from reportkit.core import record as report
+from reportkit.core.atomic import write_atomic
+from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc
 
 _TEMPLATES = Path(__file__).with_name("templates") / "site"
 _FILE_KINDS = ("html", "pdf", "ipynb")
 
 
-class IndexPageError(ValueError):
+class IndexPageError(ReportkitError, ValueError):
     """Entries given to :func:`write_index` are unusable; lists every problem at once."""
 
 
@@ -65,6 +67,8 @@ def _check(out_dir: Path, entries) -> list[str]:
             problems.append(
                 f"{where}: record: expected the report record object, got {entry.get('record')!r:.60}"
             )
+        else:
+            problems.extend(f"{where}: record: {p}" for p in report.problems(entry["record"]))
         files = entry.get("files", {})
         if not isinstance(files, Mapping):
             problems.append(f"{where}: files: expected {{html, pdf, ipynb}} paths, got {files!r:.60}")
@@ -136,7 +140,6 @@ def write_index(out_dir, entries) -> Path:
 
     names = [u["name"] for u in units if u["name"]]
     title = "Báo cáo định kỳ" + (f" — {names[0]}" if len(names) == 1 else "")
-    now = datetime.now().astimezone()
     page = (
         _environment()
         .get_template("index.html.j2")
@@ -145,33 +148,8 @@ def write_index(out_dir, entries) -> Path:
             reports=reports,
             units=units,
             many_units=len(units) > 1,
-            generated_at=f"{now:%H:%M}, {vn.date(now.date())}",
+            generated_at=clock.shown(),
             version=reportkit.__version__,
         )
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "index.html"
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".index-", suffix=".html.tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; the index is an ordinary shared file
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(nfc(page))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _umask() -> int:
-    """The process umask (read without changing it where /proc allows)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return write_atomic(out_dir / "index.html", nfc(page))

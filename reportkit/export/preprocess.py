@@ -11,28 +11,25 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from reportkit.export.record import RECORD_MIME, report_record
+from reportkit.core import clock, content, redact
+from reportkit.core import record as report
+from reportkit.core.errors import ReportkitError
 from reportkit.export.sanitize import add_end_mark, sanitize_fragment, shift_headings
 from reportkit.vn.text import nfc, nfc_tree
 
-REMOVE_CELL_TAGS = {"remove-cell", "injected-parameters", "parameters"}
-REMOVE_OUTPUT_TAGS = {"remove-output"}
 REMOVE_INPUT_TAGS = {"remove-input"}
 
 # Kept output kinds, best first. Plain text, LaTeX, JavaScript and widgets are analyst-facing: never shown.
 _PRIORITY = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "image/gif")
-_CREDENTIALS = re.compile(r"(//[^/:@\s]+:)[^@/\s]+@")
 
 
-class ExportError(ValueError):
+class ExportError(ReportkitError, ValueError):
     """The notebook cannot become a report (e.g. a cell ended in an error); names every offending cell."""
 
 
@@ -43,12 +40,12 @@ class ReportPreprocessor(Preprocessor):
         resources = resources if resources is not None else {}
         meta = resources.setdefault("metadata", {})
         source = meta.get("name") or "notebook"
-        record = report_record(nb, source=source)
+        record = report.read(nb, source=source)
         _raise_on_errors(nb, source)
 
         tags = TagRemovePreprocessor(
-            remove_cell_tags=REMOVE_CELL_TAGS,
-            remove_all_outputs_tags=REMOVE_OUTPUT_TAGS,
+            remove_cell_tags=set(content.REMOVE_CELL_TAGS),
+            remove_all_outputs_tags=set(content.REMOVE_OUTPUT_TAGS),
             remove_input_tags=REMOVE_INPUT_TAGS,
         )
         nb, resources = tags.preprocess(nb, resources)
@@ -56,10 +53,15 @@ class ReportPreprocessor(Preprocessor):
         base = Path(meta.get("path") or ".")
         for cell in nb.cells:
             self._cell(cell, base)
-        nb.cells = [cell for cell in nb.cells if cell.metadata.get("reportkit", {}).get("html")]
-        fragments = shift_headings([cell.metadata["reportkit"]["html"] for cell in nb.cells])
-        for cell, fragment in zip(nb.cells, fragments, strict=True):
+        shown = [cell for cell in nb.cells if cell.metadata.get("reportkit", {}).get("html")]
+        fragments = shift_headings([cell.metadata["reportkit"]["html"] for cell in shown])
+        for cell, fragment in zip(shown, fragments, strict=True):
             cell.metadata["reportkit"]["html"] = fragment
+        # The body, then the phụ lục (cells tagged "appendix"), which the template places after the signature.
+        nb.cells = [cell for cell in shown if content.part_of(cell) == content.BODY]
+        appendix = [
+            cell.metadata["reportkit"]["html"] for cell in shown if content.part_of(cell) == content.APPENDIX
+        ]
         if resources.get("reportkit_end_mark", True) and nb.cells:
             last = nb.cells[-1].metadata["reportkit"]
             last["html"] = add_end_mark(last["html"])
@@ -77,6 +79,7 @@ class ReportPreprocessor(Preprocessor):
             "document": document or None,
             "title": title,
             "runinfo": run_info_view(nb, record, resources.get("reportkit_run_info")),
+            "appendix": appendix,
         }
         return nb, resources
 
@@ -95,7 +98,7 @@ class ReportPreprocessor(Preprocessor):
             rendered = MarkdownWithMath(renderer=renderer).render(nfc(cell.source))
             cell.metadata["reportkit"] = {"html": sanitize_fragment(rendered, base)}
         elif cell.cell_type == "code":
-            fragments = [f for f in (_output_html(o, base) for o in cell.get("outputs", [])) if f]
+            fragments = [f for f in (_output_html(o, base) for o in content.kept_outputs(cell)) if f]
             cell.outputs = []
             cell.execution_count = None
             if fragments:
@@ -120,11 +123,7 @@ def _text(value: Any) -> str:
 
 
 def _output_html(output, base: Path) -> str:
-    if output.get("output_type") not in ("display_data", "execute_result"):
-        return ""
     data = output.get("data", {})
-    if RECORD_MIME in data:
-        return ""
     mime = next((m for m in _PRIORITY if m in data), None)
     if mime is None:
         return ""
@@ -166,36 +165,21 @@ def _show(value: Any) -> str:
         text = str(value)
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
-    return nfc(_CREDENTIALS.sub(r"\1***@", text))
+    return nfc(redact.mask_urls(text))
 
 
-def _format_moment(moment: str | datetime | None) -> str:
-    from reportkit import vn
-
-    if moment is None:
-        when = datetime.now().astimezone()
-    elif isinstance(moment, datetime):
-        when = moment
-    else:
-        try:
-            when = datetime.fromisoformat(str(moment))
-        except ValueError:
-            return nfc(str(moment))
-    return f"{when:%H:%M}, {vn.date(when.date())}"
+def _format_moment(moment: object) -> str:
+    try:
+        return clock.shown(moment if moment is None or hasattr(moment, "tzinfo") else str(moment))
+    except ValueError:
+        return nfc(str(moment))
 
 
 def _short_path(value):
-    """An absolute path papermill recorded, as a shared page may show it: below the cwd, or its last two parts.
-
-    The page travels; the folder layout of the machine that made it must not ("/home/an/…/data/duy-tan").
-    """
+    """An absolute path papermill recorded, as a shared page may show it (never the machine's folder layout)."""
     if not isinstance(value, str) or "://" in value or not Path(value).is_absolute():
         return value
-    path = Path(value)
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return "…/" + "/".join(path.parts[-2:])
+    return redact.shown_path(value, Path.cwd())
 
 
 def run_info_view(nb, record: dict, run_info: dict | None) -> dict:

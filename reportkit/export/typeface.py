@@ -14,6 +14,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from reportkit.core.errors import ReportkitError
+
 FONT_DIR = Path(__file__).with_name("fonts")
 PDF_FAMILY = "ReportKit Liberation Serif"
 _SHIPPED = {
@@ -24,7 +26,7 @@ _SHIPPED = {
 }
 
 
-class GlyphError(ValueError):
+class GlyphError(ReportkitError, ValueError):
     """The report contains characters the PDF font cannot draw.
 
     ``characters`` lists them (e.g. ``["U+1F600 😀"]``); ``font`` is the family name.

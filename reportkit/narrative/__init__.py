@@ -5,8 +5,11 @@
 ('03 Ban CTMT', 'tại tổ 1 và tổ 10')
 """
 
-from reportkit.narrative._state import setup as _setup_state
-from reportkit.narrative.charts import THEME, bar_chart, chart, format_axis, theme, tick_label, use_theme
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from reportkit.narrative.phrasing import (
     NO_LAST_YEAR,
     NO_PREVIOUS,
@@ -24,9 +27,25 @@ from reportkit.narrative.phrasing import (
     vs_previous,
     year_to_date,
 )
+
+# Imported now, not on first use, because the function ``record`` shares its name with the module: loaded later,
+# the module would replace the function as this package's attribute.
 from reportkit.narrative.record import MIME, document, key_figures, record, sources
-from reportkit.narrative.tables import unit_table
-from reportkit.narrative.templating import NarrativeError, escape_markdown, markdown_to_html, render
+
+# Imported on first use: charts need matplotlib, tables pandas, narrative cells Jinja and mistune; phrasing and the
+# record need none of them (together about a second to import).
+_WHERE = {
+    **dict.fromkeys(
+        ["THEME", "bar_chart", "chart", "format_axis", "theme", "tick_label", "use_theme"], "charts"
+    ),
+    "unit_table": "tables",
+    **dict.fromkeys(["NarrativeError", "escape_markdown", "markdown_to_html", "render"], "templating"),
+}
+
+if TYPE_CHECKING:
+    from reportkit.narrative.charts import THEME, bar_chart, chart, format_axis, theme, tick_label, use_theme
+    from reportkit.narrative.tables import unit_table
+    from reportkit.narrative.templating import NarrativeError, escape_markdown, markdown_to_html, render
 
 __all__ = [
     "MIME",
@@ -71,5 +90,21 @@ def setup(tone_style: str = "classic") -> None:
     Call it once near the top of the notebook (``setup(tone_style=tone_style)``), so a re-run or a reused kernel
     starts from the same state as a fresh one.
     """
-    _setup_state(tone_style)
-    use_theme()
+    from reportkit.narrative import _state, charts
+
+    _state.setup(tone_style)
+    # matplotlib is imported here even when the notebook draws no chart: a theme applied only to an already
+    # imported matplotlib would make a reused kernel's pyplot charts differ from a fresh kernel's.
+    charts.use_theme()
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'reportkit.narrative' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"reportkit.narrative.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -10,8 +10,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from reportkit.core import params as schema
+
 STATE_KEY = "__reportkit__"
-TONE_STYLES = ("classic", "modern")
 
 _fallback: RunState | None = None
 _anonymous = itertools.count()
@@ -65,11 +66,10 @@ def state() -> RunState:
 
 
 def check_tone_style(tone_style: object) -> str:
-    if tone_style not in TONE_STYLES:
-        raise ValueError(
-            f"tone_style must be one of {', '.join(map(repr, TONE_STYLES))} "
-            f"(classic: hòa, thủy; modern: hoà, thuỷ), got {tone_style!r}"
-        )
+    problems: list[tuple[str, str]] = []
+    schema.tone_style(tone_style, problems)
+    if problems:
+        raise schema.ParameterError(problems)
     return tone_style  # type: ignore[return-value]
 
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reportkit import vn
+from reportkit.core import content
 from reportkit.narrative import _state
 from reportkit.narrative.phrasing import unit_name
 
@@ -123,11 +124,15 @@ class Chart:
             "text/html": self.to_html(),
             "text/plain": f"{self.title} ({self.alt_text})",
         }
-        meta = {
-            "image/png": {"alt": self.alt_text, "width": self.width, "height": self.height},
-            "alt": self.alt_text,
-            "reportkit": {"kind": "chart", "number": self.number, "caption": self.title, **self.metadata},
-        }
+        meta = content.figure_metadata(
+            mime="image/png",
+            title=self.title,
+            alt=self.alt_text,
+            number=self.number,
+            width=self.width,
+            height=self.height,
+        )
+        meta["reportkit"].update(self.metadata)
         return data, meta
 
 

@@ -7,63 +7,23 @@ runs. The form is in docs/architecture.md ("Report record") and docs/guide.md.
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
-import math
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reportkit import vn
-from reportkit.export.record import DOCUMENT_KEYS, RECORD_MIME, SIGNATURE_KEYS
-from reportkit.narrative import _state
+from reportkit.core import params as schema
+from reportkit.core import record as report
+from reportkit.core.record import RECORD_MIME
 
-# The record's form is the exporter's contract: one definition, in reportkit.export.record (a light module).
 MIME = RECORD_MIME
-SIGNER_KEYS = SIGNATURE_KEYS
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SIGNER_KEYS = schema.SIGNER_KEYS
 
 
-def _issued_on(issued_on: object, period: vn.Period) -> _dt.date:
-    if issued_on is None:
-        return period.end
-    if isinstance(issued_on, _dt.datetime):
-        return issued_on.date()
-    if isinstance(issued_on, _dt.date):
-        return issued_on
-    if isinstance(issued_on, str) and _ISO_DATE.match(issued_on.strip()):
-        try:
-            return _dt.date.fromisoformat(issued_on.strip())
-        except ValueError:
-            pass
-    raise ValueError(
-        f"issued_on: expected a date 'YYYY-MM-DD' (e.g. '2022-06-24') or None, got {issued_on!r}"
-    )
-
-
-def _number_line(document_number: object, symbol: str) -> str:
+def _number_line(document_number: int | None, symbol: str) -> str:
     if document_number is None:
         return f"Số:     /{symbol}"  # left blank for the number the văn thư writes by hand
-    if isinstance(document_number, bool) or not isinstance(document_number, int) or document_number < 1:
-        raise ValueError(f"document_number: expected a whole number ≥ 1 or None, got {document_number!r}")
     # Nghị định 30: numbers below 10 take a leading 0; document numbers are never grouped ("Số: 1234/…").
     return f"Số: {document_number:02d}/{symbol}"
-
-
-def _signer(ward_signer: Mapping[str, str], override: object) -> dict[str, str]:
-    signer = {k: str(ward_signer.get(k, "")) for k in SIGNER_KEYS}
-    if override is None:
-        return signer
-    if not isinstance(override, Mapping):
-        raise ValueError(f"signer: expected a mapping with keys {', '.join(SIGNER_KEYS)}, got {override!r}")
-    unknown = sorted(set(override) - set(SIGNER_KEYS))
-    if unknown:
-        raise ValueError(f"signer: unknown keys {unknown}; expected some of {', '.join(SIGNER_KEYS)}")
-    for key, value in override.items():
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"signer[{key!r}]: expected non-empty text, got {value!r}")
-        signer[key] = value.strip()
-    return signer
 
 
 def _styled(value: object, tone_style: str) -> object:
@@ -98,30 +58,36 @@ def document(
     """
     ward = getattr(data, "ward", data)
     period = period if isinstance(period, vn.Period) else vn.Period(period)
-    _state.check_tone_style(tone_style)
+    problems: list[tuple[str, str]] = []
+    number = schema.document_number(document_number, problems)
+    issued = schema.issued_on(issued_on, problems, period_spec=period.spec)
+    schema.tone_style(tone_style, problems)
+    override = schema.signer(signer, problems)
+    heading = schema.heading(heading, problems)
+    if problems:
+        raise schema.ParameterError(problems)
     subject = vn.nfc(subject.strip()) if subject else f"Kết quả công tác {period.name}"
     kind = report_type.strip()
     title_subject = subject[:1].lower() + subject[1:]
+    signature = {k: str(ward.signer.get(k, "")) for k in SIGNER_KEYS}
+    signature.update(override or {})
     doc = {
         "parent_body": list(ward.parent_body),
         "issuing_body": ward.issuing_body,
-        "number": _number_line(document_number, ward.document_symbol),
+        "number": _number_line(number, ward.document_symbol),
         "national_title": ward.national_title,
         "motto": ward.motto,
-        "place_date": vn.place_date(ward.place, _issued_on(issued_on, period)),
+        "place_date": vn.place_date(ward.place, issued or period.end),
         "type": kind,
         "subject": subject,
-        "signature": _signer(dict(ward.signer), signer),
+        "signature": signature,
         "recipients": list(ward.recipients),
         "title": f"{kind[:1]}{kind[1:].lower()} {title_subject} — {ward.name}",
         "unit": ward.name,
         "period": period.spec,
         "period_name": period.name,
     }
-    unknown = sorted(set(heading or {}) - {"national_title", "motto"})
-    if unknown:
-        raise ValueError(f"heading: unknown keys {unknown}; expected some of national_title, motto")
-    doc.update({k: vn.nfc(str(v)) for k, v in (heading or {}).items()})
+    doc.update({k: vn.nfc(v) for k, v in (heading or {}).items()})
     return _styled(doc, tone_style)  # type: ignore[return-value]
 
 
@@ -178,39 +144,6 @@ def sources(dataset: object) -> list[dict]:
     return [{"path": _source_path(s.path), "sha256": s.sha256} for s in dataset.sources]
 
 
-def _check(document: object, key_figures: object, sources: object) -> list[str]:
-    problems = []
-    if not isinstance(document, Mapping):
-        problems.append(f"document: expected a mapping, got {type(document).__name__}")
-    else:
-        missing = [k for k in DOCUMENT_KEYS if k not in document]
-        if missing:
-            problems.append(f"document: missing keys {', '.join(missing)}")
-    if not isinstance(key_figures, list):
-        problems.append(f"key_figures: expected a list, got {type(key_figures).__name__}")
-    else:
-        for i, fig in enumerate(key_figures):
-            if not isinstance(fig, Mapping) or not {"id", "label", "value", "text"} <= set(fig):
-                problems.append(f"key_figures[{i}]: expected {{id, label, value, text}}, got {fig!r}")
-    if not isinstance(sources, list):
-        problems.append(f"sources: expected a list, got {type(sources).__name__}")
-    else:
-        for i, src in enumerate(sources):
-            if not isinstance(src, Mapping) or not {"path", "sha256"} <= set(src):
-                problems.append(f"sources[{i}]: expected {{path, sha256}}, got {src!r}")
-    return problems
-
-
-def _json_safe(value: object, where: str) -> object:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"record(): {where} is {value!r}, which JSON cannot hold")
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v, f"{where}.{k}") for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    return value
-
-
 class Record:
     """The displayed report record (``_repr_mimebundle_`` gives the output)."""
 
@@ -228,11 +161,7 @@ class Record:
 
 def record(*, document: Mapping, key_figures: list, sources: list) -> None:
     """Display the report record of this notebook run (see docs/guide.md, "Hồ sơ báo cáo")."""
-    problems = _check(document, key_figures, sources)
-    if problems:
-        raise ValueError("record(): the report record is not valid:\n  " + "\n  ".join(problems))
-    data = _json_safe({"document": dict(document), "key_figures": key_figures, "sources": sources}, "record")
-    json.dumps(data, ensure_ascii=False, allow_nan=False)  # fail here, not in the exporter
+    data = report.build(document=document, key_figures=key_figures, sources=sources)
     from IPython.display import display
 
     display(Record(data))  # type: ignore[arg-type]

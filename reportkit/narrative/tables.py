@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reportkit import vn
+from reportkit.core import content
 from reportkit.narrative import _state
 from reportkit.narrative.templating import escape_markdown
 
@@ -142,7 +143,15 @@ class Table:
             "text/markdown": self.to_markdown(),
             "text/plain": self.to_markdown(),
         }
-        meta = {"reportkit": {"kind": "table", "number": self.number, "caption": self.title, **self.metadata}}
+        meta = content.table_metadata(
+            title=self.title,
+            header=[self._text(h) for h in self.header],
+            rows=[[self._text(c) for c in row] for row in self.rows],
+            footer=None if self.footer is None else [self._text(c) for c in self.footer],
+            numeric=list(self.numeric),
+            number=self.number,
+        )
+        meta["reportkit"].update(self.metadata)
         return data, meta
 
 

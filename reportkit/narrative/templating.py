@@ -17,6 +17,7 @@ import mistune
 from markupsafe import Markup
 
 from reportkit import vn
+from reportkit.core.errors import ReportkitError
 from reportkit.narrative import phrasing
 
 TEMPLATE_FILENAME = (
@@ -32,7 +33,7 @@ _EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
-class NarrativeError(Exception):
+class NarrativeError(ReportkitError):
     """A narrative cell could not be rendered; the message names the cell line and the expression."""
 
     def __init__(self, message: str, *, line: int | None = None, expression: str | None = None) -> None:

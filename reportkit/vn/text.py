@@ -6,7 +6,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["fold", "join", "nfc", "sort_key", "title", "tone_style"]
+__all__ = ["TONE_STYLES", "fold", "join", "nfc", "sort_key", "title", "tone_style"]
+
+# "classic": hòa, thủy, khỏe (mark on the first vowel); "modern": hoà, thuỷ, khoẻ (Unikey "kiểu mới").
+TONE_STYLES = ("classic", "modern")
 
 # Combining tone marks in the order of the tones: huyền, hỏi, ngã, sắc, nặng (ngang has none).
 TONE_MARKS = ("\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
@@ -117,7 +120,7 @@ def tone_style(text: str, style: str = "classic") -> str:
     >>> tone_style("Ủy ban hoà giải", "classic"), tone_style("hòa thủy khỏe quý", "modern")
     ('Ủy ban hòa giải', 'hoà thuỷ khoẻ quý')
     """
-    if style not in ("classic", "modern"):
+    if style not in TONE_STYLES:
         raise ValueError(f"tone_style(): style must be 'classic' or 'modern', got {style!r}")
     text = nfc(text)
     if text.isascii():

@@ -1,0 +1,89 @@
+"""Where tasks run: a local pool of long-lived worker processes, or a Dask distributed cluster.
+
+Both are ``concurrent.futures``-style executors of :func:`reportkit.batch.worker.execute_run`; each yields an
+:class:`~reportkit.batch.tasks.Outcome` per task as reports finish, whatever order they finish in.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing as mp
+import os
+import queue
+from collections.abc import Iterator
+
+from reportkit.batch.tasks import Failure, Outcome, ReportTask
+
+__all__ = ["run_dask", "run_local"]
+
+
+def run_local(tasks: list[ReportTask], jobs: int, progress) -> Iterator[Outcome]:
+    """Run on ``jobs`` worker processes of this machine, each warmed once and kept for the whole batch."""
+    from reportkit.batch import worker
+
+    # spawn, not forkserver: a worker must be a child of the runner itself, so that it dies with the runner
+    # (PR_SET_PDEATHSIG) and its kernels with it (ipykernel exits when its parent goes), and no server process
+    # outlives the command; the warm-up a forkserver would share is paid once per worker either way.
+    ctx = mp.get_context("spawn")
+    events = ctx.Queue()
+    with cf.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=ctx,
+        initializer=worker.init_local_worker,
+        initargs=(tasks[0].warm, events),
+    ) as pool:
+        futures = {pool.submit(worker.execute_run, task): task for task in tasks}
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+                _drain(events, progress)
+                for fut in done:
+                    yield _outcome(fut, futures[fut])
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    proc.terminate()
+            raise
+
+
+def _drain(events, progress) -> None:
+    while True:
+        try:
+            kind, run_id, _pid = events.get_nowait()
+        except (queue.Empty, OSError, ValueError):
+            return
+        if kind == "start":
+            progress.start(run_id)
+
+
+def _outcome(fut, task: ReportTask) -> Outcome:
+    try:
+        return fut.result()
+    except Exception as err:  # the worker process died (killed, out of memory): the report failed
+        return Outcome(task.run_id, "failed", error=Failure("worker", type(err).__name__, str(err)))
+
+
+def run_dask(tasks: list[ReportTask], scheduler, progress) -> Iterator[Outcome]:
+    """Run on a Dask cluster (an address or a ``distributed.Client``); each Dask worker thread warms itself."""
+    from distributed import Client, as_completed
+
+    from reportkit.batch import worker
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        futures = {}
+        for task in tasks:
+            fut = client.submit(
+                worker.execute_on_dask, task, pure=False, key=f"reportkit-{task.run_id}-{os.urandom(4).hex()}"
+            )
+            futures[fut] = task
+        for fut in as_completed(futures):
+            yield _outcome(fut, futures[fut])
+    finally:
+        if own:
+            client.close()

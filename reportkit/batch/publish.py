@@ -1,0 +1,111 @@
+"""After the reports: the index page of the output folder, and publication to an fsspec URL (``--out s3://…``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from reportkit.batch import store
+from reportkit.batch.plan import fingerprint
+from reportkit.batch.tasks import Failure, Outcome
+from reportkit.core import record as report
+from reportkit.core.atomic import write_atomic
+
+__all__ = ["collect_entries", "publish_remote", "write_site_index"]
+
+INDEX_STAMP = ".reportkit-index.json"
+
+
+def collect_entries(out_dir: Path) -> list[dict[str, Any]]:
+    """Index entries for every report in ``out_dir`` that has a manifest (``<run id>/`` or ``<unit>/<run id>/``)."""
+    entries = []
+    for manifest_path in sorted(
+        [*out_dir.glob(f"*/{store.MANIFEST}"), *out_dir.glob(f"*/*/{store.MANIFEST}")]
+    ):
+        run_dir = manifest_path.parent
+        manifest = store.read_manifest(run_dir)
+        if not manifest:
+            continue
+        files = {}
+        record = None
+        for name in manifest.get("files", {}):
+            kind = store.kind_of(name)
+            if kind in ("html", "pdf", "ipynb"):  # the kinds the index page links
+                files[kind] = os.path.relpath(run_dir / name, out_dir)
+            if kind == "json":
+                with contextlib.suppress(OSError, report.RecordError):
+                    record = report.loads((run_dir / name).read_text(encoding="utf-8"), name)
+        if record is not None:
+            entries.append({"run_id": manifest.get("run_id", run_dir.name), "record": record, "files": files})
+    return entries
+
+
+def write_site_index(out_dir: Path, code_digest: str) -> Path | None:
+    """``out_dir/index.html`` for the reports there, rewritten only when an entry or reportkit changed."""
+    entries = collect_entries(out_dir)
+    index = out_dir / "index.html"
+    stamp = out_dir / INDEX_STAMP
+    digest = fingerprint({"entries": entries, "code": code_digest})
+    try:
+        current = json.loads(stamp.read_text(encoding="utf-8")).get("digest")
+    except (OSError, ValueError):
+        current = None
+    if current == digest and index.is_file():
+        return index
+    if not entries:
+        return None
+    from reportkit.export import write_index
+
+    written = Path(write_index(out_dir, entries))
+    write_atomic(stamp, json.dumps({"digest": digest}))
+    return written
+
+
+def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, index, index_error, progress):
+    """Publish every report made or up to date in the mirror whose remote copy differs, then the index page.
+
+    A report that cannot be published is marked failed (the others go on); the index is published only when every
+    report is, so it never links a report the destination does not have. Returns the index URL and index error.
+    """
+    target.clean_stale_staging()
+    unpublished = 0
+    for run in runs:
+        entry = outcomes[run.run_id]
+        if entry.status not in ("ok", "skipped"):
+            continue
+        run_dir = out_dir / run.run_id
+        try:
+            if target.is_current(run.run_id, run_dir):
+                entry.published = False
+                names = list((store.read_manifest(run_dir) or {}).get("files", {}))
+            else:
+                names = target.publish_report(run.run_id, run.stem, run_dir)
+                entry.published = True
+                progress.line(f"  ↑ {run.run_id}: published to {target.display(run.run_id)}/")
+        except Exception as err:
+            unpublished += 1
+            failure = Failure.from_exception("publish", err, local=str(run_dir))
+            failure.message = f"{target.display(run.run_id)}/: {err}".strip()
+            entry.status, entry.published, entry.outputs, entry.error = "failed", False, {}, failure
+            progress.line(f"  ✗ {run.run_id}: publish — {failure.line()}")
+            continue
+        entry.outputs = {n: target.display(f"{run.run_id}/{n}") for n in names}
+    try:
+        if index is None:
+            return None, index_error
+        if unpublished:
+            return None, f"index.html was not published: {unpublished} report(s) could not be published"
+        try:
+            if target.publish_file(Path(index), "index.html"):
+                progress.line(f"  ↑ index.html: published to {target.display('index.html')}")
+        except Exception as err:
+            return None, (
+                f"index.html could not be published to {target.display('index.html')}: "
+                f"{type(err).__name__}: {err}"
+            )
+        return target.display("index.html"), index_error
+    finally:
+        target.drop_empty_staging()

@@ -1,0 +1,152 @@
+"""What travels between the runner and its workers: a :class:`ReportTask` out, an :class:`Outcome` back.
+
+Both are plain dataclasses (picklable for a process pool and for Dask); a failure is always a :class:`Failure`,
+built by one of its constructors, whatever went wrong and wherever.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import traceback as _traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["STATUSES", "Failure", "Outcome", "ReportTask", "WarmSpec"]
+
+STATUSES = ("ok", "failed", "skipped", "pending", "interrupted")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class WarmSpec:
+    """How a worker prepares kernels before the parameters arrive: which kernel, where, what to pre-import."""
+
+    kernel_name: str
+    cwd: str
+    modules: tuple[str, ...]
+    reuse: bool = True
+    max_reports: int = 25
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report to make: what to run with which parameters, and where its files go."""
+
+    run_id: str
+    stem: str  # file stem of the outputs, "report-2022-H1"
+    params_file: str  # as the user wrote it, relative to the project
+    notebook: str  # the notebook's path on the machine that runs it
+    notebook_display: str  # the notebook as shared files name it (relative to the project)
+    parameters: dict[str, Any]  # injected into the notebook
+    shown_parameters: dict[
+        str, Any
+    ]  # the same, secrets masked and paths relative, for anything a person reads
+    secret: tuple[str, ...]  # values never to appear in an output (every text of a secret parameter)
+    secret_keys: tuple[str, ...]  # the parameters they come from, shown as "***"
+    formats: tuple[str, ...]
+    run_dir: str  # outputs/<run id>/
+    stage_root: str
+    failed_dir: str  # where the executed notebook of a failed report is kept for the analyst
+    fingerprint: str  # of every input; the manifest records it for the incremental runner
+    version: str
+    root: str
+    warm: WarmSpec
+    cell_timeout: float = 600.0
+    more: bool = True  # more reports follow on this worker: start the next kernel early
+
+    @property
+    def kernel_name(self) -> str:
+        return self.warm.kernel_name
+
+
+@dataclass
+class Failure:
+    """Why a report failed, for a person: where (kind, cell), what (exception, message), a short traceback."""
+
+    kind: str  # "cell", "export", "setup", "worker", "publish"
+    exception: str
+    message: str
+    traceback: list[str] = field(default_factory=list)
+    cell: int | None = None  # 1-based, as JupyterLab counts cells (the injected parameters cell not counted)
+    execution_count: int | None = None
+    cell_source: str | None = None  # the cell's first line
+    notebook: str | None = None  # the executed notebook kept for the analyst
+    local: str | None = None  # a local copy of a report that could not be published
+
+    @classmethod
+    def from_exception(cls, kind: str, err: BaseException, **extra: Any) -> Failure:
+        lines = _traceback.format_exception(err)
+        tail = [ln.rstrip() for chunk in lines[-3:] for ln in chunk.splitlines()][:8]
+        return cls(kind, type(err).__name__, str(err).strip(), tail, **extra)
+
+    @classmethod
+    def from_cell(
+        cls, err: BaseException, nb=None, cell_index: int | None = None, injected: int | None = None
+    ):
+        """A cell that raised: its exception as the kernel named it, and the cell as the analyst sees it."""
+        text = _ANSI.sub("", str(getattr(err, "traceback", "") or ""))
+        lines = [ln for ln in text.splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
+        failure = cls(
+            "cell",
+            str(getattr(err, "ename", type(err).__name__)),
+            _ANSI.sub("", str(getattr(err, "evalue", ""))).strip(),
+            lines[:8],
+        )
+        if cell_index is not None and nb is not None:
+            cell = nb.cells[cell_index]
+            source = cell.source.splitlines()
+            failure.cell = cell_index + 1 - (1 if injected is not None and cell_index > injected else 0)
+            failure.execution_count = cell.get("execution_count")
+            failure.cell_source = source[0] if source else ""
+        return failure
+
+    def line(self) -> str:
+        """One line for the progress display and the summary: "cell 5 (In [4]): KeyError: 'x'"."""
+        where = ""
+        if self.cell is not None:
+            where = (
+                f"cell {self.cell}"
+                + (f" (In [{self.execution_count}])" if self.execution_count else "")
+                + ": "
+            )
+        elif self.kind in ("export", "publish", "worker"):
+            where = f"{self.kind}: "
+        return f"{where}{self.exception}: {self.message}".strip()
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+@dataclass
+class Outcome:
+    """What became of one report; ``outputs`` maps each file name to where it is."""
+
+    run_id: str
+    status: str = "pending"
+    params_file: str | None = None
+    seconds: float | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: Failure | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    worker: int | None = None
+    generated_at: str | None = None
+    published: bool | None = None
+
+    def update(self, other: Outcome) -> None:
+        """Take what a worker reported (everything it set) into the runner's entry."""
+        for f in dataclasses.fields(other):
+            value = getattr(other, f.name)
+            if f.name != "run_id" and value not in (None, {}, "pending"):
+                setattr(self, f.name, value)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"run_id": self.run_id, "status": self.status, "params_file": self.params_file,
+                                "seconds": self.seconds, "outputs": dict(self.outputs)}  # fmt: skip
+        for name in ("timings", "worker", "generated_at", "published"):
+            value = getattr(self, name)
+            if value not in (None, {}):
+                data[name] = value
+        if self.error is not None:
+            data["error"] = self.error.as_json()
+        return data

@@ -1,0 +1,186 @@
+"""What a reader may see: secret values masked in every form they take, paths shown relative to the project.
+
+One mechanism for every room: the data layer masks a database password in its messages, the exporter shows
+parameters, the batch scrubs every file it writes and every failure it reports.
+
+>>> r = Redactor(["postgresql://an:p%40ss@db/ward?password=kin"])
+>>> r.text("cannot connect to postgresql://an:p%40ss@db/ward?password=kin: password p@ss rejected; kin")
+'cannot connect to ***: password *** rejected; ***'
+>>> mask_url("postgresql://an:mat-khau@db:5432/ward?sslmode=require&password=kin")
+'postgresql://an:***@db:5432/ward?sslmode=require&password=***'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
+
+__all__ = ["MASK", "Redactor", "mask_url", "mask_urls", "masked", "shown_path", "terminal_path"]
+
+MASK = "***"
+# Query parameters that carry credentials in database and object-store URLs (libpq, SQLAlchemy, S3 presigning …).
+CREDENTIAL_KEYS = frozenset(
+    {
+        "password", "passwd", "pass", "pwd", "secret", "token", "access_token", "auth_token", "api_key", "apikey",
+        "key", "secret_key", "access_key", "aws_secret_access_key", "aws_session_token", "sslpassword",
+        "x-amz-signature", "x-amz-credential", "x-amz-security-token", "sig", "signature", "credential",
+    }
+)  # fmt: skip
+# The shortest text masked wherever it occurs: a one- or two-letter value would blank out ordinary words.
+MIN_SECRET = 3
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
+_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/@\s:]*:)(?P<password>[^@/\s]*)(?P<tail>@)")
+_QUERY_PAIR = re.compile(r"(?P<key>[^&=?#\s]+)=(?P<value>[^&#\s]*)")
+
+
+def mask_url(url: str) -> str:
+    """The URL with the password of its user info and every credential-like query value replaced by ``***``."""
+    text = _USERINFO.sub(lambda m: m["head"] + (MASK if m["password"] else "") + m["tail"], url)
+    base, sep, rest = text.partition("?")
+    if not sep:
+        return text
+    query, hash_sep, fragment = rest.partition("#")
+
+    def pair(m: re.Match[str]) -> str:
+        return f"{m['key']}={MASK}" if unquote_plus(m["key"]).lower() in CREDENTIAL_KEYS else m.group()
+
+    return base + sep + _QUERY_PAIR.sub(pair, query) + hash_sep + fragment
+
+
+def mask_urls(text: str) -> str:
+    """Every URL inside ``text`` (an error message, a log line) passed through :func:`mask_url`."""
+    return _URL_IN_TEXT.sub(lambda m: mask_url(m.group()), text)
+
+
+def masked(parameters: dict, secret_keys: Iterable[str]) -> dict:
+    """The parameters with the value of each secret key shown as ``***``.
+
+    >>> masked({"period": "2022-H1", "data": "postgresql://u:p@h/d"}, ["data"])
+    {'period': '2022-H1', 'data': '***'}
+    """
+    keys = set(secret_keys)
+    return {k: (MASK if k in keys else v) for k, v in parameters.items()}
+
+
+def _url_secrets(value: str) -> list[str]:
+    """The credential parts of a URL: the password of its user info and credential-like query values."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return []
+    found = []
+    if parts.password:
+        found += [parts.password, unquote(parts.password)]
+    for key, item in parse_qsl(parts.query, keep_blank_values=False):
+        if key.lower() in CREDENTIAL_KEYS and item:
+            found.append(item)
+    return found
+
+
+def _forms(secret: str) -> set[str]:
+    """The ways a secret text can be written into a file: as is, percent-encoded, HTML- or JSON-escaped."""
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), html.escape(secret)}
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(json.dumps(secret)[1:-1])
+    forms.add(html.escape(quote(secret)))
+    forms.add(secret.encode("unicode_escape").decode("ascii"))  # how papermill writes it into Python source
+    return {f for f in forms if len(f) >= MIN_SECRET}
+
+
+class Redactor:
+    """Masks given secret values (a database URL, a token) in text, nested data and file bytes.
+
+    A URL also yields its password and credential query values, each masked on its own wherever it appears
+    ("password authentication failed for …"), in its plain, percent-encoded, HTML- and JSON-escaped forms.
+    """
+
+    def __init__(self, secrets: Iterable[object] = ()) -> None:
+        values: set[str] = set()
+        for secret in secrets:
+            if not isinstance(secret, str) or not secret:
+                continue
+            values.add(secret)
+            values.update(_url_secrets(secret))
+        forms: set[str] = set()
+        for value in values:
+            forms |= _forms(value)
+        self._forms = sorted(forms, key=len, reverse=True)  # longest first: a URL before its password
+        self._pattern = re.compile("|".join(map(re.escape, self._forms))) if self._forms else None
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def text(self, text: str) -> str:
+        """``text`` with every form of every secret replaced by ``***``, and any URL's credentials masked."""
+        if self._pattern is not None:
+            text = self._pattern.sub(MASK, text)
+        return mask_urls(text) if "://" in text else text
+
+    def found(self, text: str) -> bool:
+        """True when ``text`` still holds a form of a secret (the final check on what is written)."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
+    def tree(self, value: object) -> object:
+        """Every string (keys included) of nested dicts, lists and tuples passed through :meth:`text`."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.tree(k): self.tree(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self.tree(v) for v in value)
+        return value
+
+    def bytes(self, data: bytes) -> bytes:
+        """File content with the secrets masked; bytes that are not UTF-8 pass through unchanged."""
+        if self._pattern is None and b"://" not in data:
+            return data
+        text = data.decode("utf-8", errors="surrogateescape")
+        return self.text(text).encode("utf-8", errors="surrogateescape")
+
+
+def shown_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:
+    """A path as a shared file may show it: relative to the project ``root`` (POSIX form) when inside it; any other
+    absolute path reduced to its last two parts ("…/ward/ward.yaml"), so no folder layout of the machine travels.
+
+    >>> shown_path("/home/an/bao-cao/data/duy-tan/ward.yaml", "/home/an/bao-cao")
+    'data/duy-tan/ward.yaml'
+    >>> shown_path("/srv/secret/place/ward.yaml", "/home/an/bao-cao")
+    '…/place/ward.yaml'
+    """
+    text = os.fspath(path)
+    if "://" in text:
+        return mask_url(text)
+    candidate = Path(text)
+    if not candidate.is_absolute():
+        return PurePosixPath(*candidate.parts).as_posix() if candidate.parts else text
+    if root is not None:
+        for base in {Path(root), Path(root).resolve()}:
+            for probe in (candidate, candidate.resolve()):
+                try:
+                    return probe.relative_to(base).as_posix() or "."
+                except ValueError:
+                    continue
+    return "…/" + "/".join(candidate.parts[-2:])
+
+
+def terminal_path(
+    path: str | os.PathLike, root: str | os.PathLike | None = None, *, cwd: str | os.PathLike | None = None
+) -> str:
+    """A path as the user's own terminal shows it: relative to the working folder (``cwd``) when below it, else
+    relative to ``root``, else absolute (there it helps the reader find the file)."""
+    text = os.fspath(path)
+    if "://" in text:
+        return mask_url(text)
+    candidate = Path(text).resolve()
+    for base in (Path(cwd or Path.cwd()), *([Path(root)] if root is not None else [])):
+        try:
+            return candidate.relative_to(base.resolve()).as_posix() or "."
+        except ValueError:
+            continue
+    return candidate.as_posix()
