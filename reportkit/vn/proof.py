@@ -302,8 +302,10 @@ _LATIN_WORD = re.compile(r"[A-Za-z']+")
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
-_DOUBLE_SPACE = re.compile(r"(?<=\S)(?:  |\t)(?=\S)")  # three spaces or more are deliberate ("Số:     /BC-…")
-_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+(?=[,.;:!?)\]”’»](?:\s|$))")
+_DOUBLE_SPACE = re.compile(
+    r"(?<=\S)(?:[ \u00a0]{2}|\t)(?=\S)"
+)  # three spaces or more are deliberate ("Số:     /BC-…")
+_SPACE_BEFORE = re.compile(r"(?<=\S)[ \t\u00a0]+(?=[,.;:!?)\]”’»](?:[\s,.;:!?)\]”’»]|$))")
 _DECIMAL_DOT = re.compile(r"^\d+\.\d{1,2}$")
 _MASK = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`|\{\{.*?\}\}|\{%.*?%\}|<[^>\n]*>|https?://\S+|www\.\S+"
@@ -639,9 +641,9 @@ def _gaps(text: str, segments: list[list[_Token]], rates: dict[int, float], m) -
         rate = rates.get(id(tok), 0.0)
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         gap = None
-        if nxt is not None and id(tok) not in last_of_segment and text[tok.end : nxt.start] == "  ":
+        if nxt is not None and id(tok) not in last_of_segment and _is_double(text[tok.end : nxt.start]):
             gap = (tok.end, nxt.start, _best_id(tok), _best_id(nxt), " {} ")
-        elif text[tok.end : tok.end + 1] == " " and text[tok.end + 1 : tok.end + 2] in _CLOSING:
+        elif text[tok.end : tok.end + 1] in " \u00a0" and text[tok.end + 1 : tok.end + 2] in _CLOSING:
             gap = (tok.end, tok.end + 1, _best_id(tok), 0, " {}")
         opens_line = tok.start == 1 or (tok.start >= 2 and text[tok.start - 2] == "\n")
         if gap is None and opens_line and text[tok.start - 1] == " ":
@@ -660,6 +662,10 @@ def _gaps(text: str, segments: list[list[_Token]], rates: dict[int, float], m) -
             best = best[:1].upper() + best[1:]
         out.append((start, end, best_score / (direct + total) if best else 0.0, shape.format(best)))
     return out
+
+
+def _is_double(space: str) -> bool:
+    return len(space) == 2 and all(c in " \u00a0" for c in space)
 
 
 def _best_id(tok: _Token) -> int:
@@ -1100,6 +1106,6 @@ def _space_findings(text: str, masked: _Spans, skip: set[tuple[int, int]]) -> li
             continue
         mark = text[mt.end()]
         out.append(
-            Finding(mt.start(), mt.end(), "space", mt.group(), ("",), f"khoảng trắng trước dấu “{mark}”")
+            Finding(mt.start(), mt.end(), "space", mt.group(), ("",), f"khoảng trắng trước dấu {mark}")
         )
     return out
