@@ -20,7 +20,7 @@ def test_text_file_is_repaired_beside_the_original(tmp_path, capsys):
     assert (tmp_path / "bao-cao.repaired.txt").read_text(encoding="utf-8") == REPAIRED
     out = capsys.readouterr().out
     assert "bao-cao.repaired.txt: 10 chỗ đã sửa" in out
-    assert "dòng 1  Mt → Mặt" in out and "…trực Mặt trận phường…" in out
+    assert "dòng 1  Mt → Mặt" in out and "…Thường trực Mặt trận phường…" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.repaired.txt", "bao-cao.txt"]
 
 
