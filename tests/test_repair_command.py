@@ -26,7 +26,9 @@ def test_text_file_is_repaired_beside_the_original(tmp_path, capsys):
 
 def test_markdown_keeps_its_markup_and_reports_what_it_did_not_decide(tmp_path, capsys):
     source = tmp_path / "nhan-xet.md"
-    source.write_text("## Kết quả\n\n**Mt trn** phường đã vận động 1200 người, xem `Mt trn`.\n", encoding="utf-8")
+    source.write_text(
+        "## Kết quả\n\n**Mt trn** phường đã vận động 1200 người, xem `Mt trn`.\n", encoding="utf-8"
+    )
     assert main(["repair", str(source)]) == 0
     assert repaired_path(source).read_text(encoding="utf-8") == (
         "## Kết quả\n\n**Mặt trận** phường đã vận động 1200 người, xem `Mt trn`.\n"
@@ -95,7 +97,7 @@ def test_a_docx_that_is_not_one(tmp_path):
     pytest.importorskip("docx")
     source = tmp_path / "x.docx"
     source.write_text("not a zip", encoding="utf-8")
-    with pytest.raises(ProofreadError, match="not a Word .docx"):
+    with pytest.raises(ProofreadError, match=r"not a Word \.docx"):
         repair_file(source)
 
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from reportkit.vn.syllable import NUMBER, OTHER, chunks, has_block, is_valid
 from reportkit.vn.text import fold, nfc, tone_style
 
-__all__ = ["KINDS", "Change", "Finding", "Repaired", "check", "repair"]
+__all__ = ["KINDS", "Change", "Finding", "Note", "Repaired", "check", "notes", "repair"]
 
 KINDS = {
     "damaged": "âm tiết bị mất chữ",
@@ -1109,3 +1109,106 @@ def _space_findings(text: str, masked: _Spans, skip: set[tuple[int, int]]) -> li
             Finding(mt.start(), mt.end(), "space", mt.group(), ("",), f"khoảng trắng trước dấu {mark}")
         )
     return out
+
+
+# --- for people: one line per problem ------------------------------------------------------------------------
+
+
+class Note(NamedTuple):
+    """A finding as a person reads it: the words as written, the suggestion, what is wrong (Vietnamese)."""
+
+    found: str
+    suggestion: str
+    label: str
+
+    def __str__(self) -> str:
+        if self.suggestion:
+            return f"“{self.found}” → “{self.suggestion}” ({self.label})"
+        return f"“{self.found}” ({self.label})"
+
+
+_MERGED = ("damaged", "stripped")
+
+
+def notes(text: str, findings: list[Finding] | None = None) -> list[Note]:
+    """The findings of ``check(text)`` for people: neighbouring damaged words together, spaces and invisible
+    characters shown with the words around them.
+
+    >>> [str(n) for n in notes("Mt trn phường đã họp  đủ.")]
+    ['“Mt trn” → “Mặt trận” (âm tiết bị mất chữ)', '“họp  đủ.” → “họp đủ.” (khoảng trắng thừa)']
+    """
+    text = nfc(text)
+    findings = check(text) if findings is None else findings
+    groups: list[list[Finding]] = []
+    for f in findings:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and f.kind == last.kind
+            and f.kind in _MERGED
+            and f.suggestions
+            and last.suggestions
+            and not text[last.end : f.start].strip()
+        ):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    out = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        label = KINDS.get(first.kind, first.kind)
+        if first.kind in ("space", "invisible"):
+            a = _word_start(text, first.start)
+            b = _word_end(text, last.end)
+            shown = text[a:b]
+            fixed = (
+                shown[: first.start - a]
+                + (first.suggestions[0] if first.suggestions else "")
+                + shown[first.end - a :]
+            )
+            if first.kind == "invisible":
+                shown = shown.replace(first.found, f"⟨U+{ord(first.found):04X}⟩")
+            out.append(Note(" ".join(shown.split("\n")), " ".join(fixed.split("\n")), label))
+            continue
+        if first.kind == "typo":  # with the word it does not fit: "tiếp tực" → "tiếp tục"
+            a = _word_start(text, first.start)
+            if a == first.start:
+                a = _word_start(text, max(first.start - 1, 0))
+            before = text[a : first.start]
+            out.append(Note(before + first.found, before + first.suggestions[0], label))
+            continue
+        found = text[first.start : last.end]
+        if len(group) == 1:
+            suggestion = first.suggestions[0] if first.suggestions else ""
+        else:
+            parts = []
+            pos = first.start
+            for f in group:
+                parts.append(text[pos : f.start])
+                parts.append(f.suggestions[0])
+                pos = f.end
+            suggestion = "".join(parts)
+        out.append(
+            Note(
+                found, suggestion.strip() if first.kind != "damaged" or len(group) > 1 else suggestion, label
+            )
+        )
+    return out
+
+
+def _word_start(text: str, i: int) -> int:
+    j = i
+    while j > 0 and text[j - 1].isspace() and text[j - 1] != "\n":
+        j -= 1
+    while j > 0 and not text[j - 1].isspace():
+        j -= 1
+    return j
+
+
+def _word_end(text: str, i: int) -> int:
+    j = i
+    while j < len(text) and text[j].isspace() and text[j] != "\n":
+        j += 1
+    while j < len(text) and not text[j].isspace():
+        j += 1
+    return j
