@@ -245,3 +245,16 @@ def test_nfd_input_is_checked_and_repaired_as_nfc():
 def test_damage_model_deletes_only_the_unicode_block():
     assert damage("Mặt trận Tổ quốc Việt Nam, ở phường") == "Mt trn T quc Vit Nam,  phưng"
     assert damage("Đông Hà Nội, tháng Tư") == "Đông Hà Ni, tháng Tư"
+
+
+def test_import_stays_light_and_the_model_loads_on_first_use():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reportkit.vn as vn; a = {m for m in sys.modules if m.startswith('reportkit.vn.')}; "
+        "vn.check('Mt trn'); b = {m for m in sys.modules if m.startswith('reportkit.vn.')}; "
+        "print(sorted(b - a))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['reportkit.vn.lexicon', 'reportkit.vn.proof', 'reportkit.vn.syllable']"

@@ -12,7 +12,6 @@ from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
-from reportkit.vn.proof import Change, Finding, Repaired, check, repair
 from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
 from reportkit.vn.words import money, words
 
@@ -45,3 +44,16 @@ __all__ = [
     "tone_style",
     "words",
 ]
+
+# The proofreader (and its regular expressions and result classes) loads on first use: ``import reportkit.vn`` stays
+# as light as the formatting functions need.
+_LAZY = {"Change", "Finding", "Repaired", "check", "repair", "proof"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        proof = importlib.import_module("reportkit.vn.proof")
+        return proof if name == "proof" else getattr(proof, name)
+    raise AttributeError(f"module 'reportkit.vn' has no attribute {name!r}")
