@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,10 +226,17 @@ def main() -> None:
         original = path.read_text(encoding="utf-8")
         r = score(original)
         print(_line(name, r))
+        r = score(original, kept=partial(original))
+        print(_line("  the same, half of the letters lost", r))
         clean = vn.check(original)
-        print(f"{'':46} findings of check on the undamaged text: {len(clean)}")
-        for f in clean[:5]:
-            print(f"{'':48}{f.kind}: {f.found!r} → {f.suggestions[:1]}")
+        kinds = Counter(f.kind for f in clean)
+        shown = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"
+        print(f"{'':46} check on the undamaged original (its own slips): {shown}")
+        for f in clean:
+            if f.kind not in ("space", "tone_style"):
+                print(f"{'':48}{f.kind}: {f.found!r} → {f.suggestions[:1]}")
+    dev = (DATA / "dev-legal.txt").read_text(encoding="utf-8")
+    print(_line("development set (thresholds tuned on it)", score(dev)))
     seed = seed_path()
     if seed is not None:
         r = score_seed(seed.read_text(encoding="utf-8"))

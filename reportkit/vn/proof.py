@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -39,6 +39,7 @@ KINDS = {
 WINDOW = 12  # words either side whose state tells how damaged the text around a word is
 VALID_SHARE = 0.5  # damaged syllables that still look valid, per damaged syllable that does not (measured)
 PRIOR_DAMAGED, PRIOR_WHOLE = 0.1, 1.0  # pseudo-counts of the local damage rate
+QUIET = 0.02  # below this damage rate a valid-looking word is taken as written without scoring it
 NAME_FACTOR = 0.2  # a capitalised valid word inside a sentence is often a name: less likely damaged
 FOREIGN = 1e-3  # weight of "an invalid word is meant as written" (an abbreviation, a foreign word)
 CHANGE_INVALID = 0.6  # posterior a restoration of an invalid word needs to be applied
@@ -312,6 +313,13 @@ _MASK = re.compile(
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
     re.S,
 )
+
+
+@lru_cache(maxsize=1)
+def _legacy_char_re() -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(sorted(_LEGACY_ONLY))) + "]")
+
+
 _LEGACY_ONLY = frozenset("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿ÆÇÈËÎÏÐÑÒÖ×ØÛÜÞßåæçëîïðñö÷øûüþÿ")
 
 
@@ -377,20 +385,21 @@ class Repaired(NamedTuple):
 # --- tokens -----------------------------------------------------------------------------------------------
 
 
-@dataclass
 class _Token:
-    start: int
-    end: int
-    core: str
-    kind: str  # "word", NUMBER or OTHER
-    lower: str = ""
-    key: str = ""  # lower case, classic tone style: the model's spelling
-    whole: bool = True  # holds a U+1EA0–U+1EF9 letter (cannot be damaged), or is no word at all
-    valid: bool = True
-    fixed: bool = True  # nothing to decide: a single reading
-    sentence_start: bool = False
-    options: list = field(default_factory=list)  # [(model id or None, weight, surface)]
-    posterior: list = field(default_factory=list)
+    """A chunk of the text: "word", NUMBER or OTHER, with the readings the analysis gives it."""
+
+    __slots__ = ("core", "end", "fixed", "key", "kind", "lower", "options", "posterior", "sentence_start", "start",
+                 "valid", "whole")  # fmt: skip
+
+    def __init__(self, start: int, end: int, core: str, kind: str, lower: str = "") -> None:
+        self.start, self.end, self.core, self.kind, self.lower = start, end, core, kind, lower
+        self.key = ""  # lower case, classic tone style: the model's spelling
+        self.whole = True  # holds a U+1EA0–U+1EF9 letter (cannot be damaged), or is no word at all
+        self.valid = True
+        self.fixed = True  # nothing to decide: a single reading
+        self.sentence_start = False
+        self.options: list = []  # [(model id or None, weight, surface)]
+        self.posterior: list = []
 
 
 class _Spans:
@@ -456,7 +465,6 @@ def _segments(text: str, masked: _Spans) -> list[list[_Token]]:
                 tok = _Token(start, end, core, NUMBER)
             else:
                 tok = _Token(start, end, core, OTHER)
-            tok.sentence_start = _starts_sentence(text, start)
             current.append(tok)
         if after and current:
             segments.append(current)
@@ -550,6 +558,7 @@ def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
                 continue
             cands = restorations.get(tok.lower)
             if cands:
+                tok.sentence_start = _starts_sentence(text, tok.start)
                 tok.fixed = False
                 tok.options = cands  # filled with weights once the damage rate is known
     return words
@@ -688,11 +697,10 @@ def _analyse(text: str) -> _Analysis:
     rate_of = {id(t): r for t, r in zip(words, rates, strict=True)}
     for seg in segments:
         for tok in seg:
-            opts = tok.options if not tok.fixed else []
-            tok.options = _options(tok, rate_of.get(id(tok), 0.0), m) if tok.kind == "word" else []
-            if tok.kind != "word":
-                tok.options = _options(tok, 0.0, m)
-            del opts
+            rate = rate_of.get(id(tok), 0.0)
+            if not tok.fixed and tok.valid and rate < QUIET:
+                tok.fixed = True  # a valid word among whole ones: no reading could reach a threshold
+            tok.options = _options(tok, rate, m)
         if any(not t.fixed for t in seg):
             _decode(seg, m)
         else:
@@ -845,6 +853,8 @@ def _legacy_findings(analysis: _Analysis) -> list[Finding]:
 
     out = []
     text = analysis.text
+    if not (_legacy_char_re().search(text) or _VIQR_MARK.search(text)):
+        return out  # no mark of a legacy font anywhere: nothing to decode
     group: list[re.Match] = []
 
     def flush() -> None:

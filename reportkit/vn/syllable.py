@@ -9,8 +9,9 @@ vowel).
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["BLOCK", "damage", "has_block", "is_valid", "tone_of", "untoned"]
 
@@ -328,25 +329,23 @@ def _is_number(core: str) -> bool:
 def chunks(text: str):
     """Yield ``(start, end, core, before, after)`` for each whitespace-separated chunk: ``core`` is the chunk
     without the punctuation at its edges, ``before``/``after`` that punctuation (Markdown ``*``/``_`` dropped)."""
-    n = len(text)
-    i = 0
-    while i < n:
-        while i < n and text[i].isspace():
-            i += 1
-        if i >= n:
-            return
-        j = i
-        while j < n and not text[j].isspace():
-            j += 1
-        a, b = i, j
-        while a < b and not text[a].isalnum():
+    for m in _chunk_re().finditer(text):
+        i, j = m.span()
+        chunk = m.group()
+        if chunk.isalnum():  # the usual case: a bare word or number
+            yield i, j, chunk, "", ""
+            continue
+        a, b = 0, len(chunk)
+        while a < b and not chunk[a].isalnum():
             a += 1
-        while b > a and not text[b - 1].isalnum():
+        while b > a and not chunk[b - 1].isalnum():
             b -= 1
-        before = text[i:a].strip(_EDGE)
-        after = text[b:j].strip(_EDGE)
-        yield a, b, text[a:b], before, after
-        i = j
+        yield i + a, i + b, chunk[a:b], chunk[:a].strip(_EDGE), chunk[b:].strip(_EDGE)
+
+
+@cache
+def _chunk_re() -> re.Pattern[str]:
+    return re.compile(r"\S+")
 
 
 def classify(core: str) -> str:
