@@ -105,10 +105,8 @@ def _repair_text(source: Path, target: Path) -> tuple[list[Located], list[Locate
     repaired, changes = vn.repair(text)
     located = _located(lambda offset: _line_of(text, offset), repaired, changes)
     remaining = [
-        Located(
-            _line_of(repaired, f.start), f.found, f.suggestions[0] if f.suggestions else "", None, f.message
-        )
-        for f in vn.check(repaired)
+        Located(_line_of(repaired, n.start), n.found, n.suggestion, None, str(n))
+        for n in vn.proof.notes(repaired)
     ]
     write_atomic(target, repaired)
     return located, remaining
@@ -185,10 +183,7 @@ def _repair_docx(source: Path, target: Path) -> tuple[list[Located], list[Locate
         if changes:
             _apply_to_runs(paragraph, changes)
         located += _located(lambda _offset, where=where: where, repaired, changes)
-        remaining += [
-            Located(where, f.found, f.suggestions[0] if f.suggestions else "", None, f.message)
-            for f in vn.check(repaired)
-        ]
+        remaining += [Located(where, n.found, n.suggestion, None, str(n)) for n in vn.proof.notes(repaired)]
     with atomic_path(target) as tmp:
         document.save(str(tmp))
     return located, remaining

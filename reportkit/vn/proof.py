@@ -1130,6 +1130,7 @@ class Note(NamedTuple):
     found: str
     suggestion: str
     label: str
+    start: int = 0  # where the words begin in the NFC text
 
     def __str__(self) -> str:
         if self.suggestion:
@@ -1178,14 +1179,14 @@ def notes(text: str, findings: list[Finding] | None = None) -> list[Note]:
             )
             if first.kind == "invisible":
                 shown = shown.replace(first.found, f"⟨U+{ord(first.found):04X}⟩")
-            out.append(Note(" ".join(shown.split("\n")), " ".join(fixed.split("\n")), label))
+            out.append(Note(" ".join(shown.split("\n")), " ".join(fixed.split("\n")), label, a))
             continue
         if first.kind == "typo":  # with the word it does not fit: "tiếp tực" → "tiếp tục"
             a = _word_start(text, first.start)
             if a == first.start:
                 a = _word_start(text, max(first.start - 1, 0))
             before = text[a : first.start]
-            out.append(Note(before + first.found, before + first.suggestions[0], label))
+            out.append(Note(before + first.found, before + first.suggestions[0], label, a))
             continue
         found = text[first.start : last.end]
         if len(group) == 1:
@@ -1198,11 +1199,7 @@ def notes(text: str, findings: list[Finding] | None = None) -> list[Note]:
                 parts.append(f.suggestions[0])
                 pos = f.end
             suggestion = "".join(parts)
-        out.append(
-            Note(
-                found, suggestion.strip() if first.kind != "damaged" or len(group) > 1 else suggestion, label
-            )
-        )
+        out.append(Note(found, suggestion.strip(), label, first.start))
     return out
 
 
