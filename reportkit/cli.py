@@ -1,5 +1,5 @@
-"""``reportkit`` commands: ``init`` (a new project), ``run`` (the batch) and ``template`` (the blank collection
-workbook).
+"""``reportkit`` commands: ``init`` (a new project), ``run`` (the batch), ``template`` (the blank collection
+workbook) and ``repair`` (restore the letters a damaged text lost, into a copy beside it).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
 (nothing written), 130 interrupted.
@@ -90,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument(
         "-o", "--output", type=Path, help="where to write (default: bieu-mau[-<unit>][-<year>].xlsx)"
     )
+
+    rep = sub.add_parser(
+        "repair",
+        help="restore lost Vietnamese letters in a text, Markdown or Word file, into a copy beside it",
+        description='Restore the letters a lossy conversion deleted ("Mt trn" → "Mặt trận") where the evidence '
+        "is strong, write the result beside the original (name.repaired.txt, .md, .docx; the original is never "
+        "changed) and print every change, then what still needs a look.",
+    )
+    rep.add_argument("file", type=Path, help="a .txt, .md or .docx file")
+    rep.add_argument("-o", "--output", type=Path, help="where to write (default: <name>.repaired<suffix>)")
+    rep.add_argument("--json", action="store_true", help="print the changes and remaining findings as JSON")
     return parser
 
 
@@ -202,12 +213,49 @@ def _shown(path: Path) -> str:
     return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
 
 
+def _cmd_repair(args) -> int:
+    from reportkit.proofread import ProofreadError, repair_file
+    from reportkit.vn import number
+
+    try:
+        result = repair_file(args.file, args.output)
+    except (ProofreadError, OSError) as err:
+        print(f"reportkit repair: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "source": str(result.source),
+                    "output": str(result.output),
+                    "changes": [vars(c) for c in result.changes],
+                    "remaining": [vars(f) for f in result.remaining],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{result.source} → {result.output}: {len(result.changes)} chỗ đã sửa")
+    width = max((len(c.where) for c in result.changes), default=0)
+    for c in result.changes:
+        change = f"{c.before.strip() or '␣'} → {c.after.strip()}"
+        print(f"  {c.where:<{width}}  {change:<18} {number(c.confidence, decimals=2)}  …{c.context}…")
+    if result.remaining:
+        print(f"Cần xem lại ({len(result.remaining)} chỗ chưa sửa):")
+        for f in result.remaining:
+            print(f"  {f.where}: {f.message}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "init":
         return _cmd_init(args)
     if args.command == "run":
         return _cmd_run(args)
+    if args.command == "repair":
+        return _cmd_repair(args)
     return _cmd_template(args)
 
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from IPython.testing import globalipapp
 from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
@@ -90,7 +91,7 @@ class Elements(HTMLParser):
 
 @pytest.fixture(scope="module")
 def ip():
-    shell = start_ipython()
+    shell = start_ipython() or globalipapp.get_ipython()  # None when another test module started it first
     shell.run_line_magic("load_ext", "reportkit")
     return shell
 

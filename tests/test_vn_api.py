@@ -25,16 +25,18 @@ def test_public_api():
     expected = {
         "number", "parse_number", "words", "money", "percent", "padded", "date", "place_date", "about", "change",
         "of_plan", "join", "sort_key", "nfc", "tone_style", "title", "detect_legacy", "from_legacy", "to_legacy",
-        "fold", "filters", "Period",
+        "fold", "filters", "Period", "check", "repair", "Finding", "Change", "Repaired",
     }  # fmt: skip
     assert set(vn.__all__) == expected
     for name in expected:
         assert getattr(vn, name) is not None
-    for name in expected - {"filters", "Period"}:
+    for name in expected - {"filters", "Period", "Finding", "Change", "Repaired"}:
         assert "Vietnamese" in (getattr(vn, name).__doc__ or "") or ">>>" in getattr(vn, name).__doc__, name
 
 
-@pytest.mark.parametrize("module", ["numbers", "words", "dates", "text", "legacy", "filters", "__init__"])
+@pytest.mark.parametrize(
+    "module", ["numbers", "words", "dates", "text", "legacy", "filters", "syllable", "proof", "__init__"]
+)
 def test_docstring_examples(module):
     name = "reportkit.vn" if module == "__init__" else f"reportkit.vn.{module}"
     failures, _ = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)

@@ -156,6 +156,15 @@ def render(
     return Rendered(markdown=text, html=markdown_to_html(text))
 
 
+def proofread(rendered: Rendered) -> list[vn.proof.Note]:
+    """What ``vn.check`` finds in the rendered prose of a narrative cell, one note per problem, for the analyst.
+
+    >>> [str(n) for n in proofread(render("Mt trn phường đã họp.", {}))]
+    ['“Mt trn” → “Mặt trận” (âm tiết bị mất chữ)']
+    """
+    return vn.proof.notes(rendered.markdown)
+
+
 def _line_of(source: str, lineno: int | None) -> str:
     lines = source.splitlines()
     if lineno is None or not 1 <= lineno <= len(lines):

@@ -1,6 +1,7 @@
-"""reportkit.vn — the Vietnamese language layer: numbers, number words, dates, periods, text hygiene.
+"""reportkit.vn — the Vietnamese language layer: numbers, number words, dates, periods, text hygiene, proofreading.
 
-Pure functions on the standard library only (no pandas, numpy or IPython), so ``import reportkit.vn`` is fast.
+Pure functions on the standard library only (no pandas, numpy or IPython), so ``import reportkit.vn`` is fast;
+the proofreader's syllable statistics load on the first ``check``/``repair``.
 
 >>> from reportkit import vn, Period
 >>> vn.number(1236), vn.words(2022), Period("2022-H1").name
@@ -15,9 +16,13 @@ from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
 from reportkit.vn.words import money, words
 
 __all__ = [
+    "Change",
+    "Finding",
     "Period",
+    "Repaired",
     "about",
     "change",
+    "check",
     "date",
     "detect_legacy",
     "filters",
@@ -32,9 +37,23 @@ __all__ = [
     "parse_number",
     "percent",
     "place_date",
+    "repair",
     "sort_key",
     "title",
     "to_legacy",
     "tone_style",
     "words",
 ]
+
+# The proofreader (and its regular expressions and result classes) loads on first use: ``import reportkit.vn`` stays
+# as light as the formatting functions need.
+_LAZY = {"Change", "Finding", "Repaired", "check", "repair", "proof"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        proof = importlib.import_module("reportkit.vn.proof")
+        return proof if name == "proof" else getattr(proof, name)
+    raise AttributeError(f"module 'reportkit.vn' has no attribute {name!r}")

@@ -41,7 +41,10 @@ def vsort(items: Iterable[object], attribute: str | None = None, reverse: bool =
             return str(x)
         return str(x[attribute] if isinstance(x, Mapping) else getattr(x, attribute))
 
-    return sorted(items, key=lambda x: sort_key(value(x)), reverse=reverse)
+    ordered = sorted(items, key=lambda x: sort_key(value(x)), reverse=reverse)
+    return [
+        nfc(x) if isinstance(x, str) else x for x in ordered
+    ]  # NFD input comes out as NFC, like every vn text
 
 
 filters: dict[str, Callable[..., object]] = {

@@ -1,0 +1,129 @@
+"""The proofreader's syllable statistics (reportkit/vn/data/proof-model.bin), loaded on first use.
+
+Syllable and syllable-pair counts of Vietnamese legal text (Bộ pháp điển), built by bench/build_proof_model.py;
+provenance and licence in reportkit/vn/data/README.md. The language model is an interpolated Kneser-Ney bigram
+model over lower-case syllables in the classic tone style, with <s> (punctuation, line breaks), <num> and <x>
+(anything that is not a syllable).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from array import array
+from bisect import bisect_left
+from functools import cache
+from importlib import resources
+
+from reportkit.vn.syllable import BLOCK, damage
+from reportkit.vn.text import fold, tone_style
+
+__all__ = ["Model", "model"]
+
+_DISCOUNT = 0.75
+
+
+class Model:
+    """Syllable statistics: ``id(word)``, ``count(id)``, ``pair(a, b)``, ``prob(a, b)``, candidate indexes."""
+
+    def __init__(self, blob: bytes) -> None:
+        data = zlib.decompress(blob)
+        if not data.startswith(b"RKPM1\n"):
+            raise ValueError("proof-model.bin: not a reportkit proofreading model")
+        pos = 6
+        end = data.index(b"\n", pos)
+        self.header = json.loads(data[pos:end])
+        pos = end + 1
+        V, B = self.header["vocab"], self.header["bigrams"]
+        words = []
+        for _ in range(V):
+            end = data.index(b"\n", pos)
+            words.append(data[pos:end].decode())
+            pos = end + 1
+        self.vocab = words
+        self.index = {w: i for i, w in enumerate(words)}
+        self.V = V
+
+        def take(code: str, n: int) -> array:
+            nonlocal pos
+            arr = array(code)
+            size = arr.itemsize * n
+            arr.frombytes(data[pos : pos + size])
+            pos += size
+            return arr
+
+        self.counts = take("I", V)
+        self.followers = take("I", V)
+        self.predecessors = take("I", V)
+        self.keys = take("I", B)
+        self.pair_counts = take("H", B)
+        self._types = float(sum(self.predecessors)) or 1.0
+        self._cache: dict[int, float] = {}
+
+    def id(self, word: str) -> int | None:
+        """The id of a lower-case classic-style syllable (or a special token), None when unknown."""
+        return self.index.get(word)
+
+    def pair(self, a: int, b: int) -> int:
+        """How often syllable ``b`` followed ``a`` in the training text (0 when pruned or never)."""
+        key = a * self.V + b
+        keys = self.keys
+        i = bisect_left(keys, key)
+        return self.pair_counts[i] if i < len(keys) and keys[i] == key else 0
+
+    def prob(self, a: int, b: int | None) -> float:
+        """P(b | a), interpolated Kneser-Ney; ``b=None`` is a syllable the model never saw."""
+        if b is None:
+            cont = 0.5 / self._types
+            ca = self.counts[a]
+            return cont if ca == 0 else (_DISCOUNT * self.followers[a] / ca) * cont
+        key = a * self.V + b
+        p = self._cache.get(key)
+        if p is not None:
+            return p
+        cont = (self.predecessors[b] + 0.5) / self._types
+        ca = self.counts[a]
+        if ca == 0:
+            p = cont
+        else:
+            c = self.pair(a, b)
+            p = max(c - _DISCOUNT, 0.0) / ca + (_DISCOUNT * self.followers[a] / ca) * cont
+        if len(self._cache) < 500_000:
+            self._cache[key] = p
+        return p
+
+    @property
+    def restorations(self) -> dict[str, list[tuple[int, str]]]:
+        """damaged spelling → [(id, syllable as written)] for every syllable holding a U+1EA0–U+1EF9 letter,
+        in both tone styles ("thủy" → "thy", "thuỷ" → "thu")."""
+        return _restorations(self)
+
+    @property
+    def siblings(self) -> dict[str, list[int]]:
+        """fold (no diacritics) → ids of the syllables with that fold, most frequent first."""
+        return _siblings(self)
+
+
+@cache
+def _restorations(m: Model) -> dict[str, list[tuple[int, str]]]:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, w in enumerate(m.vocab[3:], start=3):
+        for form in {w, tone_style(w, "modern")}:
+            if any(c in BLOCK for c in form):
+                out.setdefault(damage(form), []).append((i, form))
+    return out
+
+
+@cache
+def _siblings(m: Model) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, w in enumerate(m.vocab[3:], start=3):
+        out.setdefault(fold(w), []).append(i)
+    return out
+
+
+@cache
+def model() -> Model:
+    """The shipped model (loaded once, on first use)."""
+    blob = resources.files("reportkit.vn").joinpath("data", "proof-model.bin").read_bytes()
+    return Model(blob)
