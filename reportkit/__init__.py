@@ -7,7 +7,6 @@ data layer on first use. ``%load_ext reportkit`` installs the narrative cell mag
 from importlib import import_module
 
 from reportkit import vn
-from reportkit.core.errors import ReportkitError
 from reportkit.vn import Period
 
 __version__ = "0.1.0"
@@ -19,6 +18,8 @@ _DATA_NAMES = {"load", "DataError", "Dataset"}
 def __getattr__(name: str):
     if name in _DATA_NAMES:
         return getattr(import_module("reportkit.data"), name)
+    if name == "ReportkitError":
+        return import_module("reportkit.core.errors").ReportkitError
     raise AttributeError(f"module 'reportkit' has no attribute {name!r}")
 
 

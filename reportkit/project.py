@@ -161,7 +161,7 @@ def unit_file_stem(unit: str) -> str:
 def find_project(start: Path | None = None) -> Path:
     """The project a command runs in: the nearest folder from ``start`` (the cwd) upwards with params/ and
     notebooks/ (as ``reportkit run`` finds it)."""
-    from reportkit.batch.params import find_root
+    from reportkit.core.redact import find_root
 
     try:
         return find_root(start)
