@@ -1,4 +1,4 @@
-"""ReportExporter: executed notebook → self-contained HTML, official-layout PDF, web-article fragment."""
+"""ReportExporter: executed notebook → self-contained HTML, official-layout PDF, Word file, web-article fragment."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
+from reportkit.core import content
 from reportkit.core import record as report
-from reportkit.export.preprocess import ReportPreprocessor
+from reportkit.export.preprocess import ReportPreprocessor, raise_on_errors
 from reportkit.export.sanitize import article_fragment, visible_text
 from reportkit.export.typeface import PdfFont, pdf_font
 from reportkit.vn.text import nfc
@@ -79,6 +80,7 @@ class ReportExporter:
         self.font = font or pdf_font()
         self._weasy: tuple[Any, Any, Any] | None = None
         self._page_sheets: dict[str, Any] = {}
+        self._word: Any = None
 
     def html(self, nb, run_info: dict | None = None) -> str:
         """The shareable page: ``<html lang="vi">`` with the Nghị định 30 header, body, signature block and the
@@ -154,6 +156,20 @@ class ReportExporter:
         page, sheets = self._page_css(html)
         document = HTML(string=page, url_fetcher=fetcher)
         return document.write_pdf(stylesheets=[*sheets, css], font_config=font_config)
+
+    def docx(self, nb, template: Path | str | None = None) -> bytes:
+        """The editable Word file in the Nghị định 30 layout, from the notebook's report record and content (never
+        from the HTML page). ``template``: a reference .docx whose styles it takes (default: the shipped one; see
+        :func:`reportkit.export.docx.template_for`)."""
+        from reportkit.export.docx import WordBuilder
+
+        node = _as_notebook(nb)
+        source = _resources(node, nb)["metadata"]["name"]
+        record = report.read(node, source=source)
+        raise_on_errors(node, source)
+        if self._word is None:
+            self._word = WordBuilder()
+        return self._word.build(record, content.blocks(node), template)
 
     @staticmethod
     def report_record(nb) -> dict:
