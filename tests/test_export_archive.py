@@ -4,19 +4,17 @@ back by ``reportkit figures``; and the Word file, opened by LibreOffice, says wh
 from __future__ import annotations
 
 import collections
-import difflib
 import importlib.util
 import json
-import os
 import re
-import shutil
-import signal
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import office as pdfs
 import pytest
+from office import A4, BOTTOM, LEFT, RIGHT, TOP, assert_same_words, need, soffice_pdf
 from pypdf import PdfReader
 
 from reportkit.cli import main as cli
@@ -32,17 +30,6 @@ _spec.loader.exec_module(word)
 
 pytestmark = pytest.mark.slow
 
-MM = 72 / 25.4
-A4 = (210 * MM, 297 * MM)
-LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM
-
-
-def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed")
-    return path
-
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
@@ -56,118 +43,18 @@ def made(tmp_path_factory):
     return folder
 
 
-def _soffice_pdf(docx: Path, out: Path) -> Path:
-    """LibreOffice headless converts ``docx`` to PDF in ``out``, with a private profile and a time limit; its
-    process group is killed if it hangs."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    profile = out / "lo-profile"
-    proc = subprocess.Popen(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(docx),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = proc.communicate(timeout=240)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail("LibreOffice did not convert the Word file within 240 s")
-    converted = out / (docx.stem + ".pdf")
-    assert proc.returncode == 0 and converted.is_file(), stdout + stderr
-    return converted
-
-
 @pytest.fixture(scope="module")
 def office(made, tmp_path_factory):
-    return _soffice_pdf(made / "report.docx", tmp_path_factory.mktemp("office"))
-
-
-def _pages(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
-    out = subprocess.run(
-        [_need("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    )
-    root = ET.fromstring(
-        re.sub(r"<!DOCTYPE[^>]*>", "", out.stdout).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
-    )
-    return [
-        [
-            (w.text or "", *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
-            for w in page.iter("word")
-        ]
-        for page in root.iter("page")
-    ]
-
-
-def _words(pdf: Path) -> list[str]:
-    """The words of the pages in content order (``pdftotext -raw``), NFC, without the page numbers of the top
-    margin (the two PDFs break their pages in different places)."""
-    words = []
-    for number, page in enumerate(_pages(pdf), start=1):
-        raw = subprocess.run(
-            [
-                _need("pdftotext"),
-                "-raw",
-                "-enc",
-                "UTF-8",
-                "-f",
-                str(number),
-                "-l",
-                str(number),
-                str(pdf),
-                "-",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        found = unicodedata.normalize("NFC", raw).split()
-        for margin_word in (w[0] for w in page if w[4] < TOP):
-            if found and found[0] == margin_word:
-                found = found[1:]
-            elif found and found[-1] == margin_word:
-                found = found[:-1]
-        words += found
-    return words
-
-
-_MARKER = re.compile(r"^(?:-|\d+\.)$")
+    return soffice_pdf(made / "report.docx", tmp_path_factory.mktemp("office"))
 
 
 def test_the_word_file_says_what_the_pdf_says_word_for_word(made, office):
     """Same words, same order, figures and diacritics intact; only list markers may sit elsewhere in the
     WeasyPrint PDF's content stream (it draws them after the list)."""
-    pdf_words = _words(made / "report.pdf")
-    word_words = _words(office)
+    pdf_words = pdfs.words(made / "report.pdf")
+    word_words = pdfs.words(office)
     assert unicodedata.normalize("NFC", " ".join(word_words)) == " ".join(word_words)
-    moved_out, moved_in = collections.Counter(), collections.Counter()
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(
-        None, pdf_words, word_words, autojunk=False
-    ).get_opcodes():
-        if op == "equal":
-            continue
-        assert all(_MARKER.match(w) for w in pdf_words[a1:a2] + word_words[b1:b2]), (
-            op,
-            pdf_words[max(0, a1 - 5) : a2 + 5],
-            word_words[max(0, b1 - 5) : b2 + 5],
-        )
-        moved_out.update(pdf_words[a1:a2])
-        moved_in.update(word_words[b1:b2])
-    assert moved_out == moved_in
+    assert_same_words(pdf_words, word_words)
     text = " ".join(word_words)
     for phrase in (
         "Hòa Bình, ngày 05 tháng 01 năm 2023",
@@ -183,12 +70,12 @@ def test_the_word_file_says_what_the_pdf_says_word_for_word(made, office):
 
 
 def test_converted_word_file_is_a4_inside_the_decree_margins(office):
-    info = subprocess.run([_need("pdfinfo"), str(office)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run([need("pdfinfo"), str(office)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
-    pages = _pages(office)
+    pages = pdfs.pages(office)
     assert len(pages) >= 3
-    for number, words in enumerate(pages, start=1):
-        for text, x0, _y0, x1, y1 in words:
+    for number, found in enumerate(pages, start=1):
+        for text, x0, _y0, x1, y1 in found:
             if y1 < TOP:
                 continue
             assert x0 >= LEFT - 1, (number, text, x0)
@@ -197,7 +84,7 @@ def test_converted_word_file_is_a4_inside_the_decree_margins(office):
 
 
 def test_page_number_at_the_top_centre_from_page_two_not_on_page_one(office):
-    pages = _pages(office)
+    pages = pdfs.pages(office)
     assert [w for w in pages[0] if w[4] < TOP] == []
     top = [w for w in pages[1] if w[4] < TOP]
     assert [w[0] for w in top] == ["2"]
@@ -211,7 +98,7 @@ def test_page_number_at_the_top_centre_from_page_two_not_on_page_one(office):
 def test_page_one_of_both_pdfs_renders(made, office, tmp_path):
     for name, pdf in (("weasyprint", made / "report.pdf"), ("libreoffice", office)):
         subprocess.run(
-            [_need("pdftoppm"), "-r", "40", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / name)],
+            [need("pdftoppm"), "-r", "40", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / name)],
             check=True,
         )
     pngs = sorted(tmp_path.glob("*.png"))
