@@ -135,7 +135,7 @@ STYLES: dict[str, tuple] = {
         "Đường kẻ ngắn",
         "Normal",
         '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
-        '<w:spacing w:before="40" w:after="0" w:line="20" w:lineRule="exact"/><w:ind w:firstLine="0"/>'
+        '<w:spacing w:before="60" w:after="0" w:line="20" w:lineRule="exact"/><w:ind w:firstLine="0"/>'
         '<w:jc w:val="center"/>',
         _size(1),
         "",
