@@ -278,7 +278,10 @@ def test_ragged_tables_and_other_html_are_kept():
         footer=None,
         numeric=[False, True],
     )
-    frame = content.Html("<table><tr><th>Cột</th></tr><tr><td>ô 1</td></tr></table><p>Ghi chú <b>x</b></p>")
+    frame = content.Html(
+        "<table><caption>Bảng 3. Khung</caption><tr><th>Cột</th></tr><tr><td>ô 1</td></tr></table>"
+        "<ul><li><p>mục <i>một</i></p></li></ul><p>Ghi chú <b>x</b></p>"
+    )
     doc = docx.Document(io.BytesIO(build_docx(word.RECORD, [table, frame])))
     ragged = doc.tables[1]
     assert [[c.text for c in row.cells] for row in ragged.rows] == [
@@ -287,7 +290,9 @@ def test_ragged_tables_and_other_html_are_kept():
         ["Tổ 2", "3", "thừa"],
     ]
     assert [[c.text for c in row.cells] for row in doc.tables[2].rows] == [["Cột"], ["ô 1"]]
-    assert "Ghi chú x" in _texts(doc)
+    texts = _texts(doc)
+    assert "Bảng 3. Khung" in texts and texts.count("mục một") == 1
+    assert "Ghi chú x./." in texts  # the fragment ends with a paragraph: "./." on it, as the page
 
 
 def test_end_mark_as_on_the_page():

@@ -707,38 +707,46 @@ class _Writer:
         self.last_body_paragraph = None
 
     def html(self, fragment: str) -> None:
-        """Other HTML a cell displayed (e.g. a DataFrame): its tables as Word tables, its other text as paragraphs."""
+        """Other HTML a cell displayed (e.g. a DataFrame): its tables as Word tables, the text of its other blocks
+        as paragraphs (the outermost block carries the text of those inside it); "./." as the page puts it."""
         from bs4 import BeautifulSoup, Tag
 
+        blocks = [
+            "table",
+            "p",
+            "li",
+            "dt",
+            "dd",
+            "pre",
+            "blockquote",
+            "figcaption",
+            *(f"h{n}" for n in range(1, 7)),
+        ]
         soup = BeautifulSoup(nfc(fragment), "html.parser")
         for tag in soup.find_all(["script", "style", "template"]):
             tag.decompose()
-        for node in soup.find_all(
-            ["table", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption"]
-        ):
-            if not isinstance(node, Tag) or (
-                node.find_parent("table") is not None and node.name != "caption"
-            ):
-                continue
-            if node.name == "caption":
+        written = {}
+        for node in soup.find_all(blocks):
+            if node.find_parent(blocks) is not None:
                 continue
             if node.name == "table":
                 caption = node.find("caption")
-                rows = []
                 head: list[str] = []
+                rows = []
                 for tr in node.find_all("tr"):
                     cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
-                    if not head and tr.find("td") is None:
+                    if not head and not rows and tr.find("td") is None:
                         head = cells
                     else:
                         rows.append(cells)
                 title = " ".join(caption.get_text(" ").split()) if caption else ""
                 self.grid_table(title, head, rows, None, [], None)
-            else:
-                text = " ".join(node.get_text(" ").split())
-                if text:
-                    self.paragraph("RkPlain", text)
-        self.last_body_paragraph = None
+                continue
+            text = " ".join(node.get_text(" ").split())
+            if text:
+                written[id(node)] = self.paragraph("Normal" if node.name == "p" else "RkPlain", text)
+        top = [n for n in soup.contents if isinstance(n, Tag)]
+        self.last_body_paragraph = written.get(id(top[-1])) if top and top[-1].name == "p" else None
 
 
 def _inline(children: list, marks: frozenset[str] = frozenset()):
