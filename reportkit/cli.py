@@ -1,5 +1,6 @@
 """``reportkit`` commands: ``init`` (a new project), ``run`` (the batch), ``template`` (the blank collection
-workbook) and ``repair`` (restore the letters a damaged text lost, into a copy beside it).
+workbook), ``repair`` (restore the letters a damaged text lost, into a copy beside it) and ``figures`` (the key
+figures a report's PDF carries).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
 (nothing written), 130 interrupted.
@@ -43,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="run the report notebook for every params file and export each report",
-        description="Run the report notebook once per params file (per period, per unit), export HTML, PDF and "
-        "article, and write outputs/index.html. Every params file is checked before any kernel starts.",
+        description="Run the report notebook once per params file (per period, per unit), export HTML, PDF/A, "
+        "Word and article, and write outputs/index.html. Every params file is checked before any kernel starts.",
     )
     run.add_argument("params", nargs="*", type=Path, help="params files (default: every params/*.yaml)")
     run.add_argument("--notebook", type=Path, help="the report notebook (default: notebooks/report.ipynb)")
@@ -52,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--to",
         type=_formats,
-        default=("html", "pdf", "article"),
-        help="formats besides the executed notebook and the JSON record: html,pdf,article (default: all)",
+        default=("html", "pdf", "docx", "article"),
+        help="formats besides the executed notebook and the JSON record: html,pdf,docx,article (default: all)",
     )
     run.add_argument("--force", action="store_true", help="re-run reports whose inputs are unchanged")
     run.add_argument(
@@ -101,7 +102,30 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("file", type=Path, help="a .txt, .md or .docx file")
     rep.add_argument("-o", "--output", type=Path, help="where to write (default: <name>.repaired<suffix>)")
     rep.add_argument("--json", action="store_true", help="print the changes and remaining findings as JSON")
+    figures = sub.add_parser(
+        "figures",
+        help="print the key figures a reportkit PDF carries (its embedded JSON record)",
+        description="Print the report's title, number, period and key figures from the PDF alone: a reportkit "
+        "PDF/A-3b carries the report's JSON record as an attached file.",
+    )
+    figures.add_argument("pdf", type=Path, help="a report PDF, e.g. outputs/2022-H1/report-2022-H1.pdf")
+    figures.add_argument("--json", action="store_true", help="print the whole embedded record as JSON")
     return parser
+
+
+def _cmd_figures(args) -> int:
+    from reportkit.export.archive import ArchiveError, embedded_record, figure_lines
+
+    try:
+        record = embedded_record(args.pdf)
+    except ArchiveError as err:
+        print(f"reportkit figures: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(figure_lines(record)))
+    return 0
 
 
 def _cmd_run(args) -> int:
@@ -256,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_run(args)
     if args.command == "repair":
         return _cmd_repair(args)
+    if args.command == "figures":
+        return _cmd_figures(args)
     return _cmd_template(args)
 
 

@@ -129,3 +129,34 @@ def test_shared_files_do_not_carry_the_machines_folders(outputs):
         content = path.read_bytes()
         assert str(ROOT).encode() not in content, f"{path.name} shows the project's absolute path"
     assert "data/duy-tan" in visible_text(_one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8"))
+
+
+def test_word_file_says_what_the_official_pdf_says(outputs, tmp_path):
+    """Acceptance (issue 13): the 2022-H1 .docx, converted by LibreOffice, carries the official PDF's words in the
+    same order, figures and diacritics intact; page 1 has no page number, page 2 has "2" at the top centre."""
+    import office
+
+    docx = outputs / "2022-H1" / "report-2022-H1.docx"
+    assert docx.is_file()
+    converted = office.soffice_pdf(docx, tmp_path)
+    office.assert_same_words(
+        office.words(outputs / "2022-H1" / "report-2022-H1.pdf"), office.words(converted)
+    )
+    text = " ".join(office.words(converted))
+    for figure in SEED_FIGURES:
+        assert figure in text, f"{figure!r} missing from the 2022-H1 Word file"
+    pages = office.pages(converted)
+    assert [w for w in pages[0] if w[4] < office.TOP] == []
+    top = [w for w in pages[1] if w[4] < office.TOP]
+    assert [w[0] for w in top] == ["2"]
+    assert abs((top[0][1] + top[0][3]) / 2 - (office.LEFT + office.A4[0] - office.RIGHT) / 2) < 3
+
+
+def test_reportkit_figures_reads_the_key_figures_from_the_pdf_alone(outputs, tmp_path):
+    pdf = shutil.copy(outputs / "2022-H1" / "report-2022-H1.pdf", tmp_path / "chi-co-pdf.pdf")
+    cli = Path(sys.executable).with_name("reportkit")
+    result = subprocess.run([str(cli), "figures", str(pdf)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Số: 47/BC-MTTQ-BTT · 6 tháng đầu năm 2022" in result.stdout
+    assert "Lượt người dân dự tuyên truyền: 1.236" in result.stdout
+    assert "Ban CTMT họp đủ hàng tháng: 10/10" in result.stdout

@@ -12,7 +12,7 @@ from reportkit.core.errors import ReportkitError
 
 __all__ = ["FORMATS", "BatchOptions", "SetupError"]
 
-FORMATS = ("html", "pdf", "article")
+FORMATS = ("html", "pdf", "docx", "article")
 
 
 class SetupError(ReportkitError):

@@ -106,13 +106,17 @@ def schedule(
 ) -> tuple[list[ReportTask], dict[str, Outcome]]:
     """Fingerprint every run; an unchanged one (unless ``force``) is an outcome "skipped", the rest are tasks."""
     import reportkit
+    from reportkit.export.docx import PROJECT_TEMPLATE
 
     nb_bytes = plan.notebook.read_bytes()
     nb_json = json.loads(nb_bytes)
+    word_template = plan.root / PROJECT_TEMPLATE
     base = {
         "notebook": hashlib.sha256(nb_bytes).hexdigest(),
         "reportkit": code_digest,
         "formats": sorted(options.formats),
+        # A project's own Word template shapes its .docx files: replacing it redoes them.
+        "word_template": store.sha256_file(word_template) if word_template.is_file() else None,
     }
     warm = WarmSpec(
         kernel_name=nb_json.get("metadata", {}).get("kernelspec", {}).get("name") or "python3",

@@ -29,6 +29,7 @@ REPORT_SUFFIXES = {
     "ipynb": ".ipynb",
     "html": ".html",
     "pdf": ".pdf",
+    "docx": ".docx",
     "article": ".article.html",
     "json": ".json",
 }

@@ -120,6 +120,8 @@ def _warm_exporter(ex) -> None:
         page = ex.html(nbformat.v4.new_notebook(), None)
     with contextlib.suppress(Exception):
         ex.pdf(page or '<!DOCTYPE html><html lang="vi"><body><p>Khởi động</p></body></html>')
+    with contextlib.suppress(Exception):
+        ex.docx(nbformat.v4.new_notebook())
 
 
 def _read_notebook(path: str):
@@ -266,6 +268,7 @@ def execute_run(task: ReportTask) -> Outcome:
         staging = Staging(Path(task.stage_root), task.run_id, redactor)
         stem = task.stem
         staging.write(f"{stem}.ipynb", nbformat.writes(nb))
+        sidecar = redactor.text(report.dumps(record))
         if "html" in formats or "pdf" in formats:
             html = exporter.html(nb, run_info)
             timings["html"] = time.perf_counter() - t
@@ -273,11 +276,19 @@ def execute_run(task: ReportTask) -> Outcome:
                 staging.write(f"{stem}.html", html)
             if "pdf" in formats:
                 t = time.perf_counter()
-                staging.write(f"{stem}.pdf", exporter.pdf(redactor.text(html)))
+                staging.write(
+                    f"{stem}.pdf", exporter.pdf(redactor.text(html), sidecar, attachment_name=f"{stem}.json")
+                )
                 timings["pdf"] = time.perf_counter() - t
+        if "docx" in formats:
+            from reportkit.export.docx import template_for
+
+            t = time.perf_counter()
+            staging.write(f"{stem}.docx", exporter.docx(nb, template=template_for(task.root)))
+            timings["docx"] = time.perf_counter() - t
         if "article" in formats:
             staging.write(f"{stem}.article.html", exporter.article(nb))
-        staging.write(f"{stem}.json", report.dumps(record))
+        staging.write(f"{stem}.json", sidecar)
         sources = []
         root = Path(task.root)
         for source in record.get("sources", []) or []:

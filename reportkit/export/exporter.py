@@ -1,23 +1,29 @@
-"""ReportExporter: executed notebook → self-contained HTML, official-layout PDF, web-article fragment."""
+"""ReportExporter: executed notebook → self-contained HTML, official-layout PDF/A, Word file, web-article fragment."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbconvert import HTMLExporter
 
+from reportkit.core import clock, content
 from reportkit.core import record as report
-from reportkit.export.preprocess import ReportPreprocessor
+from reportkit.export.preprocess import ReportPreprocessor, raise_on_errors
 from reportkit.export.sanitize import article_fragment, visible_text
 from reportkit.export.typeface import PdfFont, pdf_font
 from reportkit.vn.text import nfc
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "reportkit"
+# The official PDF: PDF/A-3b (ISO 19005-3, the level that admits a non-PDF attachment: the report's JSON record),
+# tagged for accessibility.
+PDF_VARIANT = "pdf/a-3b"
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
@@ -79,6 +85,7 @@ class ReportExporter:
         self.font = font or pdf_font()
         self._weasy: tuple[Any, Any, Any] | None = None
         self._page_sheets: dict[str, Any] = {}
+        self._word: Any = None
 
     def html(self, nb, run_info: dict | None = None) -> str:
         """The shareable page: ``<html lang="vi">`` with the Nghị định 30 header, body, signature block and the
@@ -145,17 +152,74 @@ class ReportExporter:
             self._page_sheets[text] = CSS(string=text, font_config=font_config, url_fetcher=fetcher)
         return html[: match.start()] + html[match.end() :], [self._page_sheets[text]]
 
-    def pdf(self, html: str) -> bytes:
-        """A4 PDF in the Nghị định 30 layout from :meth:`html`'s page; checks the glyphs first (``GlyphError``)."""
-        from weasyprint import HTML
+    def pdf(
+        self, html: str, record: Mapping | str | None = None, *, attachment_name: str | None = None
+    ) -> bytes:
+        """A4 PDF/A-3b in the Nghị định 30 layout from :meth:`html`'s page, tagged (headings, paragraphs, tables
+        with header cells, the chart's alt text), language and title from the page; checks the glyphs first
+        (``GlyphError``).
+
+        ``record`` (the report record, or its JSON text as the sidecar holds it) is embedded as an attached file
+        (AFRelationship Data) named ``attachment_name`` (default "report-<period>.json"), so the figures can be
+        read back from the PDF alone (:func:`reportkit.export.archive.embedded_record`).
+        """
+        from weasyprint import HTML, Attachment
 
         self.font.check(visible_text(html))
         font_config, css, fetcher = self._weasyprint()
         page, sheets = self._page_css(html)
-        document = HTML(string=page, url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[*sheets, css], font_config=font_config)
+        rendered = HTML(string=page, url_fetcher=fetcher).render(
+            stylesheets=[*sheets, css], font_config=font_config
+        )
+        attachments = []
+        if record is not None:
+            text = record if isinstance(record, str) else report.dumps(record)
+            if attachment_name is None:
+                parsed = report.loads(text, "record")
+                period = str((parsed.get("document") or {}).get("period") or "").replace("/", "-")
+                attachment_name = f"report-{period}.json" if period else "report.json"
+            # Attachments are stamped with the one clock (SOURCE_DATE_EPOCH: the same bytes every build).
+            moment = clock.now().astimezone(dt.UTC).replace(tzinfo=None)
+            attachments.append(
+                Attachment(
+                    string=text,
+                    url_fetcher=fetcher,
+                    name=attachment_name,
+                    description="Số liệu của báo cáo (hồ sơ báo cáo dạng JSON)",
+                    relationship="Data",
+                    created=moment,
+                    modified=moment,
+                )
+            )
+        return rendered.write_pdf(
+            pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments, finisher=_one_af_entry_per_file
+        )
+
+    def docx(self, nb, template: Path | str | None = None) -> bytes:
+        """The editable Word file in the Nghị định 30 layout, from the notebook's report record and content (never
+        from the HTML page). ``template``: a reference .docx whose styles it takes (default: the shipped one; see
+        :func:`reportkit.export.docx.template_for`)."""
+        from reportkit.export.docx import WordBuilder
+
+        node = _as_notebook(nb)
+        source = _resources(node, nb)["metadata"]["name"]
+        record = report.read(node, source=source)
+        raise_on_errors(node, source)
+        if self._word is None:
+            self._word = WordBuilder()
+        return self._word.build(record, content.blocks(node), template)
 
     @staticmethod
     def report_record(nb) -> dict:
         """The merged report record of ``nb`` (see :func:`reportkit.core.record.read`)."""
         return report.read(_as_notebook(nb))
+
+
+def _one_af_entry_per_file(document, pdf) -> None:
+    """WeasyPrint lists each attachment twice in the catalog's /AF (from the name tree and from the file
+    specifications); an archive's validator wants each file specification once."""
+    entries = pdf.catalog.get("AF")
+    if entries:
+        unique = list(dict.fromkeys(entries))
+        entries.clear()
+        entries.extend(unique)

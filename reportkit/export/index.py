@@ -16,7 +16,7 @@ from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc
 
 _TEMPLATES = Path(__file__).with_name("templates") / "site"
-_FILE_KINDS = ("html", "pdf", "ipynb")
+_FILE_KINDS = ("html", "pdf", "docx", "ipynb")
 
 
 class IndexPageError(ReportkitError, ValueError):

@@ -41,7 +41,7 @@ class ReportPreprocessor(Preprocessor):
         meta = resources.setdefault("metadata", {})
         source = meta.get("name") or "notebook"
         record = report.read(nb, source=source)
-        _raise_on_errors(nb, source)
+        raise_on_errors(nb, source)
 
         tags = TagRemovePreprocessor(
             remove_cell_tags=set(content.REMOVE_CELL_TAGS),
@@ -105,7 +105,7 @@ class ReportPreprocessor(Preprocessor):
                 cell.metadata["reportkit"] = {"html": "\n".join(fragments)}
 
 
-def _raise_on_errors(nb, source: str) -> None:
+def raise_on_errors(nb, source: str) -> None:
     problems = []
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):

@@ -1064,7 +1064,11 @@ def _number_findings(analysis: _Analysis) -> list[Finding]:
 
     out = []
     text = analysis.text
+    english_lines = _english_lines(text)
     for seg in analysis.segments:
+        # English prose writes English numbers ("92.7%", "1,000"): the official format is Vietnamese prose's rule.
+        if seg and (_english(seg) or (english_lines and _in(english_lines, seg[0].start, seg[-1].end))):
+            continue
         for i, tok in enumerate(seg):
             if tok.kind != NUMBER:
                 continue
