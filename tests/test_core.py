@@ -4,6 +4,7 @@ schema and the report record — each behaviour a caller in another room relies 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 from pathlib import Path
 
@@ -235,3 +236,22 @@ def test_record_read_merges_outputs_and_names_the_cell():
     assert report.read({"cells": []}) == {}
     with pytest.raises(report.RecordError, match="not valid JSON"):
         report.loads("{", "report-2022-H1.json")
+
+
+def test_a_zombie_process_counts_as_dead():
+    """A killed worker whose new parent never reaps it stays a zombie: its staging folder is nobody's."""
+    import subprocess
+    import sys
+    import time
+
+    from reportkit.batch.store import pid_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while pid_alive(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)  # it exits and, unreaped, becomes a zombie
+        assert not pid_alive(child.pid)
+        assert pid_alive(os.getpid())
+    finally:
+        child.wait()

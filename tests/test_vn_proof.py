@@ -263,4 +263,7 @@ def test_import_stays_light_and_the_model_loads_on_first_use():
 def test_english_prose_keeps_english_numbers():
     """The house rule: English number format in English prose (README, docs); the official one in Vietnamese."""
     assert vn.check("The first run took 1.5 min; 92.7% of the syllables, 1200 reports.") == []
-    assert [f.found for f in vn.check("Đã tổ chức 11 buổi với 1200 người dân, đạt 2.5% kế hoạch.")] == ["1200", "2.5"]
+    assert [f.found for f in vn.check("Đã tổ chức 11 buổi với 1200 người dân, đạt 2.5% kế hoạch.")] == [
+        "1200",
+        "2.5",
+    ]

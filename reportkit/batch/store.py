@@ -130,19 +130,25 @@ def staging_root(cache_dir: Path, out_dir: Path) -> Path:
 
 
 def pid_alive(pid: int) -> bool:
-    """True when process ``pid`` of this host exists, the current process included.
+    """True when process ``pid`` of this host exists and runs, the current process included.
 
     Staging cleanup must never remove a folder still in use, and the current process may be using its own
     (another run in a thread, an in-process Dask worker): a leftover of a dead process whose pid was reused
-    merely waits for a later run.
+    merely waits for a later run. A zombie (a killed worker whose new parent never reaps it, as on machines
+    whose PID 1 is not an init) runs nothing and counts as dead.
     """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, owned by another user
-        return True
-    return True
+        pass
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): kill(pid, 0) is all there is
+    return state not in (b"Z", b"X")
 
 
 def clean_stale_staging(stage_root: Path) -> list[Path]:
