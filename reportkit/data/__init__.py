@@ -4,10 +4,13 @@
 >>> f = reportkit.load().figures("2022-H1")       # doctest: +SKIP
 >>> f.tuyen_truyen_luot, str(f.hop_ban_ctmt)      # doctest: +SKIP
 (1236, '10/10')
+
+A province database holds many wards: ``load(url, unit="duy-tan")`` (or ``…?unit=duy-tan``) reads one,
+``wards(url)`` lists them.
 """
 
 from reportkit.data.dataset import Completeness, Dataset, Figures, Source, UnitCount, load
-from reportkit.data.errors import DataError, Location, Problem
+from reportkit.data.errors import DataError, Location, Problem, UnitError
 from reportkit.data.model import Catalog, Indicator, Ward
 
 __all__ = [
@@ -21,8 +24,10 @@ __all__ = [
     "Problem",
     "Source",
     "UnitCount",
+    "UnitError",
     "Ward",
     "load",
+    "wards",
     "write_template",
 ]
 
@@ -32,3 +37,13 @@ def write_template(path, catalog=None, unit=None, year=None):
     from reportkit.data.template import write_template as _write
 
     return _write(path, catalog=catalog, unit=unit, year=year)
+
+
+# The SQL room (SQLAlchemy) loads on first use: a ward read from its workbooks never imports it.
+
+
+def wards(url):
+    """The wards of a database (``WardEntry``: code, name, named_after …), in natural Vietnamese order."""
+    from reportkit.data.sql import wards as _wards
+
+    return _wards(url)

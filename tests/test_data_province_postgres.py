@@ -1,0 +1,86 @@
+"""A province of wards on a real PostgreSQL: the same layout and wards as SQLite. Needs ``REPORTKIT_TEST_POSTGRES_URL``
+(see tests/test_data_postgres.py); every province goes into a schema of its own, dropped at the end, so other
+tests' tables in the shared database are never touched."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from reportkit.data import UnitError, load, wards
+from reportkit.data import sample_province as sample
+
+BASE = os.environ.get("REPORTKIT_TEST_POSTGRES_URL")
+WARDS = 6
+
+
+def _skip_reason() -> str | None:
+    if not BASE:
+        return "REPORTKIT_TEST_POSTGRES_URL is not set (.ci/run sets up a local PostgreSQL and exports it)"
+    if importlib.util.find_spec("psycopg") is None:
+        return "psycopg is not installed (pip install -e '.[test]')"
+    engine = sa.create_engine(BASE, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            return None
+    except sa.exc.DBAPIError as err:
+        return f"PostgreSQL is not reachable: {' '.join(str(err.orig).split())}"
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def new_schema():
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    server = sa.create_engine(BASE)
+    made = []
+
+    def make() -> str:
+        name = f"reportkit_province_{uuid.uuid4().hex[:12]}"
+        with server.begin() as c:
+            c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+        made.append(name)
+        url = sa.engine.make_url(BASE).update_query_dict({"options": f"-csearch_path={name}"})
+        return url.render_as_string(hide_password=False)
+
+    yield make
+    with server.begin() as c:
+        for name in made:
+            c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    server.dispose()
+
+
+@pytest.fixture(scope="module")
+def province(new_schema) -> str:
+    url = new_schema()
+    sample.write(WARDS, url)
+    return url
+
+
+def test_postgres_holds_the_same_province_as_sqlite(province, tmp_path):
+    lite = f"sqlite:///{tmp_path / 'p.db'}"
+    sample.write(WARDS, lite)
+    assert [(w.code, w.name, w.named_after) for w in wards(province)] == [
+        (w.code, w.name, w.named_after) for w in wards(lite)
+    ]
+    for w in wards(province):
+        for p in ("2022-H1", "2023-H1"):
+            assert (
+                load(province, unit=w.code).figures(p).as_dict()
+                == load(lite, unit=w.code).figures(p).as_dict()
+            )
+    assert load(f"{province}&unit=duy-tan").ward.name == "Phường Duy Tân"  # the URL already has a query
+    assert load(province, unit="duy-tan").figures("2022-H1").tuyen_truyen_luot == 1236
+
+
+def test_without_a_ward_postgres_lists_them(province):
+    with pytest.raises(UnitError) as info:
+        load(province)
+    assert info.value.units == [w.code for w in wards(province)]
+    assert "reportkit:reportkit@" not in str(info.value)  # the password is masked
