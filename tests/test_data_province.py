@@ -1,5 +1,5 @@
-"""A province of wards in one SQLite database: the layout, choosing a ward, the ward list, and the
-sample province."""
+"""A province of wards in one SQLite database: the layout, choosing a ward, the ward list, the sample province and the
+digest of what a report reads."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from province_checks import execute, query
+from province_checks import check_digest_follows_one_figure, execute, query
 
 import reportkit
 from reportkit import vn
 from reportkit.batch.params import _UNIT_RE
-from reportkit.data import DataError, UnitError, load, wards
+from reportkit.data import DataError, UnitError, load, report_digest, report_digests, wards
 from reportkit.data import sample_province as sample
-from reportkit.data.sql import WardRecords, add_ward, in_sentence, split_unit, with_unit
+from reportkit.data.sql import WardRecords, add_ward, in_sentence, report_reads, split_unit, with_unit
 
 WARDS = 8
 
@@ -314,3 +314,79 @@ def test_the_cli_writes_a_province(tmp_path, capsys):
     fresh = tmp_path / "fresh.db"
     assert main(["sample", "province", "--wards", "0", "--sqlite", str(fresh), "--out", str(tmp_path)]) == 2
     assert "at least one" in capsys.readouterr().err and not fresh.exists()
+
+
+# ------------------------------------------------------------ the digest of what a report reads
+
+
+def test_report_reads():
+    assert report_reads("2022-H1") == (((2021, 1, 12), (2022, 1, 6)), (2021, 2022))
+    assert report_reads("2022-H2") == (((2021, 7, 12), (2022, 1, 12)), (2021, 2022))
+    assert report_reads("2022-05") == (((2021, 5, 5), (2022, 1, 5)), (2021, 2022))
+    assert report_reads("2023-Q1") == (((2022, 1, 3), (2022, 10, 12), (2023, 1, 3)), (2022, 2023))
+
+
+def test_one_changed_figure_changes_only_that_wards_reports_that_read_it(scratch):
+    other = sample.ward_names(WARDS)[3].code
+    check_digest_follows_one_figure(scratch, "duy-tan", other)
+
+
+def test_the_digest_follows_the_ward_description_and_the_data_range(scratch):
+    before = report_digest(scratch, "2022-H1", "duy-tan")
+    assert report_digest(f"{scratch}?unit=duy-tan", "2022-H1") == before
+    execute(scratch, "UPDATE phuong_xa SET mo_ta = mo_ta || '# sửa' WHERE ma = 'duy-tan'")
+    described = report_digest(scratch, "2022-H1", "duy-tan")
+    assert described != before
+    execute(scratch, "DELETE FROM bao_cao WHERE phuong_xa = 'duy-tan' AND nam = 2023 AND thang = 6")
+    assert report_digest(scratch, "2022-H1", "duy-tan") != described  # the data now end in May 2023
+
+
+def test_the_digest_of_an_empty_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(DataError) as info:
+        report_digest(f"sqlite:///{path}", "2022-H1")
+    assert {p.sheet for p in info.value.problems} == {"reportkit_meta", "bao_cao"}
+
+
+def test_digests_need_a_known_ward(province, tmp_path, sample_ward):
+    with pytest.raises(UnitError, match="nowhere"):
+        report_digests(province, [("duy-tan", "2022-H1"), ("nowhere", "2022-H1")])
+    with pytest.raises(UnitError, match="choose a ward"):
+        report_digest(province, "2022-H1")
+    assert report_digests(province, []) == {}
+    one = f"sqlite:///{tmp_path / 'one.db'}"
+    sample_ward.to_sql(one)
+    d = report_digest(one, "2022-H1")
+    assert re.fullmatch(r"[0-9a-f]{64}", d) and d != report_digest(one, "2022-H2")
+    with pytest.raises(UnitError):
+        report_digest(one, "2022-H1", "duy-tan")
+
+
+def test_digests_take_the_same_queries_for_three_wards_or_all(province):
+    """Every ward's digests: one query per month range of each period over all the wards asked for (an index
+    range on ward, year and month) and one for the wards' data range — never a query per ward or a dump."""
+
+    def statements(runs) -> list[str]:
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+        try:
+            digests = report_digests(province, runs)
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+        assert len(digests) == len(runs) == len(set(digests.values()))
+        return [s for s in seen if "FROM bao_cao" in s]
+
+    codes = [w.code for w in wards(province)]
+    every = statements([(w, p) for w in codes for p in sample.HALVES])
+    three = statements([(w, p) for w in codes[:3] for p in sample.HALVES])
+    ranges = sum(len(report_reads(p)[0]) for p in sample.HALVES)
+    assert len(every) == len(three) == ranges + 1
+    assert all("WHERE t.phuong_xa IN" in s for s in every)
+    plan = query(province, "EXPLAIN QUERY PLAN SELECT count(*) FROM bao_cao t WHERE t.phuong_xa IN ('a', 'b') "
+                           "AND t.nam = 2022 AND t.thang BETWEEN 1 AND 6 GROUP BY t.phuong_xa")  # fmt: skip
+    assert any("phuong_xa=? AND nam=? AND thang>? AND thang<?" in str(row) for row in plan)

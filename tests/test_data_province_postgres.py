@@ -1,17 +1,19 @@
-"""A province of wards on a real PostgreSQL: the same layout and wards as SQLite. Needs ``REPORTKIT_TEST_POSTGRES_URL``
-(see tests/test_data_postgres.py); every province goes into a schema of its own, dropped at the end, so other
-tests' tables in the shared database are never touched."""
+"""A province of wards on a real PostgreSQL: the same layout, wards and digests (hashed by the server) as SQLite.
+Needs ``REPORTKIT_TEST_POSTGRES_URL`` (see tests/test_data_postgres.py); every province goes into a schema of its
+own, dropped at the end, so other tests' tables in the shared database are never touched."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from province_checks import check_digest_follows_one_figure
 
-from reportkit.data import UnitError, load, wards
+from reportkit.data import UnitError, load, report_digest, report_digests, wards
 from reportkit.data import sample_province as sample
 
 BASE = os.environ.get("REPORTKIT_TEST_POSTGRES_URL")
@@ -84,3 +86,13 @@ def test_without_a_ward_postgres_lists_them(province):
         load(province)
     assert info.value.units == [w.code for w in wards(province)]
     assert "reportkit:reportkit@" not in str(info.value)  # the password is masked
+
+
+def test_the_server_hashes_and_one_changed_figure_changes_only_its_reports(new_schema):
+    url = new_schema()
+    sample.write(WARDS, url)
+    d = report_digest(url, "2022-H1", "duy-tan")
+    assert re.fullmatch(r"[0-9a-f]{64}", d)
+    check_digest_follows_one_figure(url, "duy-tan", sample.ward_names(WARDS)[2].code)
+    with pytest.raises(UnitError, match="nowhere"):
+        report_digests(url, [("nowhere", "2022-H1")])

@@ -6,7 +6,8 @@
 (1236, '10/10')
 
 A province database holds many wards: ``load(url, unit="duy-tan")`` (or ``…?unit=duy-tan``) reads one,
-``wards(url)`` lists them.
+``wards(url)`` lists them, ``report_digest(url, period, unit)`` is the digest of exactly the rows one
+ward's report reads.
 """
 
 from reportkit.data.dataset import Completeness, Dataset, Figures, Source, UnitCount, load
@@ -27,6 +28,8 @@ __all__ = [
     "UnitError",
     "Ward",
     "load",
+    "report_digest",
+    "report_digests",
     "wards",
     "write_template",
 ]
@@ -47,3 +50,17 @@ def wards(url):
     from reportkit.data.sql import wards as _wards
 
     return _wards(url)
+
+
+def report_digest(url, period, unit=None):
+    """The digest of exactly the rows ``unit``'s report for ``period`` reads (see reportkit.data.sql)."""
+    from reportkit.data.sql import report_digest as _digest
+
+    return _digest(url, period, unit)
+
+
+def report_digests(url, runs):
+    """{(unit, period): digest} for many reports at once, one query per period (see reportkit.data.sql)."""
+    from reportkit.data.sql import report_digests as _digests
+
+    return _digests(url, runs)

@@ -662,3 +662,157 @@ def write_province_description(url: str, province: Mapping) -> None:
             conn.execute(meta.insert(), [{"name": "province", "content": _yaml(province)}])
     finally:
         engine.dispose()
+
+
+# ---------------------------------------------------------------- digests of what a report reads
+
+
+def report_reads(period: object) -> tuple[tuple[tuple[int, int, int], ...], tuple[int, ...]]:
+    """What a ward's report for ``period`` reads: month ranges ``(year, first, last)`` and plan years.
+
+    The period's months, the previous period, the same period last year and January to the end of the period
+    (the year-to-date figures compared with the year's plan); the plans of those years.
+
+    >>> report_reads("2022-H1")
+    (((2021, 1, 12), (2022, 1, 6)), (2021, 2022))
+    >>> report_reads("2022-Q3")
+    (((2021, 7, 9), (2022, 1, 9)), (2021, 2022))
+    """
+    p = vn.Period(period)
+    months = {*p.months, *p.previous().months, *p.same_period_last_year().months}
+    months |= {(p.year, m) for m in range(1, p.end.month + 1)}
+    ranges: list[list[int]] = []
+    for y, m in sorted(months):
+        if ranges and ranges[-1][0] == y and ranges[-1][2] == m - 1:
+            ranges[-1][2] = m
+        else:
+            ranges.append([y, m, m])
+    years = sorted({p.year, p.previous().year, p.same_period_last_year().year})
+    return tuple(tuple(r) for r in ranges), tuple(years)  # type: ignore[return-value]
+
+
+class _SortedSha256:
+    """SQLite aggregate: sha256 of its rows' texts in sorted order (a canonical order whatever the scan order)."""
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+
+    def step(self, text: str) -> None:
+        self.rows.append(text)
+
+    def finalize(self) -> str:
+        return hashlib.sha256("\n".join(sorted(self.rows)).encode("utf-8")).hexdigest()
+
+
+class _Digester:
+    """The digest queries of one connection: each selected row rendered whole and hashed by the database."""
+
+    def __init__(self, conn, province: bool):
+        self.conn = conn
+        self.province = province
+        self.pg = conn.dialect.name == "postgresql"
+        if not self.pg:
+            raw = conn.connection.driver_connection
+            if not hasattr(raw, "create_aggregate"):
+                raise NotImplementedError(
+                    f"report digests need PostgreSQL or SQLite, not {conn.dialect.name}"
+                )
+            raw.create_aggregate("reportkit_sha256", 1, _SortedSha256)
+
+    def _hash(self, table: str) -> str:
+        """SQL of ``count(*), <hash>`` over the selected rows of ``table`` (alias ``t``), in a canonical order."""
+        if self.pg:
+            return ("count(*), encode(sha256(convert_to(string_agg(CAST(t AS text), E'\\n' "
+                    "ORDER BY CAST(t AS text) COLLATE \"C\"), 'UTF8')), 'hex')")  # fmt: skip
+        quote = self.conn.dialect.identifier_preparer.quote
+        names = [c["name"] for c in sa.inspect(self.conn).get_columns(table)]
+        return "count(*), reportkit_sha256(" + " || ',' || ".join(f"quote(t.{quote(n)})" for n in names) + ")"
+
+    def per_ward(self, select: str, table: str, where: str, params: dict, codes: list[str] | None,
+                 key: str = WARDS) -> dict:  # fmt: skip
+        """{code: the selected values} for the wards ``codes`` (one-ward layout: {None: …})."""
+        if not self.province:
+            sql = f"SELECT {select} FROM {table} t WHERE {where}"
+            return {None: tuple(self.conn.execute(sa.text(sql), params).one())}
+        sql = f"SELECT t.{key}, {select} FROM {table} t WHERE t.{key} IN :codes AND {where} GROUP BY t.{key}"
+        stmt = sa.text(sql).bindparams(sa.bindparam("codes", expanding=True))
+        return {r[0]: tuple(r[1:]) for r in self.conn.execute(stmt, {**params, "codes": codes})}
+
+    def rows(self, table: str, where: str, params: dict, codes: list[str] | None, key: str = WARDS) -> dict:
+        return self.per_ward(self._hash(table), table, where, params, codes, key)
+
+
+def report_digests(url: str, runs: Iterable[tuple[str | None, object]]) -> dict[tuple[str | None, str], str]:
+    """{(ward code, period spec): sha256 hex} of exactly the rows each ward's report for that period reads.
+
+    The rows of ``bao_cao`` in the months ``report_reads`` names, the ``ke_hoach`` rows of its years, the ward's
+    description and the catalog, and the first and last month the ward has data for (a report says where its data
+    begin). Hashed by the database — PostgreSQL renders and hashes every row in SQL (``sha256`` over
+    ``string_agg``), SQLite through an aggregate function — with one query per period over all the wards asked
+    for, through the index on ``(phuong_xa, nam, thang, to_dan_pho)``. In the one-ward layout the code is None.
+    An unknown ward, or a province database without a ward, is UnitError.
+    """
+    wanted: dict[str, set[str | None]] = {}
+    for unit, period in runs:
+        wanted.setdefault(vn.Period(period).spec, set()).add(unit)
+    if not wanted:
+        return {}
+    url, _ = split_unit(url)
+    out: dict[tuple[str | None, str], str] = {}
+    with _open(url) as (conn, shown):
+        present = _present(conn)
+        province = WARDS in present
+        asked = sorted({u for us in wanted.values() for u in us}, key=str)
+        codes: list[str] | None = None
+        if province:
+            if None in asked:
+                raise _unit_error(shown, None, _entries(conn, shown))
+            known = {
+                c for (c,) in conn.execute(_in(f"SELECT ma FROM {WARDS}", "ma", asked), {"codes": asked})
+            }
+            for unit in asked:
+                if unit not in known:
+                    raise _unit_error(shown, unit, _entries(conn, shown))
+            codes = asked  # type: ignore[assignment]
+        elif asked != [None]:
+            other = next(u for u in asked if u is not None)
+            raise UnitError(f"{shown} holds one ward in the one-ward layout: ask for it without a unit, not "
+                            f"{other!r}", unit=other, units=[])  # fmt: skip
+        meta = _meta(conn, present, shown, ("catalog",))
+        dig = _Digester(conn, province)
+        # the catalog, and in the one-ward layout the ward's description; a province's own heading is not read
+        common = hashlib.sha256(
+            repr(sorted((k, v) for k, v in meta.items() if k != "province")).encode()
+        ).hexdigest()
+        described = dig.rows(WARDS, "1 = 1", {}, codes, key="ma") if province else {}
+        span = dig.per_ward(
+            "min(t.nam * 100 + t.thang), max(t.nam * 100 + t.thang)", REPORTS, "1 = 1", {}, codes
+        )
+        for spec, units in wanted.items():
+            ranges, years = report_reads(spec)
+            group = sorted(units, key=str)
+            sel = group if province else None
+            # one query per month range, each a range of the index (phuong_xa, nam, thang) for every ward asked
+            got = [
+                dig.rows(REPORTS, "t.nam = :y AND t.thang BETWEEN :a AND :b", {"y": y, "a": a, "b": b}, sel)  # type: ignore[arg-type]
+                for y, a, b in ranges
+            ]
+            plans: dict = {}
+            if PLAN in present:
+                yparams = {f"p{n}": y for n, y in enumerate(years)}
+                plans = dig.rows(PLAN, f"t.nam IN ({', '.join(':' + k for k in yparams)})", yparams, sel)  # type: ignore[arg-type]
+            for unit in group:
+                parts = [spec, common, described.get(unit), [g.get(unit) for g in got], plans.get(unit),
+                         span.get(unit)]  # fmt: skip
+                out[(unit, spec)] = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+    return out
+
+
+def report_digest(url: str, period: object, unit: str | None = None) -> str:
+    """The digest (sha256 hex) of the rows ``unit``'s report for ``period`` reads; see ``report_digests``.
+
+    The ward may also be given in the URL (``?unit=…``), as the params file's ``data`` gives it.
+    """
+    url, in_url = split_unit(url)
+    unit = unit if unit is not None else in_url
+    return report_digests(url, [(unit, period)])[(unit, vn.Period(period).spec)]
