@@ -1,5 +1,5 @@
-"""A province of wards in one SQLite database: the layout, choosing a ward, the ward list, the sample province and the
-digest of what a report reads."""
+"""A province of wards in one SQLite database: the layout, choosing a ward, the ward list, the sample province, the
+digest of what a report reads, and the roll-up checked against SQL sums computed independently."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from province_checks import check_digest_follows_one_figure, execute, query
+from province_checks import check_digest_follows_one_figure, check_rollup_sums, execute, query
 
 import reportkit
 from reportkit import vn
 from reportkit.batch.params import _UNIT_RE
-from reportkit.data import DataError, UnitError, load, report_digest, report_digests, wards
+from reportkit.data import DataError, UnitError, load, load_province, report_digest, report_digests, wards
 from reportkit.data import sample_province as sample
 from reportkit.data.sql import WardRecords, add_ward, in_sentence, report_reads, split_unit, with_unit
 
@@ -390,3 +390,95 @@ def test_digests_take_the_same_queries_for_three_wards_or_all(province):
     plan = query(province, "EXPLAIN QUERY PLAN SELECT count(*) FROM bao_cao t WHERE t.phuong_xa IN ('a', 'b') "
                            "AND t.nam = 2022 AND t.thang BETWEEN 1 AND 6 GROUP BY t.phuong_xa")  # fmt: skip
     assert any("phuong_xa=? AND nam=? AND thang>? AND thang<?" in str(row) for row in plan)
+
+
+# ------------------------------------------------------------ the roll-up
+
+
+def test_the_rollup_is_the_sum_of_its_wards_by_sql(province):
+    for period in ("2022-H1", "2022-H2", "2023-H1"):
+        check_rollup_sums(province, period)
+
+
+def test_the_rollup_by_ward(province):
+    prov = load_province(province)
+    f = prov.figures("2022-H1")
+    names = [w.name for w in wards(province)]
+    assert list(f.by_unit.index) == names == prov.ward.units
+    assert prov.ward.name == "Tỉnh Bình Sơn" and prov.in_sentence == "tỉnh Bình Sơn"
+    duy = f.wards["Phường Duy Tân"]
+    assert duy.tuyen_truyen_luot == 1236 and f.by_unit.at["Phường Duy Tân", "quy_vnn"] == 153_000_000
+    assert str(f.completeness) == f"{f.completeness.units_reported}/{WARDS}"
+    assert f.of_plan("quy_vnn") == pytest.approx(f.quy_vnn / f.plan("quy_vnn"))
+    assert f.previous.period.spec == "2021-H2" and f.last_year.period.spec == "2021-H1"
+    assert prov.figures("2021-H1").last_year is None
+
+
+def test_leading_and_trailing_wards(province):
+    f = load_province(province).figures("2022-H1")
+    r = f.ranking("tuyen_truyen_luot", 3)
+    complete = [w for w in f.by_unit.index if w not in f.completeness.missing_units]
+    values = {w: f.by_unit.at[w, "tuyen_truyen_luot"] for w in complete}
+    assert [v for _, v in r.leaders] == sorted(values.values(), reverse=True)[:3]
+    assert [v for _, v in r.trailers] == sorted(values.values())[:3]
+    assert not {w for w, _ in r.leaders} & {w for w, _ in r.trailers}
+    assert r.left_out == f.completeness.missing_units
+    plan = f.ranking("quy_vnn", by="of_plan")
+    assert plan.leaders[0] == ("Phường Duy Tân", pytest.approx(1.02)) or plan.leaders[0][1] >= 1.02
+    share = f.ranking("hop_ban_ctmt", 2)
+    ratios = [v.count / v.total for _, v in share.trailers]
+    assert ratios == sorted(ratios)
+    per = f.ranking("tuyen_truyen_buoi", 2, by="per_unit")
+    assert per.leaders[0][1] >= per.leaders[1][1]
+    with pytest.raises(ValueError, match="ranking"):
+        f.ranking("tuyen_truyen_luot", by="size")
+    with pytest.raises(KeyError):
+        f.ranking("no_such_indicator")
+
+
+def test_a_period_without_data(province):
+    prov = load_province(province)
+    with pytest.raises(ValueError, match="Không có số liệu"):
+        prov.figures("2024-H1")
+    assert not prov.figures("2023").available  # the data end in June 2023
+    with pytest.raises(KeyError, match="no ward"):
+        prov.dataset("nowhere")
+
+
+def test_the_rollup_of_a_ward_with_no_rows(scratch, sample_ward):
+    _add_empty_ward(scratch, sample_ward.catalog)
+    f = load_province(scratch).figures("2022-H1")
+    assert f.wards["Phường An Bình"] is None and f.by_unit.loc["Phường An Bình"].isna().all()
+    assert f.completeness.not_sent["Phường An Bình"] == list(vn.Period("2022-H1").months)
+    assert "Phường An Bình" in f.ranking("tuyen_truyen_luot").left_out
+    assert f.hop_ban_ctmt.total == sum(len(load(scratch, unit=w.code).ward.units) for w in wards(scratch))
+
+
+def test_bad_rows_stop_the_rollup_and_are_all_listed(scratch):
+    rid = query(scratch, "SELECT MIN(id) FROM bao_cao WHERE phuong_xa = 'duy-tan'")[0][0]
+    execute(scratch, f"UPDATE bao_cao SET vu_viec_antt = -2 WHERE id = {rid}",
+            "UPDATE bao_cao SET to_dan_pho = 'Tổ 99' WHERE id = (SELECT MAX(id) FROM bao_cao)")  # fmt: skip
+    with pytest.raises(DataError) as info:
+        load_province(scratch)  # all or nothing, every problem of every ward
+    assert {p.kind for p in info.value.problems} == {"negative", "unknown_unit"}
+
+
+def test_no_province_to_roll_up(tmp_path, sample_ward):
+    one = f"sqlite:///{tmp_path / 'one.db'}"
+    sample_ward.to_sql(one)
+    with pytest.raises(UnitError, match="not a province"):
+        load_province(one)
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(DataError) as info:
+        load_province(f"sqlite:///{path}")
+    assert {p.sheet for p in info.value.problems} == {"reportkit_meta", "bao_cao"}
+    with pytest.raises(FileNotFoundError):
+        load_province(f"sqlite:///{tmp_path / 'missing.db'}")
+    assert not (tmp_path / "missing.db").exists()
+    wardless = f"sqlite:///{tmp_path / 'wardless.db'}"
+    from reportkit.data.sql import write_province
+
+    write_province(wardless, sample.PROVINCE, sample_ward.catalog, [])
+    with pytest.raises(DataError, match="ít nhất một phường"):
+        load_province(wardless)

@@ -1,6 +1,6 @@
-"""A province of wards on a real PostgreSQL: the same layout, wards and digests (hashed by the server) as SQLite.
-Needs ``REPORTKIT_TEST_POSTGRES_URL`` (see tests/test_data_postgres.py); every province goes into a schema of its
-own, dropped at the end, so other tests' tables in the shared database are never touched."""
+"""A province of wards on a real PostgreSQL: the same layout, wards, digests (hashed by the server) and roll-up as
+SQLite. Needs ``REPORTKIT_TEST_POSTGRES_URL`` (see tests/test_data_postgres.py); every province goes into a schema
+of its own, dropped at the end, so other tests' tables in the shared database are never touched."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from province_checks import check_digest_follows_one_figure
+from province_checks import check_digest_follows_one_figure, check_rollup_sums, query
 
-from reportkit.data import UnitError, load, report_digest, report_digests, wards
+from reportkit.data import UnitError, load, load_province, report_digest, report_digests, wards
 from reportkit.data import sample_province as sample
 
 BASE = os.environ.get("REPORTKIT_TEST_POSTGRES_URL")
@@ -96,3 +96,11 @@ def test_the_server_hashes_and_one_changed_figure_changes_only_its_reports(new_s
     check_digest_follows_one_figure(url, "duy-tan", sample.ward_names(WARDS)[2].code)
     with pytest.raises(UnitError, match="nowhere"):
         report_digests(url, [("nowhere", "2022-H1")])
+
+
+def test_the_rollup_is_the_sum_of_its_wards_by_sql(province):
+    check_rollup_sums(province, "2022-H1")
+    check_rollup_sums(province, "2023-H1")
+    f = load_province(province).figures("2022-H1")
+    total = query(province, "SELECT SUM(quy_vnn) FROM bao_cao WHERE nam = 2022 AND thang <= 6")[0][0]
+    assert f.quy_vnn == total

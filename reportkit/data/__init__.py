@@ -6,8 +6,8 @@
 (1236, '10/10')
 
 A province database holds many wards: ``load(url, unit="duy-tan")`` (or ``…?unit=duy-tan``) reads one,
-``wards(url)`` lists them, ``report_digest(url, period, unit)`` is the digest of exactly the rows one
-ward's report reads.
+``wards(url)`` lists them, ``load_province(url)`` rolls them up, ``report_digest(url, period, unit)`` is the digest
+of exactly the rows one ward's report reads.
 """
 
 from reportkit.data.dataset import Completeness, Dataset, Figures, Source, UnitCount, load
@@ -28,6 +28,7 @@ __all__ = [
     "UnitError",
     "Ward",
     "load",
+    "load_province",
     "report_digest",
     "report_digests",
     "wards",
@@ -50,6 +51,13 @@ def wards(url):
     from reportkit.data.sql import wards as _wards
 
     return _wards(url)
+
+
+def load_province(url):
+    """Every ward of a province database, rolled up per period (see reportkit.data.province)."""
+    from reportkit.data.province import load_province as _load
+
+    return _load(url)
 
 
 def report_digest(url, period, unit=None):
