@@ -10,9 +10,9 @@ from reportkit import vn
 from reportkit.vn import Period
 
 __version__ = "0.1.0"
-__all__ = ["DataError", "Period", "ReportkitError", "__version__", "load", "vn"]
+__all__ = ["DataError", "Period", "ReportkitError", "__version__", "load", "load_province", "vn"]
 
-_DATA_NAMES = {"load", "DataError", "Dataset"}
+_DATA_NAMES = {"load", "load_province", "DataError", "Dataset"}
 
 
 def __getattr__(name: str):

@@ -1,6 +1,6 @@
 """``reportkit`` commands: ``init`` (a new project), ``run`` (the batch), ``template`` (the blank collection
-workbook), ``repair`` (restore the letters a damaged text lost, into a copy beside it) and ``figures`` (the key
-figures a report's PDF carries).
+workbook), ``repair`` (restore the letters a damaged text lost, into a copy beside it), ``figures`` (the key
+figures a report's PDF carries) and ``sample province`` (a deterministic province of wards in SQLite or PostgreSQL).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
 (nothing written), 130 interrupted.
@@ -110,6 +110,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     figures.add_argument("pdf", type=Path, help="a report PDF, e.g. outputs/2022-H1/report-2022-H1.pdf")
     figures.add_argument("--json", action="store_true", help="print the whole embedded record as JSON")
+    sample = sub.add_parser(
+        "sample",
+        help="write sample data: a province of wards in a database",
+        description="Write sample data to try reportkit at scale.",
+    )
+    kinds = sample.add_subparsers(dest="sample", required=True)
+    prov = kinds.add_parser(
+        "province",
+        help="a deterministic province of wards (tổ, plans, 30 months of figures) in SQLite or PostgreSQL",
+        description="Write a deterministic sample province (Tỉnh Bình Sơn: Phường Duy Tân and generated wards, "
+        "January 2021 – June 2023) into a database, and into the project folder the ward list "
+        "(data/province/wards.yaml) and two params files: params/province/wards.yaml (every ward × period, for "
+        "notebooks/report.ipynb) and params/province/province.yaml (the roll-up, notebooks/province.ipynb).",
+    )
+    prov.add_argument("--wards", type=int, default=120, help="number of wards (default: 120)")
+    prov.add_argument(
+        "--periods",
+        type=_formats,
+        help="periods of the params files, e.g. 2022-H1,2022-H2 (default: every half-year all wards cover)",
+    )
+    where = prov.add_mutually_exclusive_group(required=True)
+    where.add_argument("--sqlite", type=Path, help="the SQLite file to write, e.g. data/province/province.db")
+    where.add_argument("--url", help="a SQLAlchemy URL to write to, e.g. postgresql://user:pw@host/db")
+    prov.add_argument(
+        "--out", type=Path, help="the project folder for the ward list and params files (default: the cwd)"
+    )
+    prov.add_argument("--replace", action="store_true", help="overwrite the reportkit tables already there")
     return parser
 
 
@@ -125,6 +152,70 @@ def _cmd_figures(args) -> int:
         print(json.dumps(record, ensure_ascii=False, indent=2))
     else:
         print("\n".join(figure_lines(record)))
+    return 0
+
+
+def _cmd_sample(args) -> int:
+    import os
+    import time
+
+    from reportkit import vn
+    from reportkit.data import DataError
+    from reportkit.data import sample_province as sample
+
+    try:
+        periods = tuple(vn.Period(p).spec for p in args.periods) if args.periods else None
+    except ValueError as err:
+        print(f"reportkit sample province: --periods: {err}", file=sys.stderr)
+        return 2
+    out = (args.out or Path.cwd()).resolve()
+    note = made = None
+    if args.sqlite is not None:
+        path = args.sqlite.resolve()
+        made = None if path.exists() else path
+        if path.exists() and not args.replace:
+            print(
+                f"reportkit sample province: {args.sqlite} exists; pass --replace to overwrite it",
+                file=sys.stderr,
+            )
+            return 2
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{path}"
+        try:
+            params_url = f"sqlite:///{path.relative_to(out).as_posix()}"
+        except ValueError:
+            params_url = url
+            note = f"{args.sqlite} is outside {out}: reportkit run reads data inside the project only"
+    else:
+        url = params_url = args.url
+    started = time.perf_counter()
+    try:
+        written = sample.write(args.wards, url, replace=args.replace, out=out, params_url=params_url,
+                               periods=periods)  # fmt: skip
+    except (DataError, ValueError, FileExistsError, ConnectionError, ModuleNotFoundError, OSError) as err:
+        if made is not None:  # nothing was written: no empty database left behind
+            made.unlink(missing_ok=True)
+        print(f"reportkit sample province: {err}", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - started
+    print(
+        f"Wrote {sample.PROVINCE['name']}: {vn.number(written.wards)} phường, {vn.number(written.units)} tổ dân "
+        f"phố, {vn.number(written.rows)} rows (01/2021–06/2023) to {written.url} in {seconds:.1f} s"
+    )
+    for path in written.files:
+        print(f"  {os.path.relpath(path)}")
+    runs = written.wards * len(written.periods)
+    print(
+        f"  params/province/wards.yaml: {runs} reports ({written.wards} wards × {', '.join(written.periods)})"
+    )
+    if written.late:
+        both = sum(1 for months in written.late.values() if len(months) > 1)
+        print(
+            f"  {len(written.late)} wards have not yet sent 06/2023 ({both} neither 05/2023): no report for "
+            "2023-H1 from them; data/province/wards.yaml lists them"
+        )
+    if note:
+        print(f"  note: {note}")
     return 0
 
 
@@ -282,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_repair(args)
     if args.command == "figures":
         return _cmd_figures(args)
+    if args.command == "sample":
+        return _cmd_sample(args)
     return _cmd_template(args)
 
 

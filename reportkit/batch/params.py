@@ -20,6 +20,11 @@ A params file (YAML) describes one run or several::
     data: data/{unit}
     units: [duy-tan, {unit: an-hai, data: other/an-hai, document_number: 12}]
 
+    # the wards of one province database (reportkit sample province writes such a file)
+    data: sqlite:///data/province/province.db?unit={unit}
+    periods: [2022-H1, 2022-H2]
+    units: [duy-tan, hoa-khanh]
+
     # a value that must never appear in outputs (masked in the executed notebook and the HTML run info)
     data: postgresql://reporter:s3cret@db/ward
     secret: [data]
@@ -100,6 +105,17 @@ class Run:
         if root is not None and isinstance(data, str) and not _URL_RE.match(data):
             shown["data"] = display_path(Path(data), root)
         return shown
+
+
+def sqlite_file(url: str) -> tuple[str, str]:
+    """``sqlite:///<file>?<query>`` → (file, "?<query>" or ""): a province database's ward (``?unit=duy-tan``)
+    is no part of the file's name.
+
+    >>> sqlite_file("sqlite:///data/province/province.db?unit=duy-tan")
+    ('data/province/province.db', '?unit=duy-tan')
+    """
+    db, sep, query = url[len("sqlite:///") :].partition("?")
+    return db, sep + query
 
 
 find_root = redact.find_root  # the project is a shared notion (core/redact.py); the batch starts from it
@@ -193,14 +209,14 @@ class _Checker:
     def _data(self, k: str, value: str) -> str | None:
         if _URL_RE.match(value) or value.startswith("sqlite:"):
             if value.startswith("sqlite:///") and value != "sqlite:///:memory:":
-                db = value[len("sqlite:///") :]
+                db, query = sqlite_file(value)
                 path = self._inside(k, db, "database file")
                 if path is None:
                     return None
                 if not path.is_file():
                     self.problem(k, f"the SQLite database {db!r} does not exist (looked for {path})")
                     return None
-                return f"sqlite:///{path}"
+                return f"sqlite:///{path}{query}"
             return value
         path = self._inside(k, value, "data folder")
         if path is None:
@@ -357,7 +373,7 @@ def load_runs(
                 else []
             )
             if isinstance(params.get("data"), str) and params["data"].startswith("sqlite:///"):
-                hints = [params["data"][len("sqlite:///") :]]
+                hints = [sqlite_file(params["data"])[0]]
             runs.append(Run(run_id, label, params, tuple(secret), unit, hints))
     if problems:
         raise ParamsError(problems)

@@ -250,11 +250,12 @@ class Dataset:
                          "note": row.note, "file": file, "sheet": row.sheet, "row": row.row})  # fmt: skip
         return pd.DataFrame(recs)
 
-    def to_sql(self, url: str, *, replace: bool = False) -> None:
-        """Write the dataset to a database in the layout ``load(url)`` reads (see reportkit.data.sql)."""
+    def to_sql(self, url: str, *, replace: bool = False, unit: str | None = None) -> None:
+        """Write the dataset to a database in the layout ``load(url)`` reads (see reportkit.data.sql); with
+        ``unit``, as that ward of a province database (``load(url, unit=…)`` reads it back)."""
         from reportkit.data.sql import write_sql
 
-        write_sql(self, url, replace=replace)
+        write_sql(self, url, replace=replace, unit=unit)
 
 
 # ---------------------------------------------------------------- loading
@@ -363,20 +364,26 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
     return combine(ward, catalog, results, sources, _display(folder))
 
 
-def load(source: str | os.PathLike | None = None, *, cache: bool = True) -> Dataset:
+def load(source: str | os.PathLike | None = None, *, cache: bool = True, unit: str | None = None) -> Dataset:
     """Load a ward: a folder holding ward.yaml (default: the sample ward Phường Duy Tân, shipped with reportkit),
     or a SQLAlchemy URL.
 
-    All or nothing: any problem in any file raises DataError listing every problem found.
+    A province database holds many wards: ``unit="duy-tan"`` (or ``…?unit=duy-tan`` in the URL) chooses one;
+    without it the error lists them. All or nothing: any problem in any file raises DataError listing every
+    problem found.
 
     >>> ds = load()                                  # doctest: +SKIP
     >>> ds.figures("2022-H1").tuyen_truyen_luot       # doctest: +SKIP
     1236
     """
-    if source is None:
-        return load_folder(SAMPLE_WARD, use_cache=cache)
     if isinstance(source, str) and "://" in source:
         from reportkit.data.sql import load_sql
 
-        return load_sql(source)
+        return load_sql(source, unit=unit)
+    if unit is not None:
+        raise ValueError(
+            f"unit={unit!r} chooses a ward of a province database (a SQLAlchemy URL); a folder is one ward"
+        )
+    if source is None:
+        return load_folder(SAMPLE_WARD, use_cache=cache)
     return load_folder(Path(source), use_cache=cache)

@@ -32,6 +32,16 @@ KIND_TEXT = {
 }
 
 
+class UnitError(ReportkitError, LookupError):
+    """A ward of a province database that is not there, or none chosen where one must be: ``.unit`` asked for,
+    ``.units`` the codes the database holds (the message lists them with their names)."""
+
+    def __init__(self, message: str, *, unit: str | None = None, units: list[str] | None = None):
+        super().__init__(message)
+        self.unit = unit
+        self.units = list(units or [])
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a row lives: file, sheet (None for CSV), row (1-based, as the spreadsheet shows it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,9 +31,18 @@ _ID = re.compile(r"[a-z][a-z0-9_]*")
 
 def header_keys(text: object) -> list[str]:
     """The keys a header can match: without its parenthesised unit first, then as written."""
+    try:
+        return list(_header_keys(text))
+    except TypeError:  # an unhashable cell
+        return list(_header_keys.__wrapped__(text))
+
+
+# Finding a header tries every cell of a sheet's first rows; a province's hundreds of tables repeat the same cells.
+@functools.lru_cache(maxsize=8192, typed=True)
+def _header_keys(text: object) -> tuple[str, ...]:
     full = key(text)
     bare = key(_PARENS.sub(" ", str(text)))
-    return [k for k in dict.fromkeys((bare, full)) if k]
+    return tuple(k for k in dict.fromkeys((bare, full)) if k)
 
 
 @dataclass(frozen=True)

@@ -238,3 +238,60 @@ def _short(name: str) -> str:
     words = name.split()
     half = max(1, len(words) // 2)
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
+
+
+BARH_INCHES = 0.155  # per bar: 60 bars fill the A4 text height (about 24 cm) with 7-pt names still readable
+BARH_MAX = 60
+
+
+def barh_chart(
+    values: Mapping[str, float] | object,
+    *,
+    caption: str,
+    xlabel: str,
+    alt: str | None = None,
+    noun: str = "phường",
+) -> Chart:
+    """A horizontal bar chart of one figure per unit, for many units (a province's wards): names read down the
+    left in natural order, values at the bars' ends; the chart grows with the number of bars, at most
+    ``BARH_MAX`` (split a longer list over several charts, as the province notebook does).
+
+    The alt text, if not given, lists every value: "Biểu đồ thanh ngang, <xlabel> theo phường: Phường 1: 120; …".
+    """
+    items = dict(values.items()) if hasattr(values, "items") else dict(values)  # type: ignore[arg-type]
+    if not items:
+        raise ValueError("barh_chart(): no values to draw")
+    if len(items) > BARH_MAX:
+        raise ValueError(
+            f"barh_chart(): {len(items)} bars do not fit one page; draw at most {BARH_MAX} per chart"
+        )
+    names = sorted(items, key=lambda u: vn.sort_key(str(u)))
+    numbers = []
+    for name in names:
+        v = items[name]
+        v = v.item() if hasattr(v, "item") else v
+        if v is None or v != v:
+            raise ValueError(f"barh_chart(): {name!r} has no value; draw only units that reported")
+        numbers.append(float(v))
+    height = max(HEIGHT_IN, 0.6 + BARH_INCHES * len(names))
+    small = len(names) > 25
+    with theme():
+        fig = Figure(figsize=(WIDTH_IN, height))
+        ax = fig.add_subplot()
+        positions = list(range(len(names)))[::-1]  # the first name at the top
+        bars = ax.barh(positions, numbers, color=BAR_COLOR, height=0.7)
+        ax.set_yticks(positions, [vn.nfc(str(n)) for n in names], fontsize=7 if small else 10)
+        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=6.5 if small else 9)
+        ax.set_xlabel(xlabel)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=all(v.is_integer() for v in numbers)))
+        format_axis(ax, "x")
+        ax.set_xlim(0, max(max(numbers) * 1.15, 1))
+        ax.set_ylim(-0.6, len(names) - 0.4)
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
+        fig.tight_layout()
+    if alt is None:
+        listed = "; ".join(f"{vn.nfc(str(n))}: {tick_label(v)}" for n, v in zip(names, numbers, strict=True))
+        alt = f"Biểu đồ thanh ngang, {xlabel.lower()} theo {noun}: {listed}"
+    return chart(fig, caption=caption, alt=alt)

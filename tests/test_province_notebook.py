@@ -1,0 +1,177 @@
+"""notebooks/province.ipynb on the 120-ward sample province: the 2022-H1 roll-up states the sum of its wards' figures
+(checked against SELECT SUM(...) here), names the wards not yet reported, puts the per-ward table and charts in the
+phụ lục, and exports like a ward's report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from province_checks import months_where, query, sql_sums
+
+from reportkit import vn
+from reportkit.core import content
+from reportkit.core.record import read as read_record
+from reportkit.data import sample_province as sample
+from reportkit.data import wards
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "province.ipynb"
+WARDS = 120
+
+pytestmark = pytest.mark.slow
+
+
+def _text(html: str) -> str:
+    html = re.sub(r"<(p|h\d|li|tr|caption|figcaption)[^>]*>", "\n", html)
+    html = re.sub(r"</t[dh]>", " | ", html)
+    text = re.sub(r"<[^>]+>", "", html)
+    import html as h
+
+    return "\n".join(line.strip() for line in h.unescape(text).splitlines() if line.strip())
+
+
+def _run(root: Path, url: str, period: str):
+    import papermill
+
+    out = root / f"province-{period}.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"period": period, "data": url,
+                               "document_number": 52}, cwd=str(NOTEBOOK.parent), progress_bar=False,
+                               kernel_name="python3")  # fmt: skip
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    root = tmp_path_factory.mktemp("province")
+    url = f"sqlite:///{root / 'province.db'}"
+    sample.write(WARDS, url)
+    return root, url
+
+
+@pytest.fixture(scope="module")
+def rollup(province):
+    root, url = province
+    return url, _run(root, url, "2022-H1")
+
+
+def _outputs(nb, kind: str) -> list[tuple[dict, dict]]:
+    found = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("reportkit", {}).get("kind") == kind:
+                found.append((cell, o))
+    return found
+
+
+def test_the_rollup_states_the_sum_of_its_wards(rollup):
+    url, nb = rollup
+    text = "\n".join(_text(o["data"]["text/html"]) for _, o in _outputs(nb, "narrative"))
+    s = sql_sums(url, "2022-H1")
+    units = query(url, "SELECT COUNT(DISTINCT phuong_xa || '/' || to_dan_pho) FROM bao_cao")[0][0]
+    assert f"{vn.number(s['tap_huan_luot'])} lượt cán bộ" in text
+    assert (
+        f"{vn.number(s['tuyen_truyen_buoi'])} buổi tuyên truyền với {vn.about(s['tuyen_truyen_luot'])} lượt"
+        in text
+    )
+    assert f"sự tham gia của {vn.number(s['hang_viet_nguoi'])} người dân" in text
+    assert f"vận động được {vn.number(s['quy_vnn'])} đồng" in text
+    assert f"{vn.number(s['giam_ho_ngheo'])} hộ thoát nghèo" in text
+    assert f"xử lý {vn.number(s['vu_viec_antt'])} vụ việc" in text
+    assert f"{vn.number(s['hoi_nghi_cu_tri'])} hội nghị tiếp xúc cử tri tại tổ dân phố với " in text
+    assert f"với {vn.about(s['cu_tri_luot'])} lượt cử tri" in text
+    assert f"{vn.number(units)} tổ dân phố thuộc {WARDS} phường" in text
+    last = sql_sums(url, "2021-H1")
+    growth = vn.change(s["tuyen_truyen_luot"], last["tuyen_truyen_luot"], "lượt")
+    assert f"số lượt người dân tham dự {growth}" in text
+    plan = query(url, "SELECT SUM(quy_vnn) FROM ke_hoach WHERE nam = 2022")[0][0]
+    assert vn.of_plan(s["quy_vnn"], plan, word="kế hoạch vận động") in text
+    # the wards that sent nothing for a month, and those with a tổ missing, are named as a sentence names them
+    where = months_where("2022-H1")
+    rows = dict(((c, y, m), n) for c, y, m, n in query(
+        url, f"SELECT phuong_xa, nam, thang, COUNT(*) FROM bao_cao WHERE {where} GROUP BY phuong_xa, nam, thang"))  # fmt: skip
+    months = vn.Period("2022-H1").months
+    sizes = {c: len(yaml.safe_load(d)["units"]) for c, d in query(url, "SELECT ma, mo_ta FROM phuong_xa")}
+    late = [w for w in wards(url) if any((w.code, *ym) not in rows for ym in months)]
+    partial = [
+        w for w in wards(url) if w not in late and any(rows[(w.code, *ym)] < sizes[w.code] for ym in months)
+    ]
+    assert late or partial
+    (said,) = [line for line in text.splitlines() if line.startswith("Đến thời điểm tổng hợp")]
+    for w in late:
+        assert re.search(rf"{re.escape(w.in_sentence)}( và |, )[^;]*chưa gửi báo cáo tháng|"
+                         rf"{re.escape(w.in_sentence)} chưa gửi báo cáo tháng", said), w.name  # fmt: skip
+    for w in partial:
+        assert f"số liệu của {w.in_sentence} chưa đầy đủ (tổ" in said
+    assert f"{WARDS - len(late) - len(partial)}/{WARDS} phường đã gửi đầy đủ báo cáo" in text
+    assert "Phường Duy Tân (102% kế hoạch)" in text  # the sample ward's 153.000.000 of 150.000.000
+    assert vn.nfc(text) == text
+
+
+def test_the_record_carries_the_province_and_its_sums(rollup):
+    url, nb = rollup
+    record = read_record(nb)
+    doc = record["document"]
+    assert doc["unit"] == "Tỉnh Bình Sơn" and doc["parent_body"] == ["ỦY BAN MTTQ VIỆT NAM", "TỈNH BÌNH SƠN"]
+    assert doc["number"] == "Số: 52/BC-MTTQ-BTT" and doc["place_date"] == "Bình Sơn, ngày 30 tháng 6 năm 2022"
+    assert doc["subject"] == "Tổng hợp kết quả công tác Mặt trận các phường 6 tháng đầu năm 2022"
+    s = sql_sums(url, "2022-H1")
+    assert {k["id"]: k["value"] for k in record["key_figures"]} == {k: s[k] for k in record_ids(record)}
+    assert len(record["sources"]) == 2 * WARDS
+
+
+def record_ids(record) -> list[str]:
+    return [k["id"] for k in record["key_figures"]]
+
+
+def test_the_table_and_charts_by_ward_are_in_the_appendix(rollup):
+    url, nb = rollup
+    (cell, table), = _outputs(nb, "table")  # fmt: skip
+    assert content.part_of(cell) == content.APPENDIX
+    info = table["metadata"]["reportkit"]
+    names = [row[0] for row in info["rows"]]
+    assert names == sorted(names, key=vn.sort_key) == [w.name for w in wards(url)]
+    s = sql_sums(url, "2022-H1")
+    header = info["header"]
+    footer = dict(zip(header, info["footer"], strict=True))
+    assert footer["Buổi tuyên truyền"] == vn.number(s["tuyen_truyen_buoi"])
+    assert footer["Lượt người dự tuyên truyền"] == vn.number(s["tuyen_truyen_luot"])
+    assert footer["Quỹ “Vì người nghèo” (đồng)"] == vn.number(s["quy_vnn"])
+    charts = _outputs(nb, "chart")
+    assert len(charts) == 2 and all(content.part_of(c) == content.APPENDIX for c, _ in charts)
+    captions = [o["metadata"]["reportkit"]["caption"] for _, o in charts]
+    assert captions == [f"Biểu đồ {n}. Lượt người dân dự tuyên truyền theo phường, 6 tháng đầu năm 2022 ({n}/2)"
+                        for n in (1, 2)]  # fmt: skip
+    blocks = content.blocks(nb)
+    body = [b for b in blocks if b.part == content.BODY]
+    assert body and all(b.part == content.APPENDIX for b in blocks[len(body) :])
+
+
+def test_the_rollup_exports_like_a_ward_report(rollup):
+    from reportkit.export import ReportExporter
+
+    _, nb = rollup
+    page = ReportExporter().html(nb)
+    assert 'class="rk-appendix"' in page
+    body, appendix = page.split('class="rk-appendix"', 1)
+    assert "PHỤ LỤC" in appendix and "Bảng 1." in appendix and "Biểu đồ 2." in appendix
+    assert "III. CÁC PHƯỜNG DẪN ĐẦU" in body and "<script" not in page
+
+
+def test_late_wards_are_named_together_and_left_out_of_the_sums(province):
+    root, url = province
+    nb = _run(root, url, "2023-H1")
+    text = "\n".join(_text(o["data"]["text/html"]) for _, o in _outputs(nb, "narrative"))
+    (said,) = [line for line in text.splitlines() if line.startswith("Đến thời điểm tổng hợp")]
+    june = [w for w in wards(url) if not query(url, "SELECT 1 FROM bao_cao WHERE phuong_xa = :c AND nam = 2023 "
+                                                    "AND thang = 6", c=w.code)]  # fmt: skip
+    may = {w.code for w in june if not query(url, "SELECT 1 FROM bao_cao WHERE phuong_xa = :c AND nam = 2023 AND "
+                                                  "thang = 5", c=w.code)}  # fmt: skip
+    only_june = [w.in_sentence for w in june if w.code not in may]
+    assert len(only_june) >= 2
+    assert f"{vn.join(only_june)} chưa gửi báo cáo tháng 6 năm 2023" in said
+    s = sql_sums(url, "2023-H1")
+    assert f"vận động được {vn.number(s['quy_vnn'])} đồng" in text
