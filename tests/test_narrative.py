@@ -450,7 +450,13 @@ def test_record_output(ip):
     )
     figs = key_figures(f, {"tuyen_truyen_luot": "Lượt người dân dự tuyên truyền"})
     assert figs == [
-        {"id": "tuyen_truyen_luot", "label": "Lượt người dân dự tuyên truyền", "value": 1236, "text": "1.236"}
+        {
+            "id": "tuyen_truyen_luot",
+            "label": "Lượt người dân dự tuyên truyền",
+            "value": 1236,
+            "text": "1.236",
+            "unit": "",  # these figures carry no catalog
+        }
     ]
     src = [{"path": "data/duy-tan/ward.yaml", "sha256": "ab" * 32}]
     with capture_output() as captured:

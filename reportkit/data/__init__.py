@@ -6,7 +6,7 @@
 (1236, '10/10')
 """
 
-from reportkit.data.dataset import Completeness, Dataset, Figures, Source, UnitCount, load
+from reportkit.data.dataset import Completeness, Dataset, Figures, Inputs, Source, UnitCount, load
 from reportkit.data.errors import DataError, Location, Problem
 from reportkit.data.model import Catalog, Indicator, Ward
 
@@ -17,6 +17,7 @@ __all__ = [
     "Dataset",
     "Figures",
     "Indicator",
+    "Inputs",
     "Location",
     "Problem",
     "Source",

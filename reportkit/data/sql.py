@@ -136,7 +136,8 @@ def load_sql(url: str) -> Dataset:
                 results.append((readers.read_plan([pgrid], shown, catalog), shown))
     finally:
         engine.dispose()
-    return combine(ward, catalog, results, sources, shown)
+    return combine(ward, catalog, results, sources, shown, source_of={shown: f"{shown}#{REPORTS}"},
+                   plan_source_of={shown: f"{shown}#{PLAN}"})  # fmt: skip
 
 
 def _column_type(ind: Indicator):

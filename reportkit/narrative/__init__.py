@@ -24,7 +24,7 @@ from reportkit.narrative.phrasing import (
     vs_previous,
     year_to_date,
 )
-from reportkit.narrative.record import MIME, document, key_figures, record, sources
+from reportkit.narrative.record import MIME, document, key_figures, provenance, record, sources
 from reportkit.narrative.tables import unit_table
 from reportkit.narrative.templating import NarrativeError, escape_markdown, markdown_to_html, render
 
@@ -47,6 +47,7 @@ __all__ = [
     "key_figures",
     "last_year_change",
     "markdown_to_html",
+    "provenance",
     "ratio",
     "record",
     "render",
