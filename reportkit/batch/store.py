@@ -30,6 +30,7 @@ REPORT_SUFFIXES = {
     "ipynb": ".ipynb",
     "html": ".html",
     "pdf": ".pdf",
+    "docx": ".docx",
     "article": ".article.html",
     "json": ".json",
 }
