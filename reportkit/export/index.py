@@ -69,6 +69,12 @@ def _period_key(spec: str):
     return (0, period.start.isoformat(), period.end.isoformat())
 
 
+def _ends_first(spec: str):
+    """Newest first means the period that ended last (a half-year before the year that ends with it)."""
+    key = _period_key(spec)
+    return (key[0] * -1, key[2], key[1])
+
+
 def _figure_text(figure: Mapping) -> str:
     from reportkit import vn
 
@@ -255,7 +261,7 @@ def write_index(out_dir, entries) -> Path:
     units = []
     for name in sorted(dict.fromkeys(r["unit"] for r in reports), key=vn.sort_key):
         mine = [r for r in reports if r["unit"] == name]
-        listed = sorted(mine, key=lambda r: (_period_key(r["period"]), r["run_id"]), reverse=True)
+        listed = sorted(mine, key=lambda r: (_ends_first(r["period"]), r["run_id"]), reverse=True)
         units.append({"name": name, "reports": listed, "trends": _trends(mine)})
 
     names = [u["name"] for u in units if u["name"]]
