@@ -90,10 +90,29 @@ CHART_TEXT_PX = r"""
 """
 
 
+# What a screen reader and a keyboard rely on: the language, headings that never skip a level, every header cell
+# with its scope, every picture with a text.
+SEMANTICS = r"""
+(() => {
+  const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+  return {
+    lang: document.documentElement.lang,
+    levels,
+    jumps: levels.filter((l, i) => i > 0 && l > levels[i - 1] + 1).length,
+    unscoped: [...document.querySelectorAll('th:not([scope])')].map(th => th.textContent).slice(0, 5),
+    unnamed: [...document.querySelectorAll('img:not([alt]), img[alt=""], svg[role=img]:not([aria-label])')].length,
+    pictures: document.querySelectorAll('img, svg[role=img]').length,
+    align: (document.querySelector('.rk-body p') && getComputedStyle(document.querySelector('.rk-body p')).textAlign),
+  };
+})()
+"""
+
+
 def layout(page: Path, width: int) -> dict:
     with Browser() as browser:
         tab = browser.open(page, width=width)
         return {
+            "semantics": tab.evaluate(SEMANTICS),
             "overflow": tab.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             ),
@@ -159,6 +178,11 @@ def test_the_report_reads_on_every_screen(pages, width):
     assert seen["broken"] == [], f"words broken across lines at {width} px: {seen['broken'][:10]}"
     assert seen["total"] and set(seen["total"]) == {1}, "“Tổng cộng” must stay on one line"
     assert seen["to_1"] and set(seen["to_1"]) == {1}, "“Tổ 1” must stay on one line"
+    meaning = seen["semantics"]
+    assert meaning["lang"] == "vi" and meaning["levels"][0] == 1 and meaning["jumps"] == 0, meaning
+    assert meaning["unscoped"] == [] and meaning["unnamed"] == 0 and meaning["pictures"] >= 1, meaning
+    # Left-aligned on a phone (no rivers on a 22-em line), justified on a wide screen.
+    assert meaning["align"] == ("left" if width < 576 else "justify"), meaning
     (chart,) = seen["charts"]
     assert chart["labels"] >= 20, chart  # every tổ, every value, the axis
     assert chart["px"] >= MIN_SHOWN_PX, f"chart text is {chart['px']:.1f} px at {width} px"
@@ -168,8 +192,19 @@ def test_the_report_reads_on_every_screen(pages, width):
 def test_the_index_reads_on_every_screen(pages, width):
     seen = layout(pages["index"], width)
     assert seen["overflow"] <= 0, f"the index scrolls sideways by {seen['overflow']} px at {width} px"
+    meaning = seen["semantics"]
+    assert meaning["lang"] == "vi" and meaning["levels"][0] == 1 and meaning["jumps"] == 0, meaning
+    assert meaning["unscoped"] == [] and meaning["unnamed"] == 0 and meaning["pictures"] >= 10, meaning
     assert seen["broken"] == [], f"words broken across lines at {width} px: {seen['broken'][:10]}"
     assert seen["charts"] == []  # its trends are inline SVG without text
+
+
+def test_paper_justifies_the_body(pages):
+    with Browser() as browser:
+        tab = browser.open(pages["report"], width=375)
+        tab.send("Emulation.setEmulatedMedia", {"media": "print"})
+        assert tab.evaluate("getComputedStyle(document.querySelector('.rk-body p')).textAlign") == "justify"
+        assert tab.evaluate("getComputedStyle(document.querySelector('.rk-provenance')).display") == "none"
 
 
 def test_sizes(pages):
