@@ -72,6 +72,8 @@ def test_every_period_has_its_notebook_html_pdf_and_the_index(outputs):
             assert _one(folder, pattern).stat().st_size > 0
     index = (outputs / "index.html").read_text(encoding="utf-8")
     assert "2022-H1" in index and "2022-H2" in index
+    for kind in ("html", "pdf", "article.html", "ipynb", "json"):  # every format each report comes in
+        assert f'href="2022-H1/report-2022-H1.{kind}"' in index, kind
 
 
 def test_html_states_the_seed_figures_in_sentences(outputs):
@@ -123,12 +125,15 @@ def test_second_half_states_its_own_figures(outputs):
 
 
 def test_shared_files_do_not_carry_the_machines_folders(outputs):
-    """The 'Thông tin kỳ báo cáo' section names the data as the params file does, not /home/<user>/…"""
+    """The closing note names the data folder as the project does, not /home/<user>/…, and no hash."""
     for name in ("*.html", "*.pdf"):
         path = _one(outputs / "2022-H1", name)
         content = path.read_bytes()
         assert str(ROOT).encode() not in content, f"{path.name} shows the project's absolute path"
-    assert "data/duy-tan" in visible_text(_one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8"))
+    text = visible_text(_one(outputs / "2022-H1", "*.html").read_text(encoding="utf-8"))
+    assert "thư mục data/duy-tan" in text and "bao-cao/2022/to-04-2022.xlsx" in text
+    assert "2023" not in text.split("Nguồn số liệu", 1)[1]  # the 2022-H1 report read no 2023 workbook
+    assert not re.search(r"\b[0-9a-f]{64}\b", text) and "SHA-256" not in text
 
 
 def test_word_file_says_what_the_official_pdf_says(outputs, tmp_path):

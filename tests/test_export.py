@@ -97,7 +97,7 @@ def test_layout_elements_present_and_in_order(page):
         "TM. BAN THƯỜNG TRỰC",
         "CHỦ TỊCH",
         "Trần Thị Ánh Tuyết",
-        "Thông tin kỳ báo cáo",
+        "Nguồn số liệu",
     ]
     positions = [text.find(item) for item in expected]
     missing = [item for item, at in zip(expected, positions, strict=True) if at < 0]
@@ -132,7 +132,7 @@ def test_layout_structure_and_semantics(soup):
     assert table.find("th")
     img = soup.select_one(".rk-body figure img")
     assert img["alt"] == "Biểu đồ cột: lượt người dân dự tuyên truyền theo tổ"
-    assert img["src"].startswith("data:image/png;base64,")
+    assert img["src"].startswith(("data:image/svg+xml;base64,", "data:image/png;base64,"))
     assert soup.select_one(".rk-body figure figcaption").get_text().startswith("Biểu đồ 1.")
     sign = soup.select_one("footer.rk-sign")
     assert sign.select_one(".rk-recipients-label").get_text() == "Nơi nhận:"
@@ -321,48 +321,54 @@ def test_end_mark_after_a_final_table(exporter, notebook):
 # --- Thông tin kỳ báo cáo -------------------------------------------------------------------------------------
 
 
-def test_run_info_section(soup, page):
-    section = soup.select_one("section.rk-runinfo")
-    assert "rk-screen-only" in section["class"]
-    assert section.h2.get_text() == "Thông tin kỳ báo cáo"
-    text = " ".join(section.get_text(" ").split())
-    assert "6 tháng cuối năm 2022 (2022-H2)" in text
-    assert "document_number 5" in text and "data data/hoa-binh" in text and "issued_on 2023-01-05" in text
-    assert "data/hoa-binh/ke-hoach.xlsx" in text and "b" * 64 in text
-    assert "09:30, ngày 05/01/2023" in text
-    assert "0.1.0" in text
+def test_closing_note_says_what_the_data_were_in_vietnamese(soup, page):
+    note = soup.select_one("footer.rk-provenance")
+    assert (
+        "rk-screen-only" in note["class"] and note.find_parent("main") is None
+    )  # outside the document proper
+    assert note.h2.get_text() == "Nguồn số liệu"
+    text = " ".join(note.p.get_text(" ").split())
+    assert text == (
+        "Kỳ báo cáo: 6 tháng cuối năm 2022. Số liệu lấy từ báo cáo hằng tháng của các tổ, từ tháng 07/2021 đến "
+        "tháng 12/2022 (gồm cả các kỳ so sánh). 2/3 tổ đã gửi đủ báo cáo của kỳ; Tổ 3 chưa gửi báo cáo tháng "
+        "11, 12/2022. Trang này do reportkit 0.1.0 tạo lúc 09:30, ngày 05/01/2023."
+    )
+    details = note.details
+    assert details is not None and not details.has_attr("open")  # closed until the reader opens it
+    assert (
+        " ".join(details.summary.get_text().split())
+        == "Các tệp số liệu đã dùng (2 tệp, thư mục data/hoa-binh)"
+    )
+    assert [li.get_text() for li in details.find_all("li")] == [
+        "bao-cao/2022/to-01-2022.xlsx",
+        "ke-hoach.xlsx",
+    ]
+    # No parameter, no English name, no hash on the page; the hashes stay in the JSON record.
+    for word in ("document_number", "issued_on", "period", "SHA-256", "a" * 64, "SECRET-VALUE-MARKER"):
+        assert word not in visible_text(page, skip_class="-")
     assert "SECRET-VALUE-MARKER" not in page and "db_password" not in page
-    assert section.find_parent("main") is None  # outside the document proper
 
 
-def test_run_info_from_papermill_metadata_masks_secrets_and_credentials(notebook):
+def test_closing_note_from_any_record(notebook, tmp_path, monkeypatch):
     nb = copy.deepcopy(notebook)
-    nb.metadata["papermill"]["parameters"] = {
-        "period": "2022-H2",
-        "data": "postgresql://ward:mat-khau@db.local/ward",
-        "token": "abc",
-        "secret": ["token"],
-    }
-    view = run_info_view(nb, {}, None)
-    assert dict(view["parameters"]) == {"period": "2022-H2", "data": "postgresql://ward:***@db.local/ward"}
-    assert view["period"] == "6 tháng cuối năm 2022 (2022-H2)"
-
-
-def test_run_info_from_papermill_metadata_hides_the_machines_folders(notebook, tmp_path, monkeypatch):
-    """`jupyter nbconvert --template reportkit` on a notebook papermill ran elsewhere: no /home/<user>/… shown."""
-    nb = copy.deepcopy(notebook)
-    nb.metadata["papermill"]["parameters"] = {
-        "period": "2022-H2",
-        "data": "/home/an/bao-cao/data/duy-tan",
-        "extra": str(tmp_path / "data" / "to-3"),
-    }
-    monkeypatch.chdir(tmp_path)
-    view = dict(run_info_view(nb, {}, None)["parameters"])
-    assert view["data"] == "…/data/duy-tan"
-    assert view["extra"] == "data/to-3"
-
-
-# --- plain documents, records, errors -------------------------------------------------------------------------
+    nb.metadata["papermill"]["parameters"] = {"period": "2022-H2", "data": "postgresql://ward:mat-khau@db/w"}
+    view = run_info_view(nb, {}, None)  # a record without document, sources or provenance
+    assert view["period"] == "6 tháng cuối năm 2022" and view["files"] == [] and view["data"] == {}
+    assert "mat-khau" not in str(view)
+    record = {
+        "sources": [
+            {"path": "postgresql://ward:***@db/w#bao_cao", "sha256": None},
+            {"path": str(tmp_path / "ward" / "ward.yaml"), "sha256": "c" * 64},
+        ],
+        "provenance": {"data_from": None, "data_to": None, "years": None, "units": ["Xã A", "Phường B"],
+                       "missing": []},
+    }  # fmt: skip
+    monkeypatch.chdir(tmp_path / ".." if (tmp_path / "..").is_dir() else tmp_path)
+    view = run_info_view(nb, record, {"generated_at": "nonsense", "version": "9.9"})
+    assert view["files"] == ["postgresql://ward:***@db/w#bao_cao", "ward.yaml"]
+    assert str(tmp_path.parent.parent) not in view["folder"]  # never the machine's folder layout
+    assert view["data"] == {"noun": "đơn vị", "reported": "2/2 đơn vị đã gửi đủ báo cáo của kỳ"}
+    assert view["generated_at"] == "nonsense" and view["version"] == "9.9"
 
 
 def test_notebook_without_record_gives_plain_document(exporter):
@@ -494,58 +500,130 @@ def test_times_new_roman_only_when_really_installed():
 # --- index page -----------------------------------------------------------------------------------------------
 
 
-def _entry(out: Path, run_id: str, record: dict) -> dict:
+def _entry(out: Path, run_id: str, record: dict, kinds=("html", "pdf", "ipynb")) -> dict:
     folder = out / run_id
     folder.mkdir(parents=True, exist_ok=True)
+    suffixes = {"article": "article.html"}
     files = {}
-    for kind in ("html", "pdf", "ipynb"):
-        name = f"report-{run_id}.{kind}"
+    for kind in kinds:
+        name = f"report-{run_id.replace('/', '-')}.{suffixes.get(kind, kind)}"
         (folder / name).write_text("x")
         files[kind] = f"{run_id}/{name}"
     return {"run_id": run_id, "record": record, "files": files}
 
 
+def _record(period: str, number: str, **figures) -> dict:
+    from reportkit import vn
+
+    record = copy.deepcopy(synthetic.RECORD)
+    record["document"].update(period=period, period_name=vn.Period(period).name, number=number)
+    record["key_figures"] = [
+        {"id": key, "label": label, "value": value, "text": vn.number(value), "unit": unit}
+        for key, (label, value, unit) in figures.items()
+    ]
+    return record
+
+
 def test_index_page(tmp_path):
     h2 = copy.deepcopy(synthetic.RECORD)
-    h1 = copy.deepcopy(synthetic.RECORD)
-    h1["document"].update(period="2022-H1", period_name="6 tháng đầu năm 2022", number="Số: 47/BC-MTTQ-BTT")
-    h1["key_figures"] = [
-        {
-            "id": "tuyen_truyen_luot",
-            "label": "Lượt người dân dự tuyên truyền",
-            "value": 1236,
-            "text": "1.236",
-        },
-        {"id": "cu_tri_luot", "label": "Lượt cử tri tham dự", "value": 1128},
-    ]
-    entries = [_entry(tmp_path, "2022-H2", h2), _entry(tmp_path, "2022-H1", h1)]
+    h2["key_figures"] = [{**h2["key_figures"][0], "unit": "lượt người"}]
+    h1 = _record("2022-H1", "Số: 47/BC-MTTQ-BTT", tuyen_truyen_luot=("Lượt người dân dự tuyên truyền", 1236, "lượt người"),
+                 quy_vnn=("Quỹ “Vì người nghèo” vận động được", 153_000_000, "đồng"))  # fmt: skip
+    h1["key_figures"].append(
+        {"id": "cu_tri_luot", "label": "Lượt cử tri tham dự", "value": 1128}
+    )  # an old record
+    year = _record(
+        "2022",
+        "Số:     /BC-MTTQ-BTT",
+        tuyen_truyen_luot=("Lượt người dân dự tuyên truyền", 2546, "lượt người"),
+    )
+    q3 = _record(
+        "2022-Q3",
+        "Số: 61/BC-MTTQ-BTT",
+        tuyen_truyen_luot=("Lượt người dân dự tuyên truyền", 700, "lượt người"),
+    )
+    entries = [
+        _entry(tmp_path, "2022-H2", h2, kinds=("html", "pdf", "docx", "article", "ipynb", "json")),
+        _entry(tmp_path, "2022-H1", h1),
+        _entry(tmp_path, "2022", year),
+        _entry(tmp_path, "2022-Q3", q3),
+    ]  # fmt: skip
     path = write_index(tmp_path, entries)
     assert path == tmp_path / "index.html"
     page = path.read_text()
     soup = BeautifulSoup(page, "html.parser")
     assert soup.html["lang"] == "vi" and soup.h1.get_text() == "Báo cáo định kỳ — Phường Hòa Bình"
-    reports, figures = soup.find_all("table")
-    periods = [tr.th.get_text() for tr in reports.tbody.find_all("tr")]
-    assert periods == ["6 tháng đầu năm 2022", "6 tháng cuối năm 2022"]
-    links = [a["href"] for a in reports.find_all("a")]
-    assert links[:3] == [
+    reports = soup.select_one("table.reports")
+    rows = reports.tbody.find_all("tr")
+    # Newest first; a period name at the start of a cell is capitalised; the number without a repeated "Số:".
+    assert [tr.th.get_text() for tr in rows] == [
+        "6 tháng cuối năm 2022",
+        "Năm 2022",
+        "Quý III năm 2022",
+        "6 tháng đầu năm 2022",
+    ]
+    numbers = [tr.select_one(".docno").get_text() for tr in rows]
+    assert numbers == ["05/BC-MTTQ-BTT", "chưa ghi số", "61/BC-MTTQ-BTT", "47/BC-MTTQ-BTT"]
+    assert "white-space:nowrap" in page.split(".docno{", 1)[1].split("}", 1)[0]
+    assert rows[0].select_one(".subject").get_text() == "Kết quả công tác Mặt trận 6 tháng cuối năm 2022"
+    labels = [a.get_text() for a in rows[0].select(".files a")]
+    assert labels == ["Trang web", "PDF", "Word", "Bài viết", "Notebook", "Dữ liệu JSON"]
+    assert [a["href"] for a in rows[3].select(".files a")] == [
         "2022-H1/report-2022-H1.html",
         "2022-H1/report-2022-H1.pdf",
         "2022-H1/report-2022-H1.ipynb",
     ]
-    assert [th.get_text() for th in figures.thead.find_all("th")] == [
+    # One trend per kind of period: the year and the quarter are not beside the halves.
+    trends = soup.select("table.trend")
+    assert [t.caption.get_text() for t in trends] == [
+        "Bảng số liệu: các năm, xếp theo thời gian",
+        "Bảng số liệu: các kỳ 6 tháng, xếp theo thời gian",
+        "Bảng số liệu: các quý, xếp theo thời gian",
+    ]
+    halves = trends[1]
+    assert [th.get_text() for th in halves.thead.find_all("th")] == [
         "Chỉ tiêu",
         "6 tháng đầu năm 2022",
         "6 tháng cuối năm 2022",
     ]
-    rows = {
-        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")] for tr in figures.tbody.find_all("tr")
+    cells = {
+        tr.th.get_text(" ", strip=True): [td.get_text() for td in tr.find_all("td")]
+        for tr in halves.tbody.find_all("tr")
     }
-    assert rows["Lượt người dân dự tuyên truyền"] == ["1.236", "1.310"]
-    assert rows["Lượt cử tri tham dự"] == ["1.128", "—"]
-    assert rows["Quỹ “Vì người nghèo” so với kế hoạch"] == ["—", "105%"]
+    assert cells["Lượt người dân dự tuyên truyền (lượt người)"] == ["1.236", "1.310"]
+    assert cells["Quỹ “Vì người nghèo” vận động được (đồng)"] == ["153.000.000", "—"]
+    assert cells["Lượt cử tri tham dự"] == ["1.128", "—"]
+    cards = soup.select("section")[2].select(".card")  # the halves' section: one card per figure
+    fund = next(c for c in cards if "Quỹ" in c.get_text())
+    assert (
+        " ".join(fund.select_one(".latest").get_text().split()) == "153.000.000 đồng — 6 tháng đầu năm 2022"
+    )
+    people = next(c for c in cards if "tuyên truyền" in c.get_text())
+    spark = people.select_one("svg")
+    assert spark["role"] == "img" and spark.title.get_text() == spark["aria-label"]
+    assert "6 tháng đầu năm 2022: 1.236; 6 tháng cuối năm 2022: 1.310" in spark["aria-label"]
+    assert len(spark.find_all("circle")) == 2
+    assert fund.select_one("svg") is None  # one period only: no trend to draw
     assert "<script" not in page.lower() and _external_references(page) == []
     assert not list(tmp_path.glob(".index-*"))
+
+
+def test_index_groups_a_batch_of_units_by_unit(tmp_path):
+    other = copy.deepcopy(synthetic.RECORD)
+    other["document"]["unit"] = "Phường An Hải"
+    entries = [
+        _entry(tmp_path, "hoa-binh/2022-H2", synthetic.RECORD),
+        _entry(tmp_path, "an-hai/2022-H2", other),
+    ]
+    soup = BeautifulSoup(write_index(tmp_path, entries).read_text(), "html.parser")
+    assert soup.h1.get_text() == "Báo cáo định kỳ"
+    assert [h.get_text() for h in soup.find_all("h2")] == ["Phường An Hải", "Phường Hòa Bình"]
+    assert [h.get_text() for h in soup.find_all("h3")][:2] == [
+        "Danh sách báo cáo (1)",
+        "Số liệu chính: các kỳ 6 tháng",
+    ]
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
 
 
 def test_index_rejects_bad_entries_listing_all(tmp_path):
@@ -596,10 +674,10 @@ def test_jupyter_nbconvert_finds_the_template(tmp_path, notebook):
     page = (tmp_path / "report-2022-H2.html").read_text()
     soup = BeautifulSoup(page, "html.parser")
     assert soup.select_one(".rk-head .rk-national")
+    assert soup.select_one("footer.rk-provenance").h2.get_text() == "Nguồn số liệu"
     assert "<script" not in page.lower() and _external_references(page) == []
     assert "REMOVED-CELL-MARKER" not in page and "STDERR-MARKER" not in page
-    params = soup.select_one("section.rk-runinfo table").get_text(" ")
-    assert "document_number" in params and "2022-H2" in params
+    assert "6 tháng cuối năm 2022" in soup.select_one("footer.rk-provenance").p.get_text()
 
 
 def test_install_template_refuses_foreign_folder(tmp_path):

@@ -361,19 +361,29 @@ def test_unit_table_escapes_hostile_names_and_rejects_bad_columns(by_unit):
 # --- charts ----------------------------------------------------------------------------------------------------
 
 
-def test_bar_chart_output_is_a_captioned_png_with_alt_text():
+def test_bar_chart_output_is_a_captioned_svg_and_png_with_alt_text():
     setup()
     values = {f"Tổ {i}": 100 * i + 36 for i in (10, 1, 2)}
     first = bar_chart(values, caption="Lượt người dân dự tuyên truyền theo tổ", ylabel="Lượt người")
     again = bar_chart(values, caption="Lần hai", ylabel="Lượt người")
     data, meta = first._repr_mimebundle_()
-    assert data["image/png"] and meta["image/png"]["alt"] == meta["alt"]
-    assert meta["alt"] == "Biểu đồ cột, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
+    assert data["image/svg+xml"].startswith("<svg") and data["image/png"]  # the page's and the Word file's
+    assert meta["image/svg+xml"]["alt"] == meta["image/png"]["alt"] == meta["alt"]
+    assert meta["alt"] == "Biểu đồ thanh, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
     assert meta["reportkit"]["caption"] == "Biểu đồ 1. Lượt người dân dự tuyên truyền theo tổ"
-    assert again.number == 2 and again.png == first.png  # same data → same bytes
+    assert again.number == 2 and again.png == first.png and again.svg == first.svg  # same data → same bytes
+    svg = first.svg.decode()
+    # Text as outlines (no font needed), nothing that loads or runs, no timestamp, no machine's path.
+    assert (
+        "<text" not in svg
+        and "<use" in svg
+        and "<script" not in svg
+        and "http" not in svg.replace("http://www.w3.org/", "")
+    )
+    assert "<!--" not in svg and "<metadata" not in svg and len(first.svg) < 30_000
     page = Elements(data["text/html"])
     assert {"figure", "img", "figcaption"} <= set(page.tags) and "script" not in page.tags
-    assert "Biểu đồ 1." in page.visible and 'alt="Biểu đồ cột' in data["text/html"]
+    assert "Biểu đồ 1." in page.visible and 'alt="Biểu đồ thanh' in data["text/html"]
     assert tick_label(1200.0) == "1.200" and tick_label(2.5) == "2,5"
     with pytest.raises(ValueError, match="'Tổ 2' has no value"):
         bar_chart({"Tổ 1": 1, "Tổ 2": float("nan")}, caption="x", ylabel="y")
@@ -451,7 +461,13 @@ def test_record_output(ip):
     )
     figs = key_figures(f, {"tuyen_truyen_luot": "Lượt người dân dự tuyên truyền"})
     assert figs == [
-        {"id": "tuyen_truyen_luot", "label": "Lượt người dân dự tuyên truyền", "value": 1236, "text": "1.236"}
+        {
+            "id": "tuyen_truyen_luot",
+            "label": "Lượt người dân dự tuyên truyền",
+            "value": 1236,
+            "text": "1.236",
+            "unit": "",  # these figures carry no catalog
+        }
     ]
     src = [{"path": "data/duy-tan/ward.yaml", "sha256": "ab" * 32}]
     with capture_output() as captured:

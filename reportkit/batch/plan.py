@@ -125,18 +125,21 @@ def schedule(
         reuse=not options.fresh_kernels,
         max_reports=options.kernel_max_reports,
     )
-    tree_cache: dict[str, str] = {}
+    listings: dict[str, dict[str, list]] = {}
     tasks: list[ReportTask] = []
     outcomes: dict[str, Outcome] = {}
     for run in plan.runs:
+        # The data enter through the manifest: the files the report named and those of the years it read.
+        listing: dict[str, list] = {}
         for hint in run.sources_hint:
-            if hint not in tree_cache:
-                tree_cache[hint] = store.tree_digest([Path(hint)])
+            if hint not in listings:
+                listings[hint] = store.data_listing([hint], plan.root)
+            listing.update(listings[hint])
         shown = run.shown_parameters(plan.root)
-        digest = fingerprint({**base, "parameters": shown, "data": [tree_cache[h] for h in run.sources_hint]})
+        digest = fingerprint({**base, "parameters": shown})
         run_dir = plan.out_dir / run.run_id
         outcome = outcomes[run.run_id] = Outcome(run.run_id, params_file=run.params_file)
-        if not options.force and store.up_to_date(run_dir, digest, plan.root):
+        if not options.force and store.up_to_date(run_dir, digest, plan.root, listing):
             manifest = store.read_manifest(run_dir) or {}
             outcome.status = "skipped"
             outcome.outputs = {n: str(run_dir / n) for n in manifest.get("files", {})}
@@ -158,6 +161,7 @@ def schedule(
                 stage_root=str(stage_root),
                 failed_dir=str(plan.cache_dir / "failed" / run.run_id),
                 fingerprint=digest,
+                data_listing=listing,
                 version=reportkit.__version__,
                 root=str(plan.root),
                 warm=warm,

@@ -33,7 +33,7 @@ def collect_entries(out_dir: Path) -> list[dict[str, Any]]:
         record = None
         for name in manifest.get("files", {}):
             kind = store.kind_of(name)
-            if kind in ("html", "pdf", "docx", "ipynb"):  # the kinds the index page links
+            if kind is not None:  # the index page links every format a report comes in
                 files[kind] = os.path.relpath(run_dir / name, out_dir)
             if kind == "json":
                 with contextlib.suppress(OSError, report.RecordError):

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reportkit.core import inputs
 from reportkit.core.errors import ReportkitError
 from reportkit.core.redact import Redactor
 
@@ -50,19 +51,96 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def tree_digest(paths: Iterable[Path]) -> str:
-    """Content hash of files and folders (every file under a folder, by relative path), for change detection."""
-    h = hashlib.sha256()
-    for top in sorted({Path(p) for p in paths}):
+def _key(path: Path | str, root: Path) -> str:
+    """A data file as the manifest names it: relative to the project root when inside it, else absolute."""
+    full = Path(path) if Path(path).is_absolute() else root / path
+    full = Path(os.path.normpath(full))
+    try:
+        return full.relative_to(root).as_posix()
+    except ValueError:
+        return full.as_posix()
+
+
+def data_listing(hints: Iterable[str], root: Path) -> dict[str, list]:
+    """{file: [sha256, year its name says it holds or None]} for every data file a run's data hints name.
+
+    A folder hint lists every file under it (hidden files and spreadsheet lock files ``~$…`` aside) with the year
+    of its name (:func:`reportkit.core.inputs.year_in_name`, the part below the folder only); a file hint (an
+    SQLite database) is one file of no particular year. No workbook is opened: a no-op run stays fast.
+    """
+    listing: dict[str, list] = {}
+    for hint in hints:
+        top = Path(hint)
         if top.is_file():
-            h.update(f"F {top}\0{sha256_file(top)}\n".encode())
-        elif top.is_dir():
-            for path in sorted(top.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
-                    h.update(f"F {path.relative_to(top)}\0{sha256_file(path)}\n".encode())
+            listing[_key(top, root)] = [sha256_file(top), None]
+            continue
+        if not top.is_dir():
+            continue
+        for path in sorted(top.rglob("*")):
+            rel = path.relative_to(top)
+            if any(part.startswith((".", "~$")) or part == "__pycache__" for part in rel.parts):
+                continue
+            if path.is_file():
+                listing[_key(path, root)] = [sha256_file(path), inputs.year_in_name(rel)]
+    return listing
+
+
+def _watched(entry: list, years: list[int] | None) -> bool:
+    year = entry[1]
+    return years is None or year is None or year in years
+
+
+def input_manifest(record: dict, listing: dict[str, list], root: Path) -> dict[str, Any]:
+    """The manifest's account of a report's inputs, from its record and the data listing made when it was planned.
+
+    ``sources``: the files the record names, with their hash when the report was planned (a file changed during
+    the run is then seen as changed next time); ``years``: every year the report read or looked for (None: any);
+    ``watch``: every listed file of those years, or of no year, with its hash — a file among them that appears,
+    changes or goes makes the report stale, a file of another year never does.
+    """
+    sources = []
+    for source in record.get("sources", []) or []:
+        path = str(source.get("path", ""))
+        key = _key(path, root) if "://" not in path else path
+        if key in listing:
+            sources.append({"path": path, "sha256": listing[key][0]})
+            continue
+        full = Path(path) if Path(path).is_absolute() else root / path
+        sha = sha256_file(full) if "://" not in path and full.is_file() else None
+        sources.append({"path": path, "sha256": sha})  # None: unknown, never counts as unchanged
+    years = (record.get("provenance") or {}).get("years")
+    years = sorted(years) if isinstance(years, list) else None
+    watch = {key: entry[0] for key, entry in listing.items() if _watched(entry, years)}
+    return {"sources": sources, "years": years, "watch": watch}
+
+
+def inputs_current(manifest: dict[str, Any], root: Path, listing: dict[str, list]) -> bool:
+    """True when no input of the manifest's report changed: every source as it was, and no file of the years it
+    read (or of no year) appeared, changed or went since."""
+    watch = manifest.get("watch")
+    if not isinstance(watch, dict):
+        return False  # a manifest from before reports named their years: redo it once
+    years = manifest.get("years")
+    years = years if isinstance(years, list) else None
+    for key, entry in listing.items():
+        if _watched(entry, years) and watch.get(key) != entry[0]:
+            return False
+    if any(listing.get(key, [None])[0] != sha for key, sha in watch.items()):
+        return False
+    for source in manifest.get("sources", []):
+        path = str(source.get("path", ""))
+        key = _key(path, root) if "://" not in path else path
+        if key in listing:
+            current = listing[key][0]
         else:
-            h.update(f"- {top}\n".encode())
-    return h.hexdigest()
+            full = Path(path) if Path(path).is_absolute() else root / path
+            try:
+                current = sha256_file(full)
+            except OSError:
+                return False
+        if current != source.get("sha256"):
+            return False
+    return True
 
 
 def reportkit_digest() -> str:
@@ -91,8 +169,9 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def up_to_date(run_dir: Path, fingerprint: str, root: Path) -> bool:
-    """True when the report in ``run_dir`` was made from the same inputs and all its files are still there."""
+def up_to_date(run_dir: Path, fingerprint: str, root: Path, listing: dict[str, list] | None = None) -> bool:
+    """True when the report in ``run_dir`` was made with the same notebook, code and parameters, from the same
+    data (:func:`inputs_current` against ``listing``, see :func:`data_listing`), and all its files are still there."""
     manifest = read_manifest(run_dir)
     if not manifest or manifest.get("fingerprint") != fingerprint:
         return False
@@ -102,15 +181,7 @@ def up_to_date(run_dir: Path, fingerprint: str, root: Path) -> bool:
                 return False
         except OSError:
             return False
-    for source in manifest.get("sources", []):
-        path = Path(source.get("path", ""))
-        path = path if path.is_absolute() else root / path
-        try:
-            if sha256_file(path) != source.get("sha256"):
-                return False
-        except OSError:
-            return False
-    return True
+    return inputs_current(manifest, root, listing or {})
 
 
 def _same_device(a: Path, b: Path) -> bool:

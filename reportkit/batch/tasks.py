@@ -48,12 +48,14 @@ class ReportTask:
     run_dir: str  # outputs/<run id>/
     stage_root: str
     failed_dir: str  # where the executed notebook of a failed report is kept for the analyst
-    fingerprint: str  # of every input; the manifest records it for the incremental runner
+    fingerprint: str  # of notebook, code, formats, parameters; the data are checked through the manifest
     version: str
     root: str
     warm: WarmSpec
     cell_timeout: float = 600.0
     more: bool = True  # more reports follow on this worker: start the next kernel early
+    # {data file: [sha256, year of its name]} when planned (store.data_listing): the manifest's account of inputs
+    data_listing: dict[str, list] = field(default_factory=dict)
 
     @property
     def kernel_name(self) -> str:

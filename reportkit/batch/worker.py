@@ -167,7 +167,7 @@ def execute_run(task: ReportTask) -> Outcome:
     from nbclient.exceptions import CellExecutionError
     from papermill.parameterize import parameterize_notebook
 
-    from reportkit.batch.store import Staging, sha256_file
+    from reportkit.batch.store import Staging, input_manifest
     from reportkit.core import clock
     from reportkit.core import record as report
     from reportkit.core.atomic import write_atomic
@@ -289,15 +289,7 @@ def execute_run(task: ReportTask) -> Outcome:
         if "article" in formats:
             staging.write(f"{stem}.article.html", exporter.article(nb))
         staging.write(f"{stem}.json", sidecar)
-        sources = []
-        root = Path(task.root)
-        for source in record.get("sources", []) or []:
-            path = Path(str(source.get("path", "")))
-            full = path if path.is_absolute() else root / path
-            if full.is_file():
-                sources.append({"path": str(path), "sha256": sha256_file(full)})
-            else:
-                sources.append({"path": str(path), "sha256": None})  # unknown → never counts as unchanged
+        inputs = input_manifest(record, task.data_listing, Path(task.root))
         if _parent_gone():
             raise RuntimeError("the runner is gone; not committing")
         manifest = {
@@ -306,7 +298,7 @@ def execute_run(task: ReportTask) -> Outcome:
             "params_file": task.params_file,
             "parameters": task.shown_parameters,
             "generated_at": generated_at,
-            "sources": sources,
+            **inputs,
         }
         placed = staging.commit(Path(task.run_dir), manifest, stem)
         staging = None

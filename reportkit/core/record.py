@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from reportkit.core.params import SIGNER_KEYS
 __all__ = [
     "DOCUMENT_KEYS",
     "FIGURE_KEYS",
+    "PROVENANCE_KEYS",
     "RECORD_MIME",
     "SIGNATURE_KEYS",
     "SOURCE_KEYS",
@@ -48,8 +50,12 @@ DOCUMENT_KEYS = (
     "period_name",
 )
 SIGNATURE_KEYS = SIGNER_KEYS
-FIGURE_KEYS = ("id", "label", "value", "text")
+FIGURE_KEYS = ("id", "label", "value", "text")  # and "unit" ("đồng", "lượt"…), which records before 0.2 lack
 SOURCE_KEYS = ("path", "sha256")
+# What the data a report read were: the span of months that held data, every year read or looked for (None: all),
+# the tổ expected and, per tổ, the months of the period it did not report (docs/architecture.md).
+PROVENANCE_KEYS = ("data_from", "data_to", "years", "units", "missing")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _LIST_KEYS = ("parent_body", "recipients")
 _TEXT_KEYS = tuple(k for k in DOCUMENT_KEYS if k not in (*_LIST_KEYS, "signature"))
 
@@ -119,8 +125,9 @@ def problems(record: object, origin: Mapping[str, int] | None = None, *, complet
         for field in ("id", "label"):
             if not isinstance(figure.get(field), str) or not figure.get(field):
                 bad(f"{key}.{field}", "a non-empty string", figure.get(field))
-        if "text" in figure and not isinstance(figure["text"], str):
-            bad(f"{key}.text", "a string", figure["text"])
+        for field in ("text", "unit"):
+            if field in figure and not isinstance(figure[field], str):
+                bad(f"{key}.{field}", "a string", figure[field])
 
     sources = record.get("sources", [])
     if not isinstance(sources, list):
@@ -134,7 +141,47 @@ def problems(record: object, origin: Mapping[str, int] | None = None, *, complet
             or (complete and not set(SOURCE_KEYS) <= set(source))
         ):
             bad(key, "{path, sha256}", source)
+    if "provenance" in record:
+        found.extend(_provenance_problems(record["provenance"], bad, complete))
     return found
+
+
+def _is_month(value: object) -> bool:
+    return isinstance(value, str) and bool(_MONTH.match(value))
+
+
+def _provenance_problems(value: object, bad, complete: bool) -> list[str]:
+    if not isinstance(value, Mapping):
+        bad("provenance", "an object with " + ", ".join(PROVENANCE_KEYS), value)
+        return []
+    if complete:
+        missing = [k for k in PROVENANCE_KEYS if k not in value]
+        if missing:
+            return [f"provenance: missing keys {', '.join(missing)}"]
+    for key in ("data_from", "data_to"):
+        if value.get(key) is not None and not _is_month(value[key]):
+            bad(f"provenance.{key}", 'a month "YYYY-MM" or null', value[key])
+    years = value.get("years")
+    if years is not None and not (
+        isinstance(years, list) and all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+    ):
+        bad("provenance.years", "a list of years or null (every year)", years)
+    units = value.get("units", [])
+    if not (isinstance(units, list) and all(isinstance(u, str) for u in units)):
+        bad("provenance.units", "a list of strings", units)
+    gaps = value.get("missing", [])
+    if not isinstance(gaps, list):
+        bad("provenance.missing", "a list of {unit, months}", gaps)
+        gaps = []
+    for i, gap in enumerate(gaps):
+        if not (
+            isinstance(gap, Mapping)
+            and isinstance(gap.get("unit"), str)
+            and isinstance(gap.get("months"), list)
+            and all(_is_month(m) for m in gap["months"])
+        ):
+            bad(f"provenance.missing[{i}]", '{unit, months: ["YYYY-MM", …]}', gap)
+    return []
 
 
 def _json_safe(value: object, where: str) -> object:
@@ -147,13 +194,18 @@ def _json_safe(value: object, where: str) -> object:
     return value
 
 
-def build(*, document: Mapping, key_figures: list, sources: list) -> dict:
-    """A complete, JSON-safe record from its three parts, or :class:`RecordError` listing every problem."""
+def build(*, document: Mapping, key_figures: list, sources: list, provenance: Mapping | None = None) -> dict:
+    """A complete, JSON-safe record from its parts, or :class:`RecordError` listing every problem.
+
+    ``provenance`` (what the shared page's closing note says about the data) is left out when None.
+    """
     record = {"document": document, "key_figures": key_figures, "sources": sources}
+    if provenance is not None:
+        record["provenance"] = provenance
     found = problems(record, complete=True)
     if found:
         raise RecordError(found, "record()")
-    data = _json_safe({"document": dict(document), "key_figures": key_figures, "sources": sources}, "record")
+    data = _json_safe({**record, "document": dict(document)}, "record")
     json.dumps(data, ensure_ascii=False, allow_nan=False)  # fail here, not in the exporter
     return data  # type: ignore[return-value]
 

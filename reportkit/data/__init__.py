@@ -10,7 +10,7 @@ A province database holds many wards: ``load(url, unit="duy-tan")`` (or ``…?un
 of exactly the rows one ward's report reads.
 """
 
-from reportkit.data.dataset import Completeness, Dataset, Figures, Source, UnitCount, load
+from reportkit.data.dataset import Completeness, Dataset, Figures, Inputs, Source, UnitCount, load
 from reportkit.data.errors import DataError, Location, Problem, UnitError
 from reportkit.data.model import Catalog, Indicator, Ward
 
@@ -21,6 +21,7 @@ __all__ = [
     "Dataset",
     "Figures",
     "Indicator",
+    "Inputs",
     "Location",
     "Problem",
     "Source",

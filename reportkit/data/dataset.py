@@ -12,6 +12,7 @@ import yaml
 
 from reportkit import vn
 from reportkit.core import redact
+from reportkit.core.inputs import month_text, year_in_name
 from reportkit.data import cache, readers
 from reportkit.data.errors import DataError, Location, Problem
 from reportkit.data.kinds import UnitCount
@@ -31,6 +32,25 @@ class Source:
 
     path: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a report read from the dataset so far: see :meth:`Dataset.inputs`."""
+
+    months: tuple[Month, ...]  # every month read or looked for (the period, comparisons, year to date)
+    years: tuple[int, ...] | None  # the years of those months and of the plans read; None: all of them
+    sources: list[Source]  # exactly the files (SQL tables) that held those months and plans
+    first_month: Month | None  # the first and last of those months that held data
+    last_month: Month | None
+
+    def as_dict(self) -> dict:
+        """The record's form: {"data_from": "2021-01", "data_to": "2022-06", "years": [2021, 2022]}."""
+        return {
+            "data_from": month_text(self.first_month) if self.first_month else None,
+            "data_to": month_text(self.last_month) if self.last_month else None,
+            "years": None if self.years is None else list(self.years),
+        }
 
 
 @dataclass
@@ -119,10 +139,15 @@ class Figures:
         """The same period last year ("cùng kỳ"), or None when the data do not cover it."""
         return self._ds._figures_if_covered(self.period.same_period_last_year())
 
+    @property
+    def inputs(self) -> Inputs:
+        """What the dataset has been asked so far (this period, its comparisons …): :meth:`Dataset.inputs`."""
+        return self._ds.inputs()
+
     def plan(self, ident: str):
         """The year's plan target for an indicator (ke-hoach.xlsx), or None."""
         self.catalog[ident]
-        return self._ds.plans.get(self.period.year, {}).get(ident)
+        return self._ds._plan(self.period.year).get(ident)
 
     def of_plan(self, ident: str) -> float | None:
         """actual / the year's plan (1.02 for "đạt 102% kế hoạch"), or None without a plan or a value."""
@@ -137,10 +162,16 @@ class Figures:
 
 
 class Dataset:
-    """Validated monthly figures of one ward: ``load()`` builds it, ``figures(period)`` aggregates it."""
+    """Validated monthly figures of one ward: ``load()`` builds it, ``figures(period)`` aggregates it.
+
+    It remembers every month and plan year it was asked about (:meth:`inputs`), so a report can name exactly the
+    files behind its figures and the batch can tell which changes concern which report.
+    """
 
     def __init__(self, ward: Ward, catalog: Catalog, rows: list[tuple[readers.Row, str]],
-                 plans: dict[int, dict[str, object]], sources: list[Source], origin: str = ""):  # fmt: skip
+                 plans: dict[int, dict[str, object]], sources: list[Source], origin: str = "", *,
+                 plan_files: dict[int, str] | None = None, context: tuple[str, ...] = (),
+                 source_of: dict[str, str] | None = None, plan_source_of: dict[str, str] | None = None):  # fmt: skip
         self.ward = ward
         self.catalog = catalog
         self.sources = sources
@@ -153,6 +184,18 @@ class Dataset:
         self.first_month: Month | None = months[0] if months else None
         self.last_month: Month | None = months[-1] if months else None
         self._figures: dict[str, Figures] = {}
+        # Provenance: which source holds each month's rows and each year's plan, and what has been read.
+        source_of = source_of or {}
+        self._month_sources: dict[Month, set[str]] = {}
+        for (_, ym), (r, file) in self._rows.items():
+            if r.reported:
+                self._month_sources.setdefault(ym, set()).add(source_of.get(file, file))
+        plan_source_of = plan_source_of or {}
+        self._plan_sources = {y: plan_source_of.get(f, f) for y, f in (plan_files or {}).items()}
+        self._context = context
+        self._read_months: set[Month] = set()
+        self._read_plans: set[int] = set()
+        self._read_all = False
 
     def __repr__(self) -> str:
         span = ""
@@ -162,18 +205,61 @@ class Dataset:
 
     # ------------------------------------------------------------ periods
 
+    def _read(self, period: vn.Period) -> None:
+        self._read_months.update(period.months)
+
     def covers(self, period) -> bool:
+        """Whether every month of the period holds a report of at least one tổ.
+
+        The answer depends on the period's own months only (not on data before or after it), so a report's
+        inputs are the months it read: a workbook added for another year never changes it.
+        """
         p = vn.Period(period)
-        return bool(self.first_month) and self.first_month <= p.months[0] and p.months[-1] <= self.last_month
+        self._read(p)
+        return all(ym in self._month_sources for ym in p.months)
 
     def _figures_if_covered(self, period) -> Figures | None:
         return self.figures(period) if self.covers(period) else None
 
+    def _plan(self, year: int) -> dict[str, object]:
+        self._read_plans.add(year)
+        return self.plans.get(year, {})
+
+    def inputs(self) -> Inputs:
+        """What has been read so far: every month asked about (the figures of a period, its comparisons, the
+        months of a year-to-date total, a completeness check), every plan year looked up, and exactly the
+        sources that held them (plus ward.yaml and catalog.yaml, which shape every figure).
+
+        >>> ds = load(); f = ds.figures("2022-H1"); _ = f.last_year   # doctest: +SKIP
+        >>> [s.path for s in ds.inputs().sources][-1]                 # doctest: +SKIP
+        'data/duy-tan/bao-cao/2022/to-10-2022.xlsx'
+        """
+        months = tuple(sorted(self._read_months))
+        held = [ym for ym in months if ym in self._month_sources]
+        if self._read_all:
+            years = None
+            used = {p for files in self._month_sources.values() for p in files} | set(
+                self._plan_sources.values()
+            )
+        else:
+            years = tuple(sorted({y for y, _ in months} | self._read_plans))
+            used = {p for ym in held for p in self._month_sources[ym]}
+            used |= {self._plan_sources[y] for y in self._read_plans if y in self._plan_sources}
+        used |= set(self._context)
+        return Inputs(
+            months=months,
+            years=years,
+            sources=[s for s in self.sources if s.path in used],
+            first_month=held[0] if held else None,
+            last_month=held[-1] if held else None,
+        )
+
     def figures(self, period) -> Figures:
-        """Figures of one period ("2022-H1", a Period …); raises ValueError when the data hold none of it."""
+        """Figures of one period ("2022-H1", a Period …); raises ValueError when no month of it holds data."""
         p = vn.Period(period)
+        self._read(p)
         if p.spec not in self._figures:
-            if not self.first_month or p.months[-1] < self.first_month or p.months[0] > self.last_month:
+            if not any(ym in self._month_sources for ym in p.months):
                 span = (f"{self.first_month[1]:02d}/{self.first_month[0]}–{self.last_month[1]:02d}/"
                         f"{self.last_month[0]}") if self.first_month else "không có tháng nào"  # fmt: skip
                 raise ValueError(
@@ -210,6 +296,7 @@ class Dataset:
     def completeness(self, period) -> Completeness:
         """Which tổ has not reported which month of the period (never silently zero)."""
         p = vn.Period(period)
+        self._read(p)
         missing = []
         for u in self.ward.units:
             for ym in p.months:
@@ -242,6 +329,7 @@ class Dataset:
 
     def frame(self) -> pd.DataFrame:
         """Every reported month as one long table (unit, year, month, indicator ids …, file, sheet, row)."""
+        self._read_all = True
         recs = []
         for (u, (y, m)), (row, file) in sorted(
             self._rows.items(), key=lambda kv: (vn.sort_key(kv[0][0]), kv[0][1])
@@ -255,6 +343,7 @@ class Dataset:
         ``unit``, as that ward of a province database (``load(url, unit=…)`` reads it back)."""
         from reportkit.data.sql import write_sql
 
+        self._read_all = True
         write_sql(self, url, replace=replace, unit=unit)
 
 
@@ -293,7 +382,7 @@ def _parse_file(path: Path, data: bytes, display: str, kind: str, ward: Ward, ca
 
 
 def combine(ward: Ward, catalog: Catalog, results: list[tuple[readers.FileResult, str]], sources: list[Source],
-            origin: str) -> Dataset:  # fmt: skip
+            origin: str, **where) -> Dataset:  # fmt: skip
     """Cross-file checks (the same tổ and month twice, plan years twice), then the Dataset — or DataError."""
     problems: list[Problem] = []
     rows: list[tuple[readers.Row, str]] = []
@@ -322,7 +411,21 @@ def combine(ward: Ward, catalog: Catalog, results: list[tuple[readers.FileResult
             plans[pr.year] = pr.values
     if problems:
         raise DataError(problems)
-    return Dataset(ward, catalog, rows, plans, sources, origin)
+    plan_files = {year: at.file for year, at in plan_at.items()}
+    return Dataset(ward, catalog, rows, plans, sources, origin, plan_files=plan_files, **where)
+
+
+def _check_name_year(res: readers.FileResult, rel: Path, display: str) -> readers.FileResult:
+    """A workbook whose name names a year holds that year's months only: the batch tells from names alone which
+    files a report depends on (reportkit.core.inputs), so a file named 2020 holding 2021 rows is a problem."""
+    year = year_in_name(rel)
+    wrong = next((r for r in res.rows if r.reported and year is not None and r.year != year), None)
+    if wrong is None:
+        return res
+    problem = Problem("year_not_in_name", display, wrong.sheet, wrong.row, "Tháng", f"{wrong.month:02d}/{wrong.year}",
+                      f"tháng của năm {year} (năm ở tên tệp {rel.as_posix()}); đổi tên tệp hoặc sửa năm",
+                      cell=wrong.month_cell)  # fmt: skip
+    return readers.FileResult(rows=res.rows, plans=res.plans, problems=[*res.problems, problem])
 
 
 def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
@@ -360,8 +463,11 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
             res = _parse_file(path, data, display, kind, ward, catalog)
             if use_cache and not res.problems:
                 cache.put(k, res)
+        if kind == "reports":
+            res = _check_name_year(res, path.relative_to(folder), display)
         results.append((res, display))
-    return combine(ward, catalog, results, sources, _display(folder))
+    shaping = (sources[0].path, sources[1].path)  # ward.yaml and catalog.yaml shape every figure
+    return combine(ward, catalog, results, sources, _display(folder), context=shaping)
 
 
 def load(source: str | os.PathLike | None = None, *, cache: bool = True, unit: str | None = None) -> Dataset:

@@ -21,6 +21,7 @@ KIND_TEXT = {
     "bad_month": "tháng không hợp lệ",
     "bad_date": "ngày không hợp lệ",
     "month_outside_year": "tháng không thuộc năm của tệp",
+    "year_not_in_name": "số liệu không thuộc năm ghi ở tên tệp",
     "missing_year": "không xác định được năm",
     "missing_month": "có số liệu nhưng thiếu tháng",
     "missing_unit": "không xác định được tổ",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportkit import vn
+from reportkit.core.inputs import year_in_name
 from reportkit.data import values as V
 from reportkit.data.errors import Location, Problem
 from reportkit.data.model import Catalog, Indicator, Ward, key
@@ -248,11 +249,9 @@ def _is_month(value: object) -> bool:
 
 
 def _path_info(path: Path, ward: Ward) -> tuple[str | None, int | None]:
-    stem = path.stem
-    m = _YEAR.search(stem) or _YEAR.search(path.parent.name)
-    year = int(m.group(1)) if m else None
-    unit = ward.unit_matcher()(_YEAR.sub(" ", stem.replace("-", " ").replace("_", " ")))
-    return unit, year
+    # The year from the name follows the batch's rule (reportkit.core.inputs), so both agree on what a file holds.
+    unit = ward.unit_matcher()(_YEAR.sub(" ", path.stem.replace("-", " ").replace("_", " ")))
+    return unit, year_in_name(path)
 
 
 def _cell(cells: list[object], j: int | None) -> object:

@@ -244,7 +244,8 @@ def load_sql(url: str, unit: str | None = None) -> Dataset:
             pgrid, pdigest = _grid(conn, md.tables[PLAN])
             sources.append(Source(f"{shown}#{PLAN}", pdigest))
             results.append((readers.read_plan([pgrid], shown, catalog), shown))
-    return combine(ward, catalog, results, sources, shown)
+    return combine(ward, catalog, results, sources, shown, source_of={shown: f"{shown}#{REPORTS}"},
+                   plan_source_of={shown: f"{shown}#{PLAN}"})  # fmt: skip
 
 
 # ---------------------------------------------------------------- the province layout
@@ -380,7 +381,8 @@ def _ward_dataset(entry: WardEntry, catalog: Catalog, shown: str, reports, plans
         pgrid, pdigest = plans[entry.code]
         sources.append(Source(f"{shown}#{PLAN}[{entry.code}]", pdigest))
         results.append((readers.read_plan([pgrid], shown, catalog), shown))
-    return combine(ward, catalog, results, sources, origin)
+    return combine(ward, catalog, results, sources, origin, source_of={shown: f"{shown}#{REPORTS}[{entry.code}]"},
+                   plan_source_of={shown: f"{shown}#{PLAN}[{entry.code}]"})  # fmt: skip
 
 
 def _load_ward(conn, present: set[str], shown: str, unit: str | None) -> Dataset:

@@ -1,7 +1,12 @@
-"""outputs/index.html: every report with its files, and the key figures of every period side by side."""
+"""outputs/index.html, the ward's dashboard: every report with every format it comes in, and each key figure's
+trend across the periods of one kind (halves with halves, quarters with quarters), as a small picture and a table.
+
+Self-contained like the reports: inline CSS and inline SVG, no script, no external URL.
+"""
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -16,7 +21,26 @@ from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc
 
 _TEMPLATES = Path(__file__).with_name("templates") / "site"
-_FILE_KINDS = ("html", "pdf", "docx", "ipynb")
+# Every format of a report, in the order the page links them, with the word a reader sees.
+FORMATS = (
+    ("html", "Trang web"),
+    ("pdf", "PDF"),
+    ("docx", "Word"),
+    ("article", "Bài viết"),
+    ("ipynb", "Notebook"),
+    ("json", "Dữ liệu JSON"),
+)
+_FILE_KINDS = tuple(kind for kind, _ in FORMATS)
+# Periods of one kind compare with each other; the page shows the longest first.
+KINDS = (
+    ("year", "Các năm"),
+    ("9m", "Các kỳ 9 tháng"),
+    ("half", "Các kỳ 6 tháng"),
+    ("quarter", "Các quý"),
+    ("month", "Các tháng"),
+    ("other", "Các kỳ khác"),
+)
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 160, 44, 5
 
 
 class IndexPageError(ReportkitError, ValueError):
@@ -29,14 +53,26 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _period_key(spec: str):
+def _period(spec: str):
     from reportkit.vn import Period
 
     try:
-        period = Period(spec)
+        return Period(spec)
     except (ValueError, TypeError):
+        return None
+
+
+def _period_key(spec: str):
+    period = _period(spec)
+    if period is None:
         return (1, spec, "")
     return (0, period.start.isoformat(), period.end.isoformat())
+
+
+def _ends_first(spec: str):
+    """Newest first means the period that ended last (a half-year before the year that ends with it)."""
+    key = _period_key(spec)
+    return (key[0] * -1, key[2], key[1])
 
 
 def _figure_text(figure: Mapping) -> str:
@@ -50,6 +86,46 @@ def _figure_text(figure: Mapping) -> str:
     if isinstance(value, int | float):
         return vn.number(value)
     return nfc(str(value))
+
+
+def _figure_number(figure: Mapping) -> float | None:
+    """The number a trend draws: the value, or the count of a "10/10" figure."""
+    value = figure.get("value")
+    if isinstance(value, Mapping):
+        value = value.get("count")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _number_only(number: str) -> str:
+    """ "Số: 58/BC-MTTQ-BTT" → "58/BC-MTTQ-BTT" (the column header says "Số, ký hiệu"); a blank number stays blank."""
+    text = nfc(number).strip()
+    if text.lower().startswith("số"):
+        text = text[2:].lstrip(" :").strip()
+    return "" if text.startswith("/") else text
+
+
+def _spark(points: list[float | None]) -> dict | None:
+    """A small line chart of ``points`` (None: no figure that period) as SVG coordinates, or None below two."""
+    known = [(i, v) for i, v in enumerate(points) if v is not None]
+    if len(known) < 2:
+        return None
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    span = high - low or 1.0
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(1, len(points) - 1)
+
+    def y(v: float) -> float:
+        return round(SPARK_HEIGHT - SPARK_PAD - (v - low) / span * (SPARK_HEIGHT - 2 * SPARK_PAD), 1)
+
+    dots = [(round(SPARK_PAD + i * step, 1), y(v)) for i, v in known]
+    return {
+        "points": " ".join(f"{x},{yy}" for x, yy in dots),
+        "dots": dots,
+        "last": dots[-1],
+        "width": SPARK_WIDTH,
+        "height": SPARK_HEIGHT,
+    }
 
 
 def _check(out_dir: Path, entries) -> list[str]:
@@ -85,12 +161,91 @@ def _check(out_dir: Path, entries) -> list[str]:
     return problems
 
 
+def _report(entry: Mapping) -> dict:
+    from reportkit import vn
+
+    document = entry["record"].get("document") or {}
+    period = str(document.get("period") or entry["run_id"])
+    parsed = _period(period)
+    name = nfc(document.get("period_name") or (parsed.name if parsed else period))
+    links = []
+    for kind, label in FORMATS:
+        rel = entry["files"].get(kind)
+        if rel:
+            links.append({"href": quote(PurePosixPath(*Path(rel).parts).as_posix()), "label": label})
+    return {
+        "run_id": entry["run_id"],
+        "period": period,
+        "kind": parsed.kind if parsed else "other",
+        "name": name,
+        "period_name": vn.upper_first(name),
+        "unit": nfc(document.get("unit") or ""),
+        "number": _number_only(document.get("number") or ""),
+        "subject": nfc(document.get("subject") or document.get("title") or ""),
+        "links": links,
+        "figures": entry["record"].get("key_figures") or [],
+    }
+
+
+def _trends(reports: list[dict]) -> list[dict]:
+    """Per kind of period (longest first): the periods in time order and, per key figure, its cells and trend."""
+
+    groups = []
+    for kind, heading in KINDS:
+        mine = [r for r in reports if r["kind"] == kind]
+        if not mine:
+            continue
+        mine.sort(key=lambda r: (_period_key(r["period"]), r["run_id"]))
+        labels: dict[str, tuple[str, str]] = {}
+        for r in mine:
+            for figure in r["figures"]:
+                if isinstance(figure, Mapping) and figure.get("id"):
+                    labels.setdefault(
+                        figure["id"], (nfc(figure["label"]), nfc(str(figure.get("unit") or "")))
+                    )
+        rows = []
+        for fid, (label, unit) in labels.items():
+            found = [next((f for f in r["figures"] if f.get("id") == fid), None) for r in mine]
+            cells = [None if f is None else _figure_text(f) for f in found]
+            numbers = [None if f is None else _figure_number(f) for f in found]
+            latest = next(((i, c) for i, c in reversed(list(enumerate(cells))) if c is not None), None)
+            described = "; ".join(f"{r['period_name']}: {c}" for r, c in zip(mine, cells, strict=True) if c)
+            rows.append(
+                {
+                    "id": fid,
+                    "label": label,
+                    "unit": unit,
+                    "cells": cells,
+                    "latest": None
+                    if latest is None
+                    else {"text": latest[1], "period": mine[latest[0]]["period_name"]},
+                    "spark": _spark(numbers),
+                    "alt": f"Xu hướng {label[:1].lower() + label[1:]}"
+                    + (f" ({unit})" if unit else "")
+                    + f" qua {len(mine)} kỳ: {described}",
+                }
+            )
+        groups.append(
+            {
+                "kind": kind,
+                "heading": heading,
+                "periods": [r["period_name"] for r in mine],
+                "first": mine[0]["name"],
+                "last": mine[-1]["name"],
+                "rows": rows,
+            }
+        )
+    return groups
+
+
 def write_index(out_dir, entries) -> Path:
     """Write ``out_dir/index.html`` atomically and return its path.
 
-    Each entry is ``{"run_id", "record", "files": {"html": relpath, "pdf": …, "ipynb": …}}``; the page lists the
-    reports (sorted by unit, then period) and a table "Số liệu chính qua các kỳ" per unit, e.g. the row
-    "Lượt người dân dự tuyên truyền | 1.236 | 1.310".
+    Each entry is ``{"run_id", "record", "files": {"html": relpath, "pdf": …, "docx": …, "article": …,
+    "ipynb": …, "json": …}}`` (any of them). Per unit (a batch of several units shows each under its name): the
+    reports, newest first, with a link to every format each comes in; then per kind of period, every key figure
+    with its unit, its latest value, a small trend picture and a table of every period's value, e.g. the row
+    "Lượt người dân dự tuyên truyền (lượt người) | 1.302 | 1.236 | 1.417 | 1.402".
     """
     import reportkit
     from reportkit import vn
@@ -102,41 +257,12 @@ def write_index(out_dir, entries) -> Path:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise IndexPageError(f"cannot write {out_dir / 'index.html'}:\n{lines}")
 
-    reports = []
-    for entry in entries:
-        document = entry["record"].get("document") or {}
-        period = str(document.get("period") or entry["run_id"])
-        reports.append(
-            {
-                "run_id": entry["run_id"],
-                "period": period,
-                "period_name": nfc(document.get("period_name") or period),
-                "unit": nfc(document.get("unit") or ""),
-                "number": nfc(document.get("number") or ""),
-                "subject": nfc(document.get("subject") or document.get("title") or ""),
-                "files": {
-                    k: quote(PurePosixPath(*Path(v).parts).as_posix()) for k, v in entry["files"].items()
-                },
-                "figures": entry["record"].get("key_figures") or [],
-            }
-        )
-    reports.sort(key=lambda r: (vn.sort_key(r["unit"]), _period_key(r["period"]), r["run_id"]))
-
+    reports = [_report(entry) for entry in entries]
     units = []
-    for name in dict.fromkeys(r["unit"] for r in reports):
+    for name in sorted(dict.fromkeys(r["unit"] for r in reports), key=vn.sort_key):
         mine = [r for r in reports if r["unit"] == name]
-        labels: dict[str, str] = {}
-        for r in mine:
-            for figure in r["figures"]:
-                labels.setdefault(figure["id"], nfc(figure["label"]))
-        rows = []
-        for fid, label in labels.items():
-            cells = []
-            for r in mine:
-                found = next((f for f in r["figures"] if f["id"] == fid), None)
-                cells.append(None if found is None else _figure_text(found))
-            rows.append({"label": label, "cells": cells})
-        units.append({"name": name, "periods": [r["period_name"] for r in mine], "rows": rows})
+        listed = sorted(mine, key=lambda r: (_ends_first(r["period"]), r["run_id"]), reverse=True)
+        units.append({"name": name, "reports": listed, "trends": _trends(mine)})
 
     names = [u["name"] for u in units if u["name"]]
     title = "Báo cáo định kỳ" + (f" — {names[0]}" if len(names) == 1 else "")
@@ -145,11 +271,12 @@ def write_index(out_dir, entries) -> Path:
         .get_template("index.html.j2")
         .render(
             title=title,
-            reports=reports,
+            count=len(reports),
             units=units,
             many_units=len(units) > 1,
             generated_at=clock.shown(),
             version=reportkit.__version__,
+            escape=html.escape,
         )
     )
     return write_atomic(out_dir / "index.html", nfc(page))

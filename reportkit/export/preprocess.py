@@ -2,21 +2,23 @@
 
 It turns an executed notebook into report content: tags honoured, papermill's parameter cells dropped, code,
 stderr/stdout and plain-text reprs removed, every kept output reduced to one safe, self-contained HTML fragment, the
-report record read, and the "Thông tin kỳ báo cáo" data prepared. Running it from the template means
+report record read, and the page's closing note about the data prepared. Running it from the template means
 ``jupyter nbconvert --to html --template reportkit`` gives the same page as :class:`ReportExporter`.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
-import json
+import os
 from pathlib import Path
 from typing import Any
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from reportkit import vn
 from reportkit.core import clock, content, redact
 from reportkit.core import record as report
 from reportkit.core.errors import ReportkitError
@@ -128,6 +130,11 @@ def _output_html(output, base: Path) -> str:
     if mime is None:
         return ""
     meta = output.get("metadata", {}) or {}
+    info = meta.get("reportkit") if isinstance(meta.get("reportkit"), dict) else {}
+    if info.get("kind") == "chart":  # a report chart: its best image (SVG before PNG), not its notebook HTML
+        image = next((m for m in content.IMAGE_MIMES if m in data), None)
+        if image is not None:
+            return _figure(image, data[image], {**meta, "caption": info.get("caption") or ""})
     if mime == "text/html":
         return sanitize_fragment(_text(data[mime]), base)
     if mime == "text/markdown":
@@ -156,18 +163,6 @@ def _figure(mime: str, payload: Any, meta: dict) -> str:
     return f'<figure class="rk-figure">{img}{figcaption}</figure>'
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        text = value
-    elif isinstance(value, bool) or value is None:
-        text = json.dumps(value)
-    elif isinstance(value, int | float):
-        text = str(value)
-    else:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    return nfc(redact.mask_urls(text))
-
-
 def _format_moment(moment: object) -> str:
     try:
         return clock.shown(moment if moment is None or hasattr(moment, "tzinfo") else str(moment))
@@ -175,54 +170,102 @@ def _format_moment(moment: object) -> str:
         return nfc(str(moment))
 
 
-def _short_path(value):
-    """An absolute path papermill recorded, as a shared page may show it (never the machine's folder layout)."""
-    if not isinstance(value, str) or "://" in value or not Path(value).is_absolute():
-        return value
-    return redact.shown_path(value, Path.cwd())
+def _month(text: object) -> tuple[int, int] | None:
+    try:
+        year, month = str(text).split("-")
+        return int(year), int(month)
+    except (TypeError, ValueError):
+        return None
+
+
+def _months_text(months: list[str]) -> str:
+    """["2022-05", "2022-06", "2023-01"] → "tháng 5, 6/2022 và tháng 1/2023"."""
+    by_year: dict[int, list[int]] = {}
+    for text in months:
+        found = _month(text)
+        if found:
+            by_year.setdefault(found[0], []).append(found[1])
+    return vn.join(
+        [f"tháng {', '.join(str(m) for m in sorted(ms))}/{year}" for year, ms in sorted(by_year.items())]
+    )
+
+
+def _noun(units: list[str]) -> str:
+    """The word the units share ("Tổ 1" … "Tổ 10" → "tổ"), else "đơn vị"."""
+    first = {u.split()[0] for u in units if u.split()}
+    return next(iter(first)).lower() if len(first) == 1 else "đơn vị"
+
+
+def _data_note(provenance: object) -> dict:
+    """The sentences of the closing note about the data (empty when the record carries no provenance)."""
+    if not isinstance(provenance, dict):
+        return {}
+    note: dict[str, str] = {}
+    start, end = _month(provenance.get("data_from")), _month(provenance.get("data_to"))
+    if start and end:
+        note["span"] = f"từ tháng {start[1]:02d}/{start[0]} đến tháng {end[1]:02d}/{end[0]}"
+    units = [nfc(str(u)) for u in provenance.get("units") or []]
+    gaps = [g for g in provenance.get("missing") or [] if isinstance(g, dict)]
+    if units:
+        noun = note["noun"] = _noun(units)
+        reported = len(units) - len({str(g.get("unit")) for g in gaps})
+        note["reported"] = vn.upper_first(f"{reported}/{len(units)} {noun} đã gửi đủ báo cáo của kỳ")
+        if gaps:
+            note["missing"] = "; ".join(
+                f"{nfc(str(g.get('unit')))} chưa gửi báo cáo {_months_text(g.get('months') or [])}"
+                for g in gaps
+            )
+    return note
+
+
+def _files(sources: list[dict]) -> tuple[str, list[str]]:
+    """The folder the data files share (as a shared page may name it) and each file's path below it."""
+    local = [s["path"] for s in sources if "://" not in s["path"]]
+    folder = ""
+    if len(local) > 1:
+        with contextlib.suppress(ValueError):
+            folder = os.path.commonpath(local)
+    elif local:
+        folder = os.path.dirname(local[0])
+    shown = []
+    for s in sources:
+        path = s["path"]
+        if "://" in path:
+            shown.append(redact.mask_url(path))
+        else:
+            shown.append(Path(os.path.relpath(path, folder)).as_posix() if folder else Path(path).as_posix())
+    return (redact.shown_path(folder, Path.cwd()) if folder else ""), shown
 
 
 def run_info_view(nb, record: dict, run_info: dict | None) -> dict:
-    """What the "Thông tin kỳ báo cáo" section shows: period, visible parameters, data files, time, version.
+    """What the page's closing note says: the period, the data's span, who reported, when and with which version
+    reportkit made the page, and the data files behind the figures (paths only: hashes stay in the JSON record).
 
-    Without ``run_info`` (e.g. ``jupyter nbconvert``) the parameters come from papermill's notebook metadata.
+    No parameter is shown (their names are the notebook's, in English); ``run_info`` gives the time and version.
     """
     import reportkit
 
     run_info = dict(run_info or {})
-    if "parameters" in run_info:
-        parameters = dict(run_info.get("parameters") or {})
-    else:
-        parameters = {
-            k: _short_path(v) for k, v in (nb.metadata.get("papermill", {}).get("parameters") or {}).items()
-        }
-    secret = set(run_info.get("secret") or []) | set(parameters.get("secret") or [])
-    secret.add("secret")
-    shown = [(nfc(str(k)), _show(v)) for k, v in parameters.items() if k not in secret]
-
     document = record.get("document") or {}
+    parameters = nb.metadata.get("papermill", {}).get("parameters") or {}
     period = document.get("period") or parameters.get("period")
     period_name = document.get("period_name")
     if period and not period_name:
         try:
-            from reportkit.vn import Period
-
-            period_name = Period(str(period)).name
+            period_name = vn.Period(str(period)).name
         except ValueError:
             period_name = None
-    if period_name and period and period_name != period:
-        period_text = f"{period_name} ({period})"
-    else:
-        period_text = period_name or (str(period) if period else "")
     sources = [
         {"path": nfc(str(s.get("path"))), "sha256": str(s.get("sha256") or "")}
         for s in record.get("sources") or []
-        if isinstance(s, dict)
+        if isinstance(s, dict) and s.get("path")
     ]
+    folder, files = _files(sources)
     return {
-        "period": nfc(period_text),
-        "parameters": shown,
-        "sources": sources,
+        "period": nfc(period_name or (str(period) if period else "")),
+        "data": _data_note(record.get("provenance")),
+        "folder": nfc(folder),
+        "files": [nfc(f) for f in files],
         "generated_at": _format_moment(run_info.get("generated_at")),
         "version": nfc(str(run_info.get("version") or reportkit.__version__)),
     }

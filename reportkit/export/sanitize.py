@@ -110,7 +110,7 @@ def sanitize_fragment(html: str, base: Path | None = None) -> str:
 
     Drops scripts and embedded objects, event handlers and every external reference (links to other sites lose
     their ``href`` but keep their text; remote images are replaced by their alt text); embeds local images as data
-    URIs; gives tables a header row and a wrapper for narrow screens.
+    URIs; gives tables a header row and a wrapper for narrow screens (a labelled region the keyboard can scroll).
     """
     soup = BeautifulSoup(nfc(html), "html.parser")
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -131,8 +131,14 @@ def sanitize_fragment(html: str, base: Path | None = None) -> str:
     for table in soup.find_all("table"):
         _ensure_header_row(soup, table)
         _mark_width(table)
-        if not (isinstance(table.parent, Tag) and "rk-table" in (table.parent.get("class") or [])):
-            table.wrap(soup.new_tag("div", attrs={"class": "rk-table"}))
+        wrapper = table.parent
+        if not (isinstance(wrapper, Tag) and "rk-table" in (wrapper.get("class") or [])):
+            wrapper = table.wrap(soup.new_tag("div", attrs={"class": "rk-table"}))
+        # A box that scrolls sideways on a phone must be reachable from the keyboard, and say what it holds.
+        caption = table.find("caption")
+        wrapper["role"] = "region"
+        wrapper["tabindex"] = "0"
+        wrapper["aria-label"] = " ".join(caption.get_text(" ").split()) if caption else "Bảng số liệu"
     return str(soup)
 
 

@@ -30,7 +30,7 @@ from reportkit.narrative.phrasing import (
 
 # Imported now, not on first use, because the function ``record`` shares its name with the module: loaded later,
 # the module would replace the function as this package's attribute.
-from reportkit.narrative.record import MIME, document, key_figures, record, sources
+from reportkit.narrative.record import MIME, document, key_figures, provenance, record, sources
 
 # Imported on first use: charts need matplotlib, tables pandas, narrative cells Jinja and mistune; phrasing and the
 # record need none of them (together about a second to import).
@@ -66,6 +66,7 @@ __all__ = [
     "key_figures",
     "last_year_change",
     "markdown_to_html",
+    "provenance",
     "ratio",
     "record",
     "render",

@@ -1,8 +1,16 @@
 """The report's chart theme and numbered, captioned chart outputs.
 
 Charts are drawn on a ``matplotlib.figure.Figure`` inside ``rc_context(THEME)``: no pyplot, no backend switch and
-no dependence on whatever global style a reused kernel carries. The PNG is written without a timestamp or version
-stamp so the same data give the same bytes under papermill, nbclient and JupyterLab.
+no dependence on whatever global style a reused kernel carries. Each chart is written twice, without a timestamp
+or version stamp so the same data give the same bytes under papermill, nbclient and JupyterLab:
+
+- SVG for the page: vector, crisp at any zoom, its text drawn as outlines (``svg.fonttype: path``), so it needs no
+  font on the reader's phone or in WeasyPrint and every Vietnamese letter shows as drawn here; each glyph is
+  defined once and reused, which keeps a 10-bar chart near 20 KB;
+- PNG for exports that need a raster (the Word file).
+
+Sizes are chosen for a phone first: a chart is drawn 4 in (384 CSS px) wide with 10 pt text, so shown across a
+375 px screen (351 px of text width) its labels stay above 12 px; the page never enlarges it past 30rem.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,23 +32,23 @@ from reportkit.narrative import _state
 from reportkit.narrative.phrasing import unit_name
 
 FONT = "DejaVu Sans"  # ships with matplotlib and has every Vietnamese letter (tested)
-# A4 text width is 210 - 30 - 20 mm = 16 cm ≈ 6,3 in. Fonts are large enough to stay readable when a phone scales
-# the picture down to about 360 px.
-WIDTH_IN = 6.3
+WIDTH_IN = 4.0
 HEIGHT_IN = 3.4
-DPI = 150
+DPI = 200  # the PNG's; the SVG has none
 BAR_COLOR = "#1f4e79"
+TEXT_PT = 10  # every label; 10 pt = 13.3 px at the drawn size, 12.2 px across a 375 px phone
+MIN_SHOWN_PX = 11  # the smallest text a chart may show on a 375 px phone (tests/test_browser.py measures it)
 
 THEME: dict[str, object] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
-    "font.size": 12,
-    "axes.titlesize": 13,
+    "font.size": TEXT_PT,
+    "axes.titlesize": TEXT_PT,
     "axes.titleweight": "bold",
-    "axes.labelsize": 12,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
-    "legend.fontsize": 11,
+    "axes.labelsize": TEXT_PT,
+    "xtick.labelsize": TEXT_PT,
+    "ytick.labelsize": TEXT_PT,
+    "legend.fontsize": TEXT_PT,
     "figure.figsize": (WIDTH_IN, HEIGHT_IN),
     "figure.dpi": 100,
     "savefig.dpi": DPI,
@@ -57,6 +66,7 @@ THEME: dict[str, object] = {
     "axes.prop_cycle": matplotlib.cycler(color=[BAR_COLOR, "#c55a11", "#548235", "#7f6000", "#7030a0"]),
     "axes.unicode_minus": False,
     "svg.hashsalt": "reportkit",
+    "svg.fonttype": "path",
 }
 
 
@@ -89,9 +99,11 @@ def format_axis(ax, axis: str = "y") -> None:
 
 @dataclass
 class Chart:
-    """A numbered report chart; displays as a PNG with alt text and a "Biểu đồ N." caption."""
+    """A numbered report chart; displays as SVG (the page's) and PNG (a raster for Word), with alt text and a
+    "Biểu đồ N." caption; ``width``/``height`` are the drawn size in CSS pixels."""
 
     png: bytes
+    svg: bytes
     caption: str
     alt: str
     number: int
@@ -109,29 +121,30 @@ class Chart:
         return vn.tone_style(self.alt, self.tone_style)
 
     def to_html(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        # Shown width: the A4 text width at most, and the whole screen on a phone.
+        data = base64.b64encode(self.svg).decode("ascii")
         return (
             '<figure class="reportkit-chart" style="margin:1em 0">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt_text)}" '
-            f'width="{self.width}" height="{self.height}" style="max-width:100%;height:auto">'
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt_text)}" '
+            f'width="{self.width}" height="{self.height}" style="width:100%;max-width:30rem;height:auto">'
             f"<figcaption>{html.escape(self.title)}</figcaption></figure>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = {
+            "image/svg+xml": self.svg.decode("utf-8"),
             "image/png": base64.b64encode(self.png).decode("ascii"),
             "text/html": self.to_html(),
             "text/plain": f"{self.title} ({self.alt_text})",
         }
         meta = content.figure_metadata(
-            mime="image/png",
+            mime="image/svg+xml",
             title=self.title,
             alt=self.alt_text,
             number=self.number,
             width=self.width,
             height=self.height,
         )
+        meta["image/png"] = dict(meta["image/svg+xml"])
         meta["reportkit"].update(self.metadata)
         return data, meta
 
@@ -152,14 +165,20 @@ def chart(figure: Figure, *, caption: str, alt: str) -> Chart:
     figure.savefig(
         buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight", facecolor="white"
     )
-    _close(figure)
     png = buffer.getvalue()
+    vector = io.BytesIO()
+    with matplotlib.rc_context(THEME):
+        figure.savefig(vector, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight",
+                       facecolor="white")  # fmt: skip
+    _close(figure)
+    svg = _compact_svg(vector.getvalue())
     width, height = _png_size(png)
-    # Displayed at the figure's size in CSS pixels (96 per inch), not at the 150-dpi pixel size.
+    # Displayed at the figure's size in CSS pixels (96 per inch), not at the PNG's pixel size.
     scale = 96 / DPI
     state = _state.state()
     return Chart(
         png=png,
+        svg=svg,
         caption=vn.nfc(str(caption).strip()),
         alt=vn.nfc(str(alt).strip()),
         number=state.next_number("chart"),
@@ -179,6 +198,23 @@ def _close(figure: Figure) -> None:
         pass
 
 
+_SVG_COMMENT = re.compile(rb"<!--.*?-->\s*", re.DOTALL)
+_SVG_HEAD = re.compile(rb"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?")
+_SVG_METADATA = re.compile(rb"<metadata>.*?</metadata>\s*", re.DOTALL)
+_SVG_SPACE = re.compile(rb">\s+<")
+_SVG_DECIMALS = re.compile(rb"(?<![\d.])([1-9]\d*\.\d{2})\d+")  # coordinates, never a glyph's scale(0.015625)
+
+
+def _compact_svg(svg: bytes) -> bytes:
+    """matplotlib's SVG without what a page never uses (XML prolog, comments, RDF metadata, indentation) and with
+    coordinates to 1/100 px (numbers of 1 and more only), a third smaller; the drawing is unchanged to the eye."""
+    svg = _SVG_HEAD.sub(b"", svg)
+    svg = _SVG_COMMENT.sub(b"", svg)
+    svg = _SVG_METADATA.sub(b"", svg)
+    svg = _SVG_DECIMALS.sub(rb"\1", svg)
+    return _SVG_SPACE.sub(b"><", svg).strip() + b"\n"
+
+
 def _png_size(png: bytes) -> tuple[int, int]:
     # IHDR: width and height are the first two big-endian uint32 after the 16-byte signature+chunk header.
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
@@ -192,10 +228,14 @@ def bar_chart(
     alt: str | None = None,
     xlabel: str | None = None,
 ) -> Chart:
-    """A bar chart of one figure per tổ (natural order), values labelled on the bars, in the report theme.
+    """A bar chart of one figure per tổ, in the report theme: one horizontal bar per tổ, top to bottom in natural
+    order, its value written at its end.
 
-    ``values``: {tổ: value} or a pandas Series indexed by tổ. The alt text, if not given, lists every value:
-    "Biểu đồ cột, <ylabel> theo tổ dân phố: tổ 1: 120; tổ 2: 98; …".
+    Horizontal, because a phone is narrow and tall: ten names under ten upright bars would need 6 px letters on a
+    375 px screen, ten rows of "Tổ 1" … "Tổ 10" beside their bars read at full size. ``values``: {tổ: value} or a
+    pandas Series indexed by tổ; ``ylabel`` names the measure (the value axis, now horizontal); ``xlabel``, if
+    given, names the tổ axis. The alt text, if not given, lists every value: "Biểu đồ thanh, <ylabel> theo tổ dân
+    phố: tổ 1: 120; tổ 2: 98; …".
     """
     items = dict(values.items()) if hasattr(values, "items") else dict(values)  # type: ignore[arg-type]
     if not items:
@@ -209,24 +249,30 @@ def bar_chart(
             raise ValueError(f"bar_chart(): {name!r} has no value; draw only units that reported")
         numbers.append(float(v))
     labels = [_short(str(n)) for n in names]
+    height = min(8.0, 0.75 + 0.27 * len(labels))
     with theme():
-        fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
+        fig = Figure(figsize=(WIDTH_IN, height))
         ax = fig.add_subplot()
-        bars = ax.bar(labels, numbers, color=BAR_COLOR, width=0.65)
-        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=10)
-        ax.set_ylabel(ylabel)
+        positions = list(range(len(labels)))
+        bars = ax.barh(positions, numbers, color=BAR_COLOR, height=0.68)
+        ax.set_yticks(positions, labels)
+        ax.invert_yaxis()  # Tổ 1 at the top, as in the table
+        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=3, fontsize=TEXT_PT)
+        ax.set_xlabel(ylabel)
         if xlabel:
-            ax.set_xlabel(xlabel)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=all(v.is_integer() for v in numbers)))
-        format_axis(ax, "y")
-        ax.set_ylim(0, max(max(numbers) * 1.15, 1))
-        ax.tick_params(axis="x", length=0)
+            ax.set_ylabel(xlabel)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=all(v.is_integer() for v in numbers)))
+        format_axis(ax, "x")
+        ax.set_xlim(0, max(max(numbers) * 1.18, 1))
+        ax.grid(axis="x", color="#d0d0d0", linewidth=0.8)
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
         fig.tight_layout()
     if alt is None:
         listed = "; ".join(
             f"{unit_name(str(n))}: {tick_label(v)}" for n, v in zip(names, numbers, strict=True)
         )
-        alt = f"Biểu đồ cột, {ylabel.lower()} theo tổ dân phố: {listed}"
+        alt = f"Biểu đồ thanh, {ylabel.lower()} theo tổ dân phố: {listed}"
     return chart(fig, caption=caption, alt=alt)
 
 
@@ -240,8 +286,10 @@ def _short(name: str) -> str:
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
 
 
-BARH_INCHES = 0.155  # per bar: 60 bars fill the A4 text height (about 24 cm) with 7-pt names still readable
-BARH_MAX = 60
+# Per bar: 50 bars fill the A4 text height (about 24 cm); 9.5-pt names and values stay ≥ 11 px on a 375-px phone,
+# where the 4-in chart is shown about 350 px wide.
+BARH_INCHES = 0.17
+BARH_MAX = 50
 
 
 def barh_chart(
@@ -280,8 +328,8 @@ def barh_chart(
         ax = fig.add_subplot()
         positions = list(range(len(names)))[::-1]  # the first name at the top
         bars = ax.barh(positions, numbers, color=BAR_COLOR, height=0.7)
-        ax.set_yticks(positions, [vn.nfc(str(n)) for n in names], fontsize=7 if small else 10)
-        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=6.5 if small else 9)
+        ax.set_yticks(positions, [vn.nfc(str(n)) for n in names], fontsize=9.5 if small else TEXT_PT)
+        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=9.5 if small else TEXT_PT)
         ax.set_xlabel(xlabel)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=all(v.is_integer() for v in numbers)))
         format_axis(ax, "x")

@@ -109,14 +109,25 @@ def _text(value: object) -> str:
     return vn.nfc(str(value))
 
 
+def _unit_of(catalog: object, ident: str) -> str:
+    if catalog is None:
+        return ""
+    try:
+        return vn.nfc(str(getattr(catalog[ident], "unit", "") or ""))
+    except (KeyError, TypeError):
+        return ""
+
+
 def key_figures(
     figures: object, indicators: Mapping[str, str] | Sequence[str], catalog: object = None
 ) -> list[dict]:
-    """Key figures for the index page: [{"id", "label", "value", "text"}].
+    """Key figures for the index page: [{"id", "label", "value", "text", "unit"}], e.g. the fund's unit "đồng".
 
-    ``indicators``: {id: label}, or ids whose labels come from ``catalog`` (``dataset.catalog``). A figure the
-    period has no data for is left out rather than shown as 0.
+    ``indicators``: {id: label}, or ids whose labels come from ``catalog`` (``dataset.catalog``). The unit comes
+    from ``catalog``, else from the figures' own catalog ("" when neither knows it). A figure the period has no
+    data for is left out rather than shown as 0.
     """
+    catalog = catalog if catalog is not None else getattr(figures, "catalog", None)
     if not isinstance(indicators, Mapping):
         if catalog is None:
             raise ValueError("key_figures(): give {id: label} or pass catalog= to take the labels from it")
@@ -129,7 +140,15 @@ def key_figures(
             raise KeyError(f"key_figures(): the figures have no indicator {ident!r}") from None
         if value is None:
             continue
-        out.append({"id": ident, "label": vn.nfc(str(label)), "value": _plain(value), "text": _text(value)})
+        out.append(
+            {
+                "id": ident,
+                "label": vn.nfc(str(label)),
+                "value": _plain(value),
+                "text": _text(value),
+                "unit": _unit_of(catalog, ident),
+            }
+        )
     return out
 
 
@@ -139,9 +158,42 @@ def _source_path(path: object) -> str:
     return text if "://" in text else Path(text).as_posix()
 
 
-def sources(dataset: object) -> list[dict]:
-    """Every file the data came from, as {"path", "sha256"}; paths inside the project are relative to its root."""
-    return [{"path": _source_path(s.path), "sha256": s.sha256} for s in dataset.sources]
+def _inputs(data: object):
+    """The data layer's record of what was read (a Dataset's ``inputs()``, a Figures' ``inputs``), or None."""
+    inputs = getattr(data, "inputs", None)
+    return inputs() if callable(inputs) else inputs
+
+
+def sources(data: object) -> list[dict]:
+    """The files the report's figures came from, as {"path", "sha256"}: exactly those that held a month or a plan
+    the notebook read (its period, the comparisons, the year to date), and the ward's description and catalog.
+
+    ``data``: the Dataset (or the period's Figures). Call it after the figures are read (the record cell is the
+    last one). Paths inside the project are relative to its root; a SQL source is its URL (password masked) and
+    table. A dataset that keeps no such account gives every file it read.
+    """
+    inputs = _inputs(data)
+    listed = inputs.sources if inputs is not None else getattr(data, "sources", [])
+    return [{"path": _source_path(s.path), "sha256": s.sha256} for s in listed]
+
+
+def provenance(figures: object) -> dict:
+    """What the shared page's closing note says about the data (record key ``provenance``):
+
+    {"data_from": "2021-01", "data_to": "2022-06", "years": [2021, 2022], "units": ["Tổ 1", …],
+    "missing": [{"unit": "Tổ 4", "months": ["2022-05", "2022-06"]}]} — the span of the months read that held
+    data, every year read or looked for (the batch watches those years' files), the tổ expected, and per tổ the
+    months of the period it did not report. ``figures``: the period's Figures, after every figure is read.
+    """
+    inputs = _inputs(figures)
+    read = inputs.as_dict() if inputs is not None else {"data_from": None, "data_to": None, "years": None}
+    completeness = figures.completeness
+    gaps: dict[str, list[str]] = {}
+    for unit, (year, month) in completeness.missing:
+        gaps.setdefault(str(unit), []).append(f"{year:04d}-{month:02d}")
+    units = [vn.nfc(str(u)) for u in completeness.units]
+    missing = [{"unit": vn.nfc(u), "months": sorted(gaps[u])} for u in sorted(gaps, key=vn.sort_key)]
+    return {**read, "units": units, "missing": missing}
 
 
 class Record:
@@ -159,9 +211,9 @@ class Record:
         return {MIME: self.data, "text/plain": summary}, {"reportkit": {"kind": "record"}}
 
 
-def record(*, document: Mapping, key_figures: list, sources: list) -> None:
+def record(*, document: Mapping, key_figures: list, sources: list, provenance: Mapping | None = None) -> None:
     """Display the report record of this notebook run (see docs/guide.md, "Hồ sơ báo cáo")."""
-    data = report.build(document=document, key_figures=key_figures, sources=sources)
+    data = report.build(document=document, key_figures=key_figures, sources=sources, provenance=provenance)
     from IPython.display import display
 
     display(Record(data))  # type: ignore[arg-type]

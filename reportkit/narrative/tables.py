@@ -100,7 +100,7 @@ class Table:
                 if i == 0:
                     scope = ' scope="row"' if tag_first == "th" else ""
                     out.append(
-                        f'<{tag_first}{scope} style="text-align:left;overflow-wrap:anywhere">{e(self._text(v))}</{tag_first}>'
+                        f'<{tag_first}{scope} style="text-align:left">{e(self._text(v))}</{tag_first}>'
                     )
                 else:
                     out.append(f"<{tag}{style}>{e(self._text(v))}</{tag}>")

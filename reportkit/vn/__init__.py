@@ -12,7 +12,7 @@ from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
-from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
+from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style, upper_first
 from reportkit.vn.words import money, words
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "title",
     "to_legacy",
     "tone_style",
+    "upper_first",
     "words",
 ]
 

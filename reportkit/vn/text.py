@@ -138,6 +138,21 @@ def title(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in words)
 
 
+def upper_first(text: object) -> str:
+    """Text at the start of a sentence or a table cell: its first letter in capitals, the rest as it is.
+
+    >>> upper_first("năm 2022"), upper_first("quý III năm 2022"), upper_first("đợt 1"), upper_first("6 tháng")
+    ('Năm 2022', 'Quý III năm 2022', 'Đợt 1', '6 tháng')
+    """
+    text = nfc(str(text))
+    for i, char in enumerate(text):
+        if char.isalpha():
+            return text[:i] + char.upper() + text[i + 1 :]
+        if not char.isspace() and char not in "“\"'(«":
+            return text
+    return text
+
+
 def join(items: object, last: str = "và", *, sep: str = ", ") -> str:
     """A list in a sentence: "tổ 1, tổ 3 và tổ 6" (``last="hoặc"`` for alternatives).
 

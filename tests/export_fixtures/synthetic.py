@@ -40,6 +40,13 @@ RECORD = {
         {"path": "data/hoa-binh/bao-cao/2022/to-01-2022.xlsx", "sha256": "a" * 64},
         {"path": "data/hoa-binh/ke-hoach.xlsx", "sha256": "b" * 64},
     ],
+    "provenance": {
+        "data_from": "2021-07",
+        "data_to": "2022-12",
+        "years": [2021, 2022],
+        "units": ["Tổ 1", "Tổ 2", "Tổ 3"],
+        "missing": [{"unit": "Tổ 3", "months": ["2022-11", "2022-12"]}],
+    },
 }
 
 PARAGRAPHS = [
