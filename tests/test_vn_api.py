@@ -25,7 +25,7 @@ def test_public_api():
     expected = {
         "number", "parse_number", "words", "money", "percent", "padded", "date", "place_date", "about", "change",
         "of_plan", "join", "sort_key", "nfc", "tone_style", "title", "detect_legacy", "from_legacy", "to_legacy",
-        "fold", "filters", "Period",
+        "fold", "filters", "Period", "admin_name", "upper_first", "roman",
     }  # fmt: skip
     assert set(vn.__all__) == expected
     for name in expected:
@@ -34,7 +34,9 @@ def test_public_api():
         assert "Vietnamese" in (getattr(vn, name).__doc__ or "") or ">>>" in getattr(vn, name).__doc__, name
 
 
-@pytest.mark.parametrize("module", ["numbers", "words", "dates", "text", "legacy", "filters", "__init__"])
+@pytest.mark.parametrize(
+    "module", ["numbers", "words", "dates", "text", "names", "legacy", "filters", "__init__"]
+)
 def test_docstring_examples(module):
     name = "reportkit.vn" if module == "__init__" else f"reportkit.vn.{module}"
     failures, _ = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)

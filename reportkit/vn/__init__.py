@@ -10,6 +10,7 @@ Pure functions on the standard library only (no pandas, numpy or IPython), so ``
 from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
+from reportkit.vn.names import admin_name, roman, upper_first
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
 from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
 from reportkit.vn.words import money, words
@@ -17,6 +18,7 @@ from reportkit.vn.words import money, words
 __all__ = [
     "Period",
     "about",
+    "admin_name",
     "change",
     "date",
     "detect_legacy",
@@ -32,9 +34,11 @@ __all__ = [
     "parse_number",
     "percent",
     "place_date",
+    "roman",
     "sort_key",
     "title",
     "to_legacy",
     "tone_style",
+    "upper_first",
     "words",
 ]

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.legacy import from_legacy
+from reportkit.vn.names import admin_name, roman, upper_first
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
 from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
 from reportkit.vn.words import money, words
@@ -64,4 +65,7 @@ filters: dict[str, Callable[..., object]] = {
     "parse_number": parse_number,
     "from_legacy": from_legacy,
     "fold": fold,
+    "admin_name": admin_name,
+    "upper_first": upper_first,
+    "roman": roman,
 }
