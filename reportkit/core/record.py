@@ -46,6 +46,8 @@ DOCUMENT_KEYS = (
     "unit",
     "period",
     "period_name",
+    "issued_on",
+    "issuer",
 )
 SIGNATURE_KEYS = SIGNER_KEYS
 FIGURE_KEYS = ("id", "label", "value", "text")
