@@ -52,7 +52,8 @@ def document(
 
     ``data``: a Dataset (its ``.ward`` is used) or a Ward. ``subject`` defaults to "Kết quả công tác <period>".
     ``issued_on`` None → the last day of the period. E.g. ``number`` "Số: 47/BC-MTTQ-BTT", ``place_date``
-    "Duy Tân, ngày 30 tháng 6 năm 2022". ``heading`` replaces the Quốc hiệu and Tiêu ngữ where a body's own
+    "Duy Tân, ngày 30 tháng 6 năm 2022", ``issued_on`` "2022-06-30", ``issuer`` (the issuing body as a sentence
+    names it, for the phụ lục's "Kèm theo …" line) "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân". ``heading`` replaces the Quốc hiệu and Tiêu ngữ where a body's own
     rules say so, e.g. ``{"national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": ""}`` (an empty text leaves the line
     out).
     """
@@ -71,13 +72,17 @@ def document(
     title_subject = subject[:1].lower() + subject[1:]
     signature = {k: str(ward.signer.get(k, "")) for k in SIGNER_KEYS}
     signature.update(override or {})
+    day = issued or period.end
+    issuer = (
+        getattr(ward, "issuer_in_text", None) or f"{vn.upper_first(ward.issuing_body.lower())} {ward.name}"
+    )
     doc = {
         "parent_body": list(ward.parent_body),
         "issuing_body": ward.issuing_body,
         "number": _number_line(number, ward.document_symbol),
         "national_title": ward.national_title,
         "motto": ward.motto,
-        "place_date": vn.place_date(ward.place, issued or period.end),
+        "place_date": vn.place_date(ward.place, day),
         "type": kind,
         "subject": subject,
         "signature": signature,
@@ -86,6 +91,8 @@ def document(
         "unit": ward.name,
         "period": period.spec,
         "period_name": period.name,
+        "issued_on": day.isoformat(),
+        "issuer": issuer,
     }
     doc.update({k: vn.nfc(v) for k, v in (heading or {}).items()})
     return _styled(doc, tone_style)  # type: ignore[return-value]
@@ -139,9 +146,15 @@ def _source_path(path: object) -> str:
     return text if "://" in text else Path(text).as_posix()
 
 
-def sources(dataset: object) -> list[dict]:
-    """Every file the data came from, as {"path", "sha256"}; paths inside the project are relative to its root."""
-    return [{"path": _source_path(s.path), "sha256": s.sha256} for s in dataset.sources]
+def sources(dataset: object, *more: object) -> list[dict]:
+    """Every file the data came from, as {"path", "sha256"}; paths inside the project are relative to its root.
+
+    ``more``: other inputs with ``.sources`` of their own, e.g. the analyst's texts (``analyst_texts``).
+    """
+    found = [{"path": _source_path(s.path), "sha256": s.sha256} for s in dataset.sources]
+    for other in more:
+        found += [dict(s) for s in getattr(other, "sources", [])]
+    return found
 
 
 class Record:
