@@ -402,7 +402,8 @@ def test_units_without_leave_out_a_tổ_that_did_not_report():
 
 def test_units_marked_in_the_months_of_an_event():
     class Monthly:
-        marks = {"2022-04": ["Tổ 2"], "2022-05": ["Tổ 9", "Tổ 5"], "2022-07": ["Tổ 7"]}
+        def __init__(self):
+            self.marks = {"2022-04": ["Tổ 2"], "2022-05": ["Tổ 9", "Tổ 5"], "2022-07": ["Tổ 7"]}
 
         def figures(self, period):
             return SimpleNamespace(kien_toan=SimpleNamespace(units=self.marks.get(period.spec, [])))
