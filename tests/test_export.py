@@ -527,6 +527,18 @@ def test_index_page(tmp_path):
     reports, figures = soup.find_all("table")
     periods = [tr.th.get_text() for tr in reports.tbody.find_all("tr")]
     assert periods == ["6 tháng đầu năm 2022", "6 tháng cuối năm 2022"]
+    year = copy.deepcopy(synthetic.RECORD)
+    year["document"].update(period="2022", period_name="năm 2022")
+    quarter = copy.deepcopy(synthetic.RECORD)
+    quarter["document"].update(period="2022-Q3", period_name="quý III năm 2022")
+    more = BeautifulSoup(write_index(tmp_path, [_entry(tmp_path, "2022", year), _entry(tmp_path, "2022-Q3", quarter)])
+                         .read_text(), "html.parser")  # fmt: skip
+    # a period's name starts its cell: "Năm 2022", "Quý III năm 2022" (the rest as it is, "III" included)
+    assert {tr.th.get_text() for tr in more.find("table").tbody.find_all("tr")} == {
+        "Năm 2022",
+        "Quý III năm 2022",
+    }
+    assert "Năm 2022" in [th.get_text() for th in more.find_all("table")[1].thead.find_all("th")]
     links = [a["href"] for a in reports.find_all("a")]
     assert links[:3] == [
         "2022-H1/report-2022-H1.html",

@@ -110,7 +110,9 @@ def write_index(out_dir, entries) -> Path:
             {
                 "run_id": entry["run_id"],
                 "period": period,
-                "period_name": nfc(document.get("period_name") or period),
+                "period_name": vn.upper_first(
+                    nfc(document.get("period_name") or period)
+                ),  # a cell starts a line
                 "unit": nfc(document.get("unit") or ""),
                 "number": nfc(document.get("number") or ""),
                 "subject": nfc(document.get("subject") or document.get("title") or ""),
