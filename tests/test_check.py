@@ -150,3 +150,16 @@ def test_the_sample_project_checks_clean() -> None:
     assert result.exit_code == 0, [str(f) for f in result.problems]
     notes = [str(f) for f in result.findings]
     assert any("tổ 9 chưa gửi báo cáo tháng 6 năm 2023" in n for n in notes)  # 2023-H1: a note, not a problem
+
+
+def test_the_texts_of_a_params_file_with_problems_are_still_read(project: Path, capsys) -> None:
+    (project / "params" / "2022-H1.yaml").write_text(
+        "period: 2022-H3\ndata: data/hai-chau\n", encoding="utf-8"
+    )
+    (project / "params" / "2022-H1.md").write_text(
+        GOOD_TEXTS.replace("p.next_name", "ky_sau"), encoding="utf-8"
+    )
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "params/2022-H1.yaml, dòng 1: period: kỳ báo cáo không hợp lệ" in out
+    assert "params/2022-H1.md, dòng 12: tên “ky_sau” chưa được định nghĩa" in out

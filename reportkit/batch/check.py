@@ -413,6 +413,10 @@ def check_project(
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
             lines = _key_lines(text)
             result.findings += [_params_findings(p, lines) for p in err.problems]
+            beside = P.default_texts(path, "", several=False)
+            if "texts" in facts.parameters and beside.is_file():  # its texts are still worth reading
+                orphan = P.Run("", label, {"texts": str(beside)}, texts_file=str(beside))
+                _texts_findings(orphan, root, result, known, facts.figures, set(), strict)
         result.checked.append(label)
     catalogs: dict[str, set[str]] = {}
     datasets: dict[str, Any] = {}
