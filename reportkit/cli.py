@@ -1,9 +1,10 @@
-"""``reportkit`` commands: ``init`` (a new project), ``run`` (the batch), ``template`` (the blank collection
-workbook), ``repair`` (restore the letters a damaged text lost, into a copy beside it), ``figures`` (the key
-figures a report's PDF carries) and ``sample province`` (a deterministic province of wards in SQLite or PostgreSQL).
+"""``reportkit`` commands: ``init`` (a new project), ``run`` (the batch), ``check`` (the same inputs, read without
+a kernel), ``template`` (the blank collection workbook), ``repair`` (restore the letters a damaged text lost, into a
+copy beside it), ``figures`` (the key figures a report's PDF carries) and ``sample province`` (a deterministic
+province of wards in SQLite or PostgreSQL).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
-(nothing written), 130 interrupted.
+(nothing written), 130 interrupted. ``reportkit check``: 0 nothing wrong (notes may be listed), 2 problems.
 """
 
 from __future__ import annotations
@@ -69,11 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--root", type=Path, help="the project folder (default: found from the cwd upwards)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     run.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail a report whose analyst's texts (params/<run>.md) lack a required section; its previous report "
+        "is kept",
+    )
+    run.add_argument(
         "--fresh-kernels",
         action="store_true",
         help="start a new kernel for every report instead of resetting the worker's kernel between reports "
         "(slower; for notebooks that change installed modules). Also REPORTKIT_FRESH_KERNELS=1",
     )
+
+    chk = sub.add_parser(
+        "check",
+        help="check params files, their data, the analyst's texts and the notebook's narrative without running",
+        description="Read every params file, the data of each run, the analyst's texts and the %%report cells of "
+        "the notebook, and list every problem in Vietnamese with its file and line (exit code 2). No kernel starts "
+        "and nothing is written.",
+    )
+    chk.add_argument("params", nargs="*", type=Path, help="params files (default: every params/*.yaml)")
+    chk.add_argument("--notebook", type=Path, help="the report notebook (default: notebooks/report.ipynb)")
+    chk.add_argument("--root", type=Path, help="the project folder (default: found from the cwd upwards)")
+    chk.add_argument("--strict", action="store_true", help="a required section of the analyst's texts not written "
+                     "is a problem, not a note")  # fmt: skip
 
     tpl = sub.add_parser(
         "template",
@@ -240,6 +260,7 @@ def _cmd_run(args) -> int:
         force=args.force,
         out=args.out,
         scheduler=args.scheduler,
+        strict=args.strict,
         progress=sys.stderr,
         **fresh,
     )
@@ -261,6 +282,18 @@ def _cmd_run(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         print(format_summary(result))
+    return result.exit_code
+
+
+def _cmd_check(args) -> int:
+    from reportkit.batch.check import check_project, format_check
+
+    try:
+        result = check_project(list(args.params), root=args.root, notebook=args.notebook, strict=args.strict)
+    except FileNotFoundError as err:
+        print(f"reportkit check: {err}", file=sys.stderr)
+        return 2
+    print(format_check(result))
     return result.exit_code
 
 
@@ -375,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_figures(args)
     if args.command == "sample":
         return _cmd_sample(args)
+    if args.command == "check":
+        return _cmd_check(args)
     return _cmd_template(args)
 
 

@@ -10,7 +10,7 @@ SEED_FIGURES = [
     "1.483",
     "12 vụ",
     "20 hội nghị",
-    "trên 1.100 cử tri",
+    "trên 1.100 lượt cử tri",  # the seed's "trên 1100 cử tri", with one noun for the figure (issue 12)
     "03 Ban CTMT",
     "13 hộ nghèo",
 ]

@@ -247,3 +247,38 @@ def test_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None
             pass
         with run_lock(tmp_path / "cache", tmp_path / "other"):  # another output folder is free
             pass
+
+
+def test_the_analysts_texts_are_found_beside_the_params_file(project: Path) -> None:
+    """One run: params/2022-H1.md; several: a folder named after the params file, one file per run id."""
+    allowed = ALLOWED | {"texts"}
+    (project / "params/2022-H1.md").write_text("## Ưu điểm\nTốt.\n", encoding="utf-8")
+    (project / "params/quy-2022.yaml").write_text(
+        "data: data/ward\nperiods: [2022-Q1, 2022-Q2]\n", encoding="utf-8"
+    )
+    (project / "params/quy-2022").mkdir()
+    (project / "params/quy-2022/2022-Q2.md").write_text("## Ưu điểm\nTốt.\n", encoding="utf-8")
+    files = [project / "params/2022-H1.yaml", project / "params/quy-2022.yaml"]
+    runs = {r.run_id: r for r in load_runs(files, project, allowed)}
+    h1, q1, q2 = runs["2022-H1"], runs["2022-Q1"], runs["2022-Q2"]
+    assert h1.parameters["texts"] == str(project / "params/2022-H1.md")
+    assert h1.shown_parameters(project)["texts"] == "params/2022-H1.md"
+    assert q2.parameters["texts"] == str(project / "params/quy-2022/2022-Q2.md")
+    # a file not written yet: the run goes ahead without it, and writing it later changes the run's inputs
+    assert q1.parameters["texts"] is None and q1.texts_file == str(project / "params/quy-2022/2022-Q1.md")
+    assert q1.texts_file in q1.sources_hint
+    # a notebook without the parameter gets nothing
+    assert "texts" not in load_runs(files[:1], project, ALLOWED)[0].parameters
+
+
+def test_named_texts_must_exist_and_be_markdown(project: Path) -> None:
+    allowed = ALLOWED | {"texts"}
+    (project / "params/a.yaml").write_text("period: 2022-H2\ndata: data/ward\ntexts: params/khong-co.md\n")
+    (project / "params/b.yaml").write_text("period: 2022-Q3\ndata: data/ward\ntexts: params/b.yaml\n")
+    (project / "params/c.yaml").write_text("period: 2022-Q4\ndata: data/ward\ntexts: null\n")
+    with pytest.raises(ParamsError) as info:
+        load_runs([project / f"params/{n}.yaml" for n in "abc"], project, allowed)
+    text = str(info.value)
+    assert "params/a.yaml: texts: the analyst's text file 'params/khong-co.md' does not exist" in text
+    assert "params/b.yaml: texts: expected a Markdown file ending in .md" in text
+    assert "params/c.yaml" not in text  # null: a report without the analyst's texts, on purpose

@@ -161,10 +161,12 @@ def test_params_schema_lists_every_problem_with_its_key():
             "heading": {"motto": ""},
             "tone_style": "modern",
             "fail_on": "x",
+            "texts": "params/2022-H2.txt",
         },
         where={"document_number": "periods[1].document_number"},
     )
     assert dict(problems) == {
+        "texts": "expected a Markdown file ending in .md, got 'params/2022-H2.txt'",
         "periods[1].document_number": "expected a whole number ≥ 1 (the 'Số' of the report) or null, got '47'",
         "issued_on": "2022-03-01 is before the period 2022-H2 starts (2022-07-01)",
         "signer.rank": "unknown signer key (expected authority, title, name)",
@@ -173,6 +175,15 @@ def test_params_schema_lists_every_problem_with_its_key():
     assert (
         values["heading"] == {"motto": ""} and values["tone_style"] == "modern" and values["fail_on"] == "x"
     )
+
+
+def test_texts_parameter_is_a_markdown_file_or_nothing():
+    for good, expected in ((None, None), ("params/2022-H1.md", "params/2022-H1.md"), (" a.MD ", "a.MD")):
+        problems: list = []
+        assert schema.texts(good, problems) == expected and problems == []
+    for bad in ("", 5, ["a.md"], "params/2022-H1.yaml"):
+        problems = []
+        assert schema.texts(bad, problems) is None and problems[0][0] == "texts"
 
 
 def test_the_notebook_side_and_the_batch_give_the_same_message():

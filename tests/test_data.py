@@ -65,6 +65,42 @@ def test_ward_description(ds):
     assert w.document_symbol == "BC-MTTQ-BTT" and w.signer["authority"] == "TM. BAN THƯỜNG TRỰC"
     assert w.recipients[-1] == "Lưu: VT."
     assert (ds.first_month, ds.last_month) == ((2021, 1), (2023, 6))
+    # Duy Tân is a reign name: "Phường" keeps its capital in a sentence (Nghị định 30/2020, Phụ lục II)
+    assert (w.named_after, w.in_text) == ("person", "Phường Duy Tân")
+    assert w.issuer_in_text == "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân"
+    congress = w.event("dai_hoi_chi_bo")
+    assert congress.name == "đại hội các chi bộ tổ dân phố nhiệm kỳ 2022 - 2025"
+    assert (2022, 4) in congress and (2022, 7) not in congress and w.event("khong_co") is None
+
+
+def test_a_unit_named_after_a_place_is_lower_case_in_a_sentence():
+    w = load(ROOT / "tests" / "data" / "hai-chau", cache=False).ward
+    assert (w.name, w.named_after, w.in_text) == ("Phường Hải Châu", "place", "phường Hải Châu")
+    assert (
+        w.place == "Hải Châu"
+    )  # the date line: "Hải Châu, ngày …", the full name only for person/number/event
+    assert w.issuer_in_text == "Ban Thường trực Ủy ban MTTQ Việt Nam phường Hải Châu"
+    assert w.events == []
+
+
+def test_bad_ward_description_lists_every_problem(tmp_path):
+    from reportkit.data.model import Ward
+
+    base = {"name": "Phường Hải Châu", "units": ["Tổ 1"], "issuing_body": "BAN THƯỜNG TRỰC",
+            "document_symbol": "BC-MTTQ-BTT", "signer": {"authority": "TM.", "title": "CHỦ TỊCH", "name": "A"}}  # fmt: skip
+    events = [
+        {"id": "dai_hoi", "name": "đại hội", "from": "2022-05", "to": "2022-03"},
+        {"id": "Đại hội", "name": "", "from": "tháng 3"},
+        "đại hội",
+    ]
+    with pytest.raises(DataError) as info:
+        Ward.from_mapping({**base, "named_after": "king", "events": events})
+    where = {p.column for p in info.value.problems}
+    assert where == {"named_after", "events[0].to", "events[1].id", "events[1].name", "events[1].from",
+                     "events[1].to", "events[2]"}  # fmt: skip
+    assert "person, number, event, place" in str(info.value)
+    numbered = Ward.from_mapping({**base, "name": "Quận 1"})
+    assert (numbered.in_text, numbered.place) == ("Quận 1", "Quận 1")
 
 
 def test_other_periods_differ_and_compare(ds, h1):

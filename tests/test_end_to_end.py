@@ -1,7 +1,8 @@
 """The foundation's promise: from the sample ward's data to shared reports, through the real command.
 
-Runs ``reportkit run`` once for 2022-H1 and 2022-H2 into a temporary folder and reads the results as a user would:
-the visible text of the HTML, the text of the PDF (pdftotext), and what a browser would load.
+Runs ``reportkit run`` once for 2022-H1 and 2022-H2 (and a 2021-H2 params file without its analyst's texts) into a
+temporary folder and reads the results as a user would: the visible text of the HTML, the text of the PDF
+(pdftotext), what a browser would load, and the summary.
 """
 
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from seed import DAMAGED, SEED_FIGURES
+from test_notebook import AS_GENERATED
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -45,18 +47,33 @@ def visible_text(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
+    untold = tmp_path_factory.mktemp("params") / "thieu-bai-viet.yaml"  # no thieu-bai-viet.md beside it
+    untold.write_text("period: 2021-H2\ndata: data/duy-tan\n", encoding="utf-8")
     cli = Path(sys.executable).with_name("reportkit")
     result = subprocess.run(
-        [str(cli), "run", "params/2022-H1.yaml", "params/2022-H2.yaml", "--out", str(out), "--jobs", "2"],
+        [str(cli), "run", "params/2022-H1.yaml", "params/2022-H2.yaml", str(untold), "--out", str(out),
+         "--jobs", "2"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
-    )
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    return out, result.stdout
+
+
+@pytest.fixture(scope="module")
+def outputs(run):
+    return run[0]
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
 
 
 def _one(folder: Path, pattern: str) -> Path:
@@ -88,14 +105,65 @@ def test_html_states_the_seed_figures_in_sentences(outputs):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
 def test_pdf_text_carries_the_same_figures(outputs):
-    pdf = _one(outputs / "2022-H1", "*.pdf")
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True
-    ).stdout
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+    text = pdf_text(_one(outputs / "2022-H1", "*.pdf"))
     for figure in SEED_FIGURES:
         assert figure in text, f"{figure!r} missing from the 2022-H1 PDF"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_the_2022_h1_pdf_reads_as_a_whole_so_ket_in_order(outputs):
+    """Header, title, I–IV, the closing sentence with "./.", Nơi nhận and the signature, then the phụ lục."""
+    text = pdf_text(_one(outputs / "2022-H1", "*.pdf"))
+    order = [
+        "ỦY BAN MTTQ VIỆT NAM",
+        "Số: 47/BC-MTTQ-BTT",
+        "Phường Duy Tân, ngày 24 tháng 6 năm 2022",
+        "BÁO CÁO",
+        "Sơ kết công tác Mặt trận 6 tháng đầu năm và phương hướng, nhiệm vụ 6 tháng cuối năm 2022",
+        "I. KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2022",
+        "II. ĐÁNH GIÁ CHUNG",
+        "1. Ưu điểm",
+        "2. Hạn chế, khuyết điểm",
+        "3. Nguyên nhân",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022",
+        "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+        "Trên đây là báo cáo sơ kết công tác Mặt trận 6 tháng đầu năm 2022",
+        "Ủy ban MTTQ Việt Nam Phường Duy Tân./.",
+        "Nơi nhận:",
+        "TM. BAN THƯỜNG TRỰC",
+        "Trần Thị Minh Hương",
+        "PHỤ LỤC",
+        "SỐ LIỆU KẾT QUẢ CÔNG TÁC MẶT TRẬN THEO TỔ DÂN PHỐ 6 THÁNG ĐẦU NĂM 2022",
+        "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam "
+        "Phường Duy Tân)",
+        "Bảng 1. Kết quả hoạt động theo tổ dân phố",
+        "Biểu đồ 1. Lượt người dân dự tuyên truyền",
+    ]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions, [p for p, i in zip(order, positions, strict=True) if i < 0]
+    assert positions == sorted(positions), text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_no_form_a_van_thu_corrected_is_in_any_shared_report(outputs):
+    for period in ("2022-H1", "2022-H2", "2021-H2"):
+        for text in (
+            visible_text(_one(outputs / period, "*.html").read_text(encoding="utf-8")),
+            pdf_text(_one(outputs / period, "*.pdf")),
+        ):
+            body = text.split("PHỤ LỤC")[0]
+            for what, pattern in AS_GENERATED.items():
+                found = re.search(pattern, body)
+                assert found is None, (period, what, found and body[max(0, found.start() - 60) : found.end()])
+
+
+def test_the_summary_lists_the_sections_a_report_lacks(run, outputs):
+    _, summary = run
+    assert "lưu ý: chưa có tệp bài viết" in summary and "thieu-bai-viet.md" in summary
+    assert "Ưu điểm; Hạn chế, khuyết điểm; Nguyên nhân; Phương hướng, nhiệm vụ" in summary
+    text = visible_text(_one(outputs / "2021-H2", "*.html").read_text(encoding="utf-8"))
+    assert "I. KẾT QUẢ" in text and "II. ĐÁNH GIÁ CHUNG" not in text  # it built, with its results only
 
 
 def test_html_is_self_contained_and_shows_no_code(outputs):

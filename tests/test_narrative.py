@@ -17,28 +17,36 @@ from reportkit import Period, vn
 from reportkit.narrative import (
     MIME,
     NO_LAST_YEAR,
-    NO_PREVIOUS,
     NarrativeError,
+    annex_reference,
     at_units,
     bar_chart,
     change,
     compare,
+    compare_plan,
+    compare_same_period,
     completeness,
     counted,
     document,
     escape_markdown,
+    established,
     key_figures,
+    last_year_change,
     markdown_to_html,
+    meetings,
+    plan_reached,
+    plan_result,
     ratio,
+    ratio_named,
     record,
     render,
+    report_subject,
     setup,
     tick_label,
     unit_table,
     units,
-    vs_last_year,
-    vs_plan,
-    vs_previous,
+    units_in_months,
+    units_without,
     year_to_date,
 )
 
@@ -209,25 +217,46 @@ def test_comparisons_with_last_year_and_plan():
     now = figures(
         "2022-H1", last_year=last, vu_viec_antt=12, quy_vnn=102_000_000, plan=lambda _id: 100_000_000
     )
-    assert vs_last_year(now, "vu_viec_antt", "vụ") == "tăng 2 vụ (20%) so với cùng kỳ năm 2021"
-    assert vs_last_year(figures("2021-H1", vu_viec_antt=4), "vu_viec_antt", "vụ") == NO_LAST_YEAR
+    # one wording: the size in parentheses repeats its verb; a count below 10 keeps its leading zero
+    assert compare_same_period(now, "vu_viec_antt", "vụ việc") == (
+        "tăng 02 vụ việc (tăng 20%) so với cùng kỳ năm 2021"
+    )
+    assert compare_same_period(figures("2021-H1", vu_viec_antt=4), "vu_viec_antt", "vụ") == NO_LAST_YEAR
     assert NO_LAST_YEAR == "không có số liệu cùng kỳ để so sánh"
-    assert compare(10, 12, "vụ", against="cùng kỳ năm 2021") == "giảm 2 vụ (16,7%) so với cùng kỳ năm 2021"
+    year = figures("2022", last_year=figures("2021", vu_viec_antt=29), vu_viec_antt=21)
+    assert (
+        compare_same_period(year, "vu_viec_antt", "vụ việc") == "giảm 08 vụ việc (giảm 27,6%) so với năm 2021"
+    )
+    assert (
+        compare(10, 12, "vụ", against="cùng kỳ năm 2021") == "giảm 02 vụ (giảm 16,7%) so với cùng kỳ năm 2021"
+    )
     assert compare(5, 5, "vụ", against="cùng kỳ năm 2021") == "bằng cùng kỳ năm 2021"
-    assert vs_plan(now, "quy_vnn") == "đạt 102% kế hoạch năm 2022"
-    assert vs_plan(figures("2021-03", quy_vnn=5), "quy_vnn") == "chưa có kế hoạch năm 2021 để so sánh"
+    assert compare_plan(now, "quy_vnn") == "đạt 102% kế hoạch năm 2022"
+    assert compare_plan(figures("2021-03", quy_vnn=5), "quy_vnn") == "chưa có kế hoạch năm 2021 để so sánh"
     with pytest.raises(AttributeError, match="khong_co"):
-        vs_last_year(now, "khong_co")
+        compare_same_period(now, "khong_co")
 
 
-def test_comparison_with_the_previous_period():
-    q1 = figures("2022-Q1", buoi=15)
-    q2 = SimpleNamespace(period=Period("2022-Q2"), previous=q1, buoi=12)
-    assert vs_previous(q2, "buoi", "buổi") == "giảm 3 buổi (20%) so với quý I năm 2022"
-    first = SimpleNamespace(period=Period("2021-01"), previous=None, buoi=4)
-    assert vs_previous(first, "buoi", "buổi") == NO_PREVIOUS
-    missing = SimpleNamespace(period=Period("2022-Q2"), previous=figures("2022-Q1", buoi=None), buoi=12)
-    assert vs_previous(missing, "buoi", "buổi") == NO_PREVIOUS
+def test_a_change_after_its_own_noun_names_no_unit():
+    """ "số hội nghị giảm 04 (giảm 16,7%)", never "số hội nghị giảm 4 hội nghị"."""
+    now = figures("2022-H1", last_year=figures("2021-H1", hoi_nghi=24, luot=1352), hoi_nghi=20, luot=1128)
+    assert last_year_change(now, "hoi_nghi") == "giảm 04 (giảm 16,7%)"
+    assert last_year_change(now, "luot") == "giảm 224 (giảm 16,6%)"
+    same = figures("2022-H2", last_year=figures("2021-H2", hoi_nghi=10), hoi_nghi=10)
+    assert last_year_change(same, "hoi_nghi") == "không thay đổi"
+    assert last_year_change(figures("2021-H2", hoi_nghi=10), "hoi_nghi") == NO_LAST_YEAR
+    with pytest.raises(TypeError):
+        last_year_change(now, "hoi_nghi", "hội nghị")  # the unit cannot be passed at all
+
+
+def test_a_count_of_units_compares_without_a_rate():
+    """ "(04 tổ, tăng 03 tổ so với cùng kỳ năm 2021)": a share of ten tổ is not a growth rate."""
+    now = figures(
+        "2022-H1",
+        last_year=figures("2021-H1", khcn=SimpleNamespace(count=1, total=10, units=["Tổ 6"])),
+        khcn=SimpleNamespace(count=4, total=10, units=["Tổ 1", "Tổ 3", "Tổ 6", "Tổ 10"]),
+    )
+    assert compare_same_period(now, "khcn", "tổ") == "tăng 03 tổ so với cùng kỳ năm 2021"
 
 
 def test_completeness():
@@ -253,18 +282,22 @@ def test_completeness():
 
 
 def test_change_says_how_many_times_when_a_figure_doubles():
-    assert change(12, 10, "vụ") == "tăng 2 vụ (20%)"
-    assert change(8, 2, "buổi") == "tăng 6 buổi (gấp 4 lần)"  # not "(300%)"
-    assert change(4, 2, "lượt") == "tăng 2 lượt (gấp 2 lần)"
+    assert change(12, 10, "vụ") == "tăng 02 vụ (tăng 20%)"
+    assert change(8, 2, "buổi") == "tăng 06 buổi (gấp 4 lần)"  # not "(300%)"
+    assert change(4, 2, "lượt") == "tăng 02 lượt (gấp 2 lần)"
     assert change(1047, 244, "lượt") == "tăng 803 lượt (gấp 4,3 lần)"
-    assert change(3, 0, "hộ") == "tăng 3 hộ"  # nothing to divide by: no ratio at all
-    assert change(2, 8, "buổi") == "giảm 6 buổi (75%)"
+    assert change(3, 0, "hộ") == "tăng 03 hộ"  # nothing to divide by: no ratio at all
+    assert change(2, 8, "buổi") == "giảm 06 buổi (giảm 75%)"
+    assert change(153_000_000, 128_600_000, "đồng") == "tăng 24.400.000 đồng (tăng 19%)"
+    assert change(2.5, 1.25) == "tăng 1,25 (gấp 2 lần)"
     assert change(5, 5) == "bằng"
-    assert change(SimpleNamespace(count=6, total=10), SimpleNamespace(count=2, total=10), "tổ") == (
-        "tăng 4 tổ (gấp 3 lần)"
-    )
     assert (
-        compare(8, 2, "buổi", against="cùng kỳ năm 2021") == "tăng 6 buổi (gấp 4 lần) so với cùng kỳ năm 2021"
+        change(SimpleNamespace(count=6, total=10), SimpleNamespace(count=2, total=10), "tổ") == "tăng 04 tổ"
+    )
+    assert change(20, 24, relative=False) == "giảm 04"
+    assert (
+        compare(8, 2, "buổi", against="cùng kỳ năm 2021")
+        == "tăng 06 buổi (gấp 4 lần) so với cùng kỳ năm 2021"
     )
     with pytest.raises(TypeError, match="change"):
         change("mười", 2)
@@ -294,10 +327,120 @@ def test_year_to_date_sums_january_to_the_end_of_the_period():
 
 def test_plan_of_a_year_to_date_total():
     now = figures("2022-H2", quy_vnn=41_200_000, plan=lambda _id: 150_000_000)
-    assert vs_plan(now, "quy_vnn") == "mới đạt 27,5% kế hoạch năm 2022"
-    assert vs_plan(now, "quy_vnn", word="kế hoạch vận động", actual=194_200_000) == (
-        "đạt 129,5% kế hoạch vận động năm 2022"
+    assert compare_plan(now, "quy_vnn") == "mới đạt 27,5% kế hoạch năm 2022"
+    assert compare_plan(now, "quy_vnn", actual=194_200_000) == "đạt 129,5% kế hoạch năm 2022"
+    with pytest.raises(TypeError):
+        compare_plan(now, "quy_vnn", word="so với kế hoạch vận động")  # one wording for every plan
+
+
+def poverty(spec: str, done: int, plan: int | None = 13):
+    return SimpleNamespace(
+        period=Period(spec), giam_ho_ngheo=done, plan=lambda _id: plan,
+        catalog={"giam_ho_ngheo": SimpleNamespace(unit="hộ")},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("spec", "done", "to_date", "reached", "said"),
+    [
+        ("2022-H1", 6, None, False, "trong 6 tháng đầu năm 2022 đã giảm 06 hộ nghèo, mới đạt 46,2% kế hoạch năm 2022"),
+        ("2022-H2", 8, 14, True, "trong 6 tháng cuối năm 2022 đã giảm 08 hộ nghèo, lũy kế từ đầu năm đã giảm 14 hộ "
+         "nghèo, vượt kế hoạch năm 2022 (13 hộ)"),
+        ("2022", 13, None, True, "trong năm 2022 đã giảm 13 hộ nghèo, đạt kế hoạch năm 2022 (13 hộ)"),
+        ("2022-Q3", 0, 9, False, "trong quý III năm 2022 chưa giảm thêm hộ nghèo nào, lũy kế từ đầu năm đã giảm 09 "
+         "hộ nghèo, mới đạt 69,2% kế hoạch năm 2022"),
+        ("2022-03", 0, 0, False, "trong tháng 3 năm 2022 chưa giảm thêm hộ nghèo nào, lũy kế từ đầu năm chưa giảm "
+         "được hộ nghèo nào, mới đạt 0% kế hoạch năm 2022"),
+    ],
+)  # fmt: skip
+def test_a_yearly_target_and_the_verbs_of_year_to_date_results(spec, done, to_date, reached, said):
+    """ "đã giảm 14 hộ nghèo, vượt kế hoạch năm 2022 (13 hộ)", never "phấn đấu giảm 13 hộ nghèo" after 14 left
+    poverty, nor "lũy kế từ đầu năm 14 hộ" without a verb."""
+    f = poverty(spec, done)
+    assert plan_result(f, "giam_ho_ngheo", "hộ nghèo", verb="giảm", year_to_date=to_date) == said
+    assert plan_reached(f, "giam_ho_ngheo", to_date) is reached
+    no_plan = poverty(spec, done, plan=None)
+    assert "kế hoạch" not in plan_result(
+        no_plan, "giam_ho_ngheo", "hộ nghèo", verb="giảm", year_to_date=to_date
     )
+
+
+def test_meetings_name_who_did_not_meet_and_who_did_not_report():
+    all_met = SimpleNamespace(count=10, total=10, units=[])
+    assert meetings(all_met, "2022-H1") == "10/10 Ban CTMT đều tổ chức họp hàng tháng"
+    assert meetings(all_met, "2022-03") == "10/10 Ban CTMT đều tổ chức họp định kỳ trong tháng"
+    some = SimpleNamespace(count=8, total=10, units=[])
+    assert meetings(some, "2023-H1", ["Tổ 4"], ["Tổ 9"]) == (
+        "8/10 Ban CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 4 chưa họp đủ; tổ 9 chưa gửi đủ báo cáo nên chưa có "
+        "căn cứ đánh giá)"
+    )
+    assert meetings(some, "2022-03", ["Tổ 4", "Tổ 2"]) == (
+        "8/10 Ban CTMT tổ chức họp định kỳ trong tháng (Ban CTMT tổ 2 và tổ 4 chưa tổ chức họp)"
+    )
+
+
+def test_ratio_named_and_established_models():
+    every = [f"Tổ {n}" for n in range(1, 11)]
+    nine = SimpleNamespace(count=9, total=10, units=[u for u in every if u != "Tổ 7"])
+    three = SimpleNamespace(count=3, total=10, units=["Tổ 6", "Tổ 1", "Tổ 2"])
+    assert ratio_named(nine, "Ban CTMT", every) == "9/10 Ban CTMT (trừ tổ 7)"
+    assert ratio_named(three, "Ban CTMT", every) == "3/10 Ban CTMT (tổ 1, tổ 2 và tổ 6)"
+    one, none = (
+        SimpleNamespace(count=1, total=10, units=["Tổ 3"]),
+        SimpleNamespace(count=0, total=10, units=[]),
+    )
+    two = SimpleNamespace(count=2, total=10, units=["Tổ 6", "Tổ 8"])
+    assert established([(one, "tổ tự quản an ninh"), (none, "mô hình ATGT"), (two, "câu lạc bộ")]) == (
+        "có 01 tổ tự quản an ninh tại tổ 3, 02 câu lạc bộ tại tổ 6 và tổ 8 (chưa có mô hình ATGT)"
+    )
+    assert established([(none, "tổ tự quản"), (none, "câu lạc bộ")]) == "chưa có tổ tự quản và câu lạc bộ"
+
+
+def test_units_without_leave_out_a_tổ_that_did_not_report():
+    by_unit = {"buoi": pd.Series({"Tổ 1": 2, "Tổ 2": 0, "Tổ 3": None, "Tổ 10": 0}, dtype=object)}
+    assert units_without(SimpleNamespace(by_unit=by_unit), "buoi") == ["Tổ 2", "Tổ 10"]
+
+
+def test_units_marked_in_the_months_of_an_event():
+    class Monthly:
+        def __init__(self):
+            self.marks = {"2022-04": ["Tổ 2"], "2022-05": ["Tổ 9", "Tổ 5"], "2022-07": ["Tổ 7"]}
+
+        def figures(self, period):
+            return SimpleNamespace(kien_toan=SimpleNamespace(units=self.marks.get(period.spec, [])))
+
+    congress = {(2022, 3), (2022, 4), (2022, 5)}
+    assert units_in_months(Monthly(), "2022-H1", "kien_toan", congress) == ["Tổ 2", "Tổ 5", "Tổ 9"]
+    assert units_in_months(Monthly(), "2022-H2", "kien_toan", congress) == []
+
+
+def test_report_subject_and_the_annex_line():
+    assert report_subject(Period("2022-H1"), "công tác Mặt trận") == (
+        "Sơ kết công tác Mặt trận 6 tháng đầu năm và phương hướng, nhiệm vụ 6 tháng cuối năm 2022"
+    )
+    assert report_subject(Period("2022-H2"), "công tác Mặt trận") == (
+        "Sơ kết công tác Mặt trận 6 tháng cuối năm 2022 và phương hướng, nhiệm vụ 6 tháng đầu năm 2023"
+    )
+    assert report_subject(Period("2022-9M"), "công tác Mặt trận") == (
+        "Sơ kết công tác Mặt trận 9 tháng đầu năm và phương hướng, nhiệm vụ 3 tháng cuối năm 2022"
+    )
+    assert report_subject(Period("2022-Q3"), "công tác Mặt trận", tasks=False) == (
+        "Kết quả công tác Mặt trận quý III năm 2022"
+    )
+    doc = {"type": "BÁO CÁO", "number": "Số:     /BC-MTTQ-BTT", "issued_on": "2022-03-05", "issuer": "Ban X"}
+    assert annex_reference(doc) == "(Kèm theo Báo cáo số …/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+
+
+def test_part_numbers_count_in_run_order(ip):
+    setup()
+    _, first = run_report(ip, "## {{ part_number() }}. KẾT QUẢ")
+    _, second = run_report(
+        ip, "{% if write %}\n## {{ part_number() }}. ĐÁNH GIÁ CHUNG\n{% endif %}", write=False
+    )
+    _, third = run_report(ip, "## {{ part_number() }}. PHƯƠNG HƯỚNG, NHIỆM VỤ")
+    assert "I. KẾT QUẢ" in first[0].data["text/markdown"]
+    assert second == []  # a part not written shows nothing and takes no number
+    assert "II. PHƯƠNG HƯỚNG" in third[0].data["text/markdown"]
 
 
 # --- tables ----------------------------------------------------------------------------------------------------
@@ -369,7 +512,7 @@ def test_bar_chart_output_is_a_captioned_svg_and_png_with_alt_text():
     data, meta = first._repr_mimebundle_()
     assert data["image/svg+xml"].startswith("<svg") and data["image/png"]  # the page's and the Word file's
     assert meta["image/svg+xml"]["alt"] == meta["image/png"]["alt"] == meta["alt"]
-    assert meta["alt"] == "Biểu đồ thanh, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
+    assert meta["alt"] == "Biểu đồ thanh ngang, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
     assert meta["reportkit"]["caption"] == "Biểu đồ 1. Lượt người dân dự tuyên truyền theo tổ"
     assert again.number == 2 and again.png == first.png and again.svg == first.svg  # same data → same bytes
     svg = first.svg.decode()
@@ -425,6 +568,7 @@ def test_document_block():
     assert doc["place_date"] == "Duy Tân, ngày 30 tháng 6 năm 2022"
     assert doc["title"] == "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2022 — Phường Duy Tân"
     assert (doc["period"], doc["period_name"], doc["type"]) == ("2022-H1", "6 tháng đầu năm 2022", "BÁO CÁO")
+    assert (doc["issued_on"], doc["issuer"]) == ("2022-06-30", "Ban thường trực Phường Duy Tân")
     assert document(WARD, "2022-H1")["number"] == "Số:     /BC-MTTQ-BTT"
     modern = document(
         WARD, Period("2022-01"), issued_on="2022-02-03", tone_style="modern", signer={"name": "Lê Thị B"}
@@ -436,7 +580,8 @@ def test_document_block():
         "title": "CHỦ TỊCH",
         "name": "Lê Thị B",
     }
-    assert set(doc) == set(modern) and len(doc) == 14
+    assert modern["issued_on"] == "2022-02-03"
+    assert set(doc) == set(modern) and len(doc) == 16
     with pytest.raises(ValueError, match=r"document_number.*'47'"):
         document(WARD, "2022-H1", document_number="47")
     with pytest.raises(ValueError, match=r"issued_on.*'24/06/2022'"):

@@ -1,7 +1,7 @@
 """notebooks/report.ipynb end to end: papermill and a plain nbclient kernel session, golden text, other periods.
 
-The whole 2022-H1 narrative is pinned in tests/golden/2022-H1.txt. After a deliberate change of the prose, review
-the diff and regenerate it with ``REPORTKIT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_notebook.py``.
+The whole 2022-H1 report (body and phụ lục) is pinned in tests/golden/2022-H1.txt. After a deliberate change of the
+prose, review the diff and regenerate it with ``REPORTKIT_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_notebook.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,28 @@ from reportkit.core.record import RECORD_MIME as MIME
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 DATA = ROOT / "data" / "duy-tan"
+PLACE_NAMED = ROOT / "tests" / "data" / "hai-chau"  # a second unit, named after a place
 GOLDEN = ROOT / "tests" / "golden" / "2022-H1.txt"
+# The 2022-H1 report as params/2022-H1.yaml makes it.
+H1 = {"period": "2022-H1", "data": str(DATA), "texts": str(ROOT / "params" / "2022-H1.md"),
+      "document_number": 47, "issued_on": "2022-06-24"}  # fmt: skip
+
+# What issue 12 found a văn thư correcting by hand: none of these may appear in any report (regular expressions).
+AS_GENERATED = {
+    "the fund's change read as a share": r"số tiền vận động được tăng",
+    "the fund without its verb": r"(^|[.;] )Xây dựng Quỹ",
+    "a unit repeated after its own noun": r"\bsố (hội nghị|buổi[^,;.]*?|lượt[^,;.]*?) (tăng|giảm) [\d.]+ (hội nghị|buổi|lượt)\b",
+    "two nouns for one figure": r"trên [\d.]+ cử tri",
+    "a count of tổ set against last year's": r"tổ có hộ áp dụng, cùng kỳ|cùng kỳ năm \d{4}: (\d+ tổ|\d+/\d+)\)",
+    "the police as the subject": r"lực lượng công an các cấp đã nhanh chóng",
+    "the old note under I": r"Các so sánh là so với",
+    "two spellings of monthly": r"hằng tháng",
+    "a count below 10 without its leading zero": r"(?<![\d.,/])[1-9] (lượt|buổi|hội nghị|vụ|hộ|tổ dân phố|người|Ban CTMT|mô hình|câu lạc bộ)\b",
+    "a bare single-digit change": r"(tăng|giảm) [1-9] \(",
+    "a second wording of plans": r"so với kế hoạch|kế hoạch vận động năm",
+    "a year-to-date result without its verb": r"lũy kế từ đầu năm \d",
+    "a share in parentheses without its verb": r"(tăng|giảm) [\d.]+(?: [^\s(]+)* \(\d[\d,]*%\)",
+}
 
 pytestmark = pytest.mark.skipif(not (DATA / "ward.yaml").exists(), reason="sample ward data not present")
 
@@ -42,7 +63,7 @@ class _Text(HTMLParser):
             self.parts.append(" | ")
 
     def handle_data(self, data):
-        self.parts.append(data)
+        self.parts.append(data.replace("\n", " "))  # a soft line break inside a paragraph is a space
 
 
 def html_text(html: str) -> tuple[str, list[str]]:
@@ -71,15 +92,33 @@ def narrative(nb) -> list[tuple[str, str]]:
 
 
 def reader_text(nb) -> str:
-    """The visible text of the narrative, tables and chart captions (images → their alt text)."""
+    """The visible text of the narrative, tables and chart captions (images → their alt text); the phụ lục (cells
+    tagged ``appendix``) follows a line "[phụ lục]", where the page puts it after the signature block."""
     blocks = []
-    for kind, html in narrative(nb):
+    appendix = False
+    for cell_appendix, (kind, html) in _tagged_narrative(nb):
+        if cell_appendix and not appendix:
+            blocks.append("[phụ lục]")
+            appendix = True
         text, _ = html_text(html)
         if kind == "chart":
             alt = re.search(r'alt="([^"]*)"', html).group(1)
             text = f"{text}\n[{alt}]"
         blocks.append(text)
     return "\n\n".join(blocks) + "\n"
+
+
+def _tagged_narrative(nb):
+    for cell in nb.cells:
+        in_appendix = "appendix" in cell.get("metadata", {}).get("tags", [])
+        for o in cell.get("outputs", []):
+            kind = o.get("metadata", {}).get("reportkit", {}).get("kind")
+            if o.get("output_type") in ("display_data", "execute_result") and kind in (
+                "narrative",
+                "table",
+                "chart",
+            ):
+                yield in_appendix, (kind, o["data"]["text/html"])
 
 
 def record_of(nb) -> dict:
@@ -105,7 +144,7 @@ def run_papermill(tmp_path: Path, parameters: dict, source: Path = NOTEBOOK):
 
 @pytest.fixture(scope="module")
 def papermill_nb(tmp_path_factory):
-    return run_papermill(tmp_path_factory.mktemp("pm"), {"period": "2022-H1", "data": str(DATA)})
+    return run_papermill(tmp_path_factory.mktemp("pm"), H1)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +152,8 @@ def nbclient_nb():
     from nbclient import NotebookClient
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
+    (parameters,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    parameters.source += "".join(f"\n{k} = {v!r}" for k, v in H1.items())  # what papermill injects
     NotebookClient(
         nb, resources={"metadata": {"path": str(NOTEBOOK.parent)}}, kernel_name="python3"
     ).execute()
@@ -125,11 +166,73 @@ def test_committed_notebook_defines_the_params_contract():
     nbformat.validate(nb)
     (tagged,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     names = set(re.findall(r"(?m)^(\w+) = ", tagged.source))
-    assert names == {"period", "data", "document_number", "issued_on", "tone_style", "signer", "heading"}
+    assert names == {
+        "period",
+        "data",
+        "texts",
+        "document_number",
+        "issued_on",
+        "tone_style",
+        "signer",
+        "heading",
+    }
     source = "\n".join(c.source for c in nb.cells)
     assert 'matplotlib.use("agg")' not in source and "%load_ext reportkit" in source
     for damaged in DAMAGED:
         assert damaged not in source
+
+
+def report_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("%%report")]
+
+
+def test_narrative_cells_read_like_the_report():
+    """Branching lives in named phrasing helpers: a line holds a sentence or two, at most one inline {% if %}, and
+    block {% if %} are never nested more than two deep (docs/guide.md, "Changing a sentence")."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in report_cells(nb):
+        depth = 0
+        for number, line in enumerate(cell.source.splitlines(), 1):
+            where = (cell.id, number, line[:60])
+            assert len(line) <= 330, where
+            assert sentence_count(line) <= 2, where
+            assert line.count("{% if") + line.count("{%- if") <= 1, where
+            for tag in re.findall(r"\{%-?\s*(if|endif)\b", line):
+                depth += 1 if tag == "if" else -1
+                assert depth <= 2, where
+        assert depth == 0, cell.id
+
+
+def sentence_count(line: str) -> int:
+    prose = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "x", line)
+    return len(re.findall(r"[.;:](\s|$)", prose)) or 1
+
+
+def test_counts_in_prose_go_through_the_leading_zero_rule():
+    """Counts are written by ``counted`` (or a phrasing helper), never by ``number``, which is for money."""
+    import reportkit
+
+    catalog = reportkit.load(DATA).catalog
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    sources = [c.source for c in report_cells(nb)] + [
+        p.read_text(encoding="utf-8") for p in (ROOT / "params").glob("*.md")
+    ]
+    for source in sources:
+        for ident in re.findall(r"\b(?:f|ly)\.(\w+) \| number\b", source):
+            assert catalog[ident].kind == "amount", ident
+
+
+def test_the_parts_and_the_appendix_are_in_their_cells():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    appendix = [i for i, c in enumerate(nb.cells) if "appendix" in c.metadata.get("tags", [])]
+    closing = next(i for i, c in enumerate(nb.cells) if "Trên đây là báo cáo" in c.source)
+    assert (
+        appendix and min(appendix) == closing + 1 and appendix == list(range(closing + 1, max(appendix) + 1))
+    )
+    assert (
+        "PHỤ LỤC" in nb.cells[appendix[0]].source and "annex_reference(ho_so)" in nb.cells[appendix[0]].source
+    )
+    assert 'nam == "' not in "".join(c.source for c in nb.cells)  # no year is ever written into the notebook
 
 
 @pytest.mark.slow
@@ -160,13 +263,19 @@ def test_2022_h1_reads_like_the_seed_article(papermill_nb):
         "10/10 Ban CTMT đều tổ chức họp hàng tháng",
         "11 buổi tuyên truyền với trên 1.200 lượt người dân tham dự",
         "10/10 Ban CTMT phối hợp với tổ dân phố tổ chức tuyên truyền với sự tham gia của 1.483 người dân",
-        "đạt 102% so với kế hoạch vận động năm 2022",
+        "Vận động xây dựng Quỹ “Vì người nghèo” của phường được 153.000.000 đồng, đạt 102% kế hoạch năm 2022, "
+        "tăng 24.400.000 đồng (tăng 19%) so với cùng kỳ năm 2021.",
         "phấn đấu giảm 13 hộ nghèo năm 2022",
+        "So với cùng kỳ năm 2021, số hội nghị giảm 04 (giảm 16,7%), số lượt cử tri tham dự giảm 224 (giảm 16,6%).",
+        "(04 tổ, tăng 03 tổ so với cùng kỳ năm 2021)",
+        "nguồn tin của người dân đã giúp lực lượng công an các cấp nhanh chóng tiếp cận, xử lý 12 vụ việc",
+        "Số liệu so sánh với cùng kỳ năm 2021.",
+        "Sau đại hội các chi bộ tổ dân phố nhiệm kỳ 2022 - 2025, Mặt trận phường đã kịp thời kiện toàn 03 Ban CTMT",
         "01 tổ tự quản an ninh tại tổ 3, 01 mô hình khu dân cư bảo đảm an toàn giao thông tại tổ 5",
         "câu lạc bộ tuyên truyền pháp luật tại tổ 6 và tổ 8; 10 tổ dân phố có hòm thư tố giác tội phạm",
         "xử lý 12 vụ việc",
         "20 hội nghị tiếp xúc cử tri",
-        "trên 1.100 cử tri",
+        "trên 1.100 lượt cử tri",
         "kiện toàn 03 Ban CTMT",
         "Dự kiến năm 2022 có 10/10 tổ dân phố tổ chức Ngày hội Đại đoàn kết",
         "tại tổ 1, tổ 3, tổ 6 và tổ 10",
@@ -175,6 +284,7 @@ def test_2022_h1_reads_like_the_seed_article(papermill_nb):
         "Bảng 1. Kết quả hoạt động theo tổ dân phố, 6 tháng đầu năm 2022",
         "Biểu đồ 1. Lượt người dân dự tuyên truyền theo tổ dân phố, 6 tháng đầu năm 2022",
         "I. KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2022",
+        "Ủy ban MTTQ Việt Nam Phường Duy Tân",  # Duy Tân is a reign name: the capital stays inside a sentence
     ]:
         assert sentence in text, sentence
     for damaged in DAMAGED:
@@ -185,6 +295,46 @@ def test_2022_h1_reads_like_the_seed_article(papermill_nb):
 
 
 @pytest.mark.slow
+def test_2022_h1_is_a_whole_so_ket(papermill_nb):
+    """I (results), II (đánh giá chung), III (next period's tasks), IV (written for this period), the closing
+    sentence, then the phụ lục with its heading, "Kèm theo" line, Bảng 1 and Biểu đồ 1."""
+    text = reader_text(papermill_nb)
+    body, appendix = text.split("[phụ lục]")
+    order = [
+        "I. KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2022",
+        "II. ĐÁNH GIÁ CHUNG",
+        "1. Ưu điểm",
+        "2. Hạn chế, khuyết điểm",
+        "3. Nguyên nhân",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022",
+        "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+        "Trên đây là báo cáo sơ kết công tác Mặt trận 6 tháng đầu năm 2022 và phương hướng, nhiệm vụ 6 tháng cuối "
+        "năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân.",
+    ]
+    positions = [body.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert body.rstrip().endswith(order[-1])
+    assert "Bảng 1." not in body and "Biểu đồ 1." not in body
+    lines = [line for line in appendix.splitlines() if line]
+    assert lines[:3] == [
+        "PHỤ LỤC",
+        "SỐ LIỆU KẾT QUẢ CÔNG TÁC MẶT TRẬN THEO TỔ DÂN PHỐ 6 THÁNG ĐẦU NĂM 2022",
+        "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam "
+        "Phường Duy Tân)",
+    ]
+    assert appendix.index("Bảng 1.") < appendix.index("Biểu đồ 1.")
+    # the analyst's words carry figures from the data, not typed numbers
+    assert "tổ 3, tổ 7, tổ 9 và tổ 10 chưa tổ chức được buổi tuyên truyền tập trung nào" in body
+    assert "phối hợp giảm thêm 07 hộ nghèo để hoàn thành kế hoạch giảm 13 hộ nghèo năm 2022" in body
+    doc = record_of(papermill_nb)["document"]
+    assert (
+        doc["subject"]
+        == "Sơ kết công tác Mặt trận 6 tháng đầu năm và phương hướng, nhiệm vụ 6 tháng cuối năm 2022"
+    )
+    assert any(s["path"] == "params/2022-H1.md" for s in record_of(papermill_nb)["sources"])
+
+
+@pytest.mark.slow
 def test_executed_notebook_outputs_as_a_reader_sees_them(papermill_nb):
     kinds = [k for k, _ in narrative(papermill_nb)]
     assert kinds.count("table") == 1 and kinds.count("chart") == 1 and kinds.count("narrative") >= 10
@@ -192,7 +342,9 @@ def test_executed_notebook_outputs_as_a_reader_sees_them(papermill_nb):
         _, tags = html_text(html)
         assert "script" not in tags and "http://" not in html and "https://" not in html
     headings = [html for k, html in narrative(papermill_nb) if "<h2>" in html]
-    assert [re.search(r"<h2>(.*?)</h2>", h).group(1).split(" ")[0] for h in headings] == ["I.", "II."]
+    assert [re.search(r"<h2>(.*?)</h2>", h).group(1).split(" ")[0] for h in headings] == [
+        "I.", "II.", "III.", "IV.", "PHỤ"
+    ]  # fmt: skip
     # helper cells show nothing but the narrative, table, chart and record
     for cell in papermill_nb.cells:
         for out in cell.get("outputs", []):
@@ -202,8 +354,15 @@ def test_executed_notebook_outputs_as_a_reader_sees_them(papermill_nb):
     record = record_of(papermill_nb)
     doc = record["document"]
     assert doc["period"] == "2022-H1" and doc["period_name"] == "6 tháng đầu năm 2022"
-    assert doc["title"] == "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2022 — Phường Duy Tân"
-    assert doc["number"].startswith("Số:") and doc["place_date"].endswith("ngày 30 tháng 6 năm 2022")
+    assert doc["title"] == (
+        "Báo cáo sơ kết công tác Mặt trận 6 tháng đầu năm và phương hướng, nhiệm vụ 6 tháng cuối năm 2022 — "
+        "Phường Duy Tân"
+    )
+    assert doc["number"] == "Số: 47/BC-MTTQ-BTT" and doc["place_date"].endswith("ngày 24 tháng 6 năm 2022")
+    assert (doc["issued_on"], doc["issuer"]) == (
+        "2022-06-24",
+        "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân",
+    )
     figures = {k["id"]: k for k in record["key_figures"]}
     assert figures["tuyen_truyen_luot"]["value"] == 1236 and figures["tuyen_truyen_luot"]["text"] == "1.236"
     assert figures["hop_ban_ctmt"]["text"] == "10/10"
@@ -221,36 +380,61 @@ OTHER_PERIODS = {
         "Trong tháng 3 năm 2022, các Ban CTMT chưa tổ chức buổi tuyên truyền tập trung nào (cùng kỳ năm 2021: "
         "04 buổi với 394 lượt người dân tham dự).",
         "Trong tháng 3 năm 2022, cán bộ Mặt trận phường và Ban CTMT các tổ dân phố chưa tham dự lớp tập huấn "
-        "nghiệp vụ nào (cùng kỳ năm 2021: 2 lượt cán bộ dự tập huấn).",
+        "nghiệp vụ nào (cùng kỳ năm 2021: 02 lượt cán bộ dự tập huấn).",
         "Trong tháng 3 năm 2022, không có hội nghị tiếp xúc cử tri nào",
         "10/10 Ban CTMT đều tổ chức họp định kỳ trong tháng",
-        "lũy kế từ đầu năm được 113.600.000 đồng, mới đạt 75,7% kế hoạch vận động năm 2022",
+        "lũy kế từ đầu năm vận động được 113.600.000 đồng, mới đạt 75,7% kế hoạch năm 2022",
+        # no analyst's text: the report has its results only, and says so in its subject and closing sentence
+        "Trên đây là báo cáo kết quả công tác Mặt trận tháng 3 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam "
+        "Phường Duy Tân.",
     ],
     "2022-Q3": [
         "QUÝ III NĂM 2022",
         "trong quý III năm 2022",
         "so với cùng kỳ năm 2021",
         "8/10 Ban CTMT (trừ tổ 1 và tổ 8)",
-        "lũy kế từ đầu năm được 183.600.000 đồng, đạt 122,4% kế hoạch vận động năm 2022",
-        "(trong quý III năm 2022 có 03 hộ thoát nghèo, lũy kế từ đầu năm 09 hộ, mới đạt 69,2% kế hoạch)",
+        "lũy kế từ đầu năm vận động được 183.600.000 đồng, đạt 122,4% kế hoạch năm 2022",
+        "Về công tác giảm nghèo, trong quý III năm 2022 đã giảm 03 hộ nghèo, lũy kế từ đầu năm đã giảm 09 hộ "
+        "nghèo, mới đạt 69,2% kế hoạch năm 2022.",
+        # the kiện toàn of July and August followed no congress: said from the data, not from the year
+        "Trong quý III năm 2022, Mặt trận phường đã kiện toàn 02 Ban CTMT (tổ 1 và tổ 7)",
+        # no hội nghị in the quarter: the text says so, and the phụ lục's table has no empty columns
+        "Trong quý III năm 2022, không có hội nghị tiếp xúc cử tri nào",
+        "Tổ dân phố | Lượt cán bộ dự tập huấn | Buổi tuyên truyền | Lượt người dự tuyên truyền | Người tham gia "
+        "Cuộc vận động\n",
     ],
     "2022-H2": [
         "6 THÁNG CUỐI NĂM 2022",
-        "Trong 6 tháng cuối năm 2022, Quỹ “Vì người nghèo” của phường vận động được 41.200.000 đồng, tăng "
-        "19.800.000 đồng (92,5%) so với cùng kỳ năm 2021; lũy kế từ đầu năm được 194.200.000 đồng, đạt 129,5% "
-        "kế hoạch vận động năm 2022.",
-        "(trong 6 tháng cuối năm 2022 có 08 hộ thoát nghèo, lũy kế từ đầu năm 14 hộ, đạt 107,7% kế hoạch)",
-        "số lượt cử tri tham dự tăng 64 lượt (10%)",
+        "Trong 6 tháng cuối năm 2022, vận động xây dựng Quỹ “Vì người nghèo” của phường được 41.200.000 đồng, tăng "
+        "19.800.000 đồng (tăng 92,5%) so với cùng kỳ năm 2021; lũy kế từ đầu năm vận động được 194.200.000 đồng, "
+        "đạt 129,5% kế hoạch năm 2022.",
+        "Về công tác giảm nghèo, trong 6 tháng cuối năm 2022 đã giảm 08 hộ nghèo, lũy kế từ đầu năm đã giảm 14 hộ "
+        "nghèo, vượt kế hoạch năm 2022 (13 hộ).",
+        "như thực hiện kế hoạch giảm nghèo của phường,",
+        "số lượt cử tri tham dự tăng 64 (tăng 10%)",
         "Năm 2022 có 10/10 tổ dân phố tổ chức Ngày hội",
+        "Trong 6 tháng cuối năm 2022, Mặt trận phường đã kiện toàn 02 Ban CTMT (tổ 1 và tổ 7)",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2023",
+        "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+        "Ban CTMT tổ 1 mới được kiện toàn nên chưa kịp tổ chức tuyên truyền",
     ],
     "2021-H1": [
         "6 THÁNG ĐẦU NĂM 2021",
         "Do dữ liệu bắt đầu từ tháng 1 năm 2021 nên không có số liệu cùng kỳ năm 2020 để so sánh.",
         "phấn đấu giảm 12 hộ nghèo năm 2021",
-        "đã cử 8 lượt cán bộ",  # people are counted without the leading zero
+        "đã cử 08 lượt cán bộ",  # one leading-zero rule for every count, people included
         "9/10 Ban CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 8 chưa họp đủ)",
         "9/10 Ban CTMT (trừ tổ 7)",
         "Có hộ dân nghiên cứu, áp dụng khoa học, công nghệ vào sản xuất, kinh doanh đạt hiệu quả tại tổ 6.",
+    ],
+    "2021-H2": [
+        "6 THÁNG CUỐI NĂM 2021",
+        "Về công tác giảm nghèo, trong 6 tháng cuối năm 2021 đã giảm 07 hộ nghèo, lũy kế từ đầu năm đã giảm 12 hộ "
+        "nghèo, đạt kế hoạch năm 2021 (12 hộ).",
+        "cả năm 2021 các Ban CTMT tổ chức được 21 buổi tuyên truyền, đạt 105% kế hoạch năm 2021",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2022",
+        "Trên đây là báo cáo sơ kết công tác Mặt trận 6 tháng cuối năm 2021 và phương hướng, nhiệm vụ 6 tháng đầu "
+        "năm 2022",
     ],
     "2023-H1": [
         "6 THÁNG ĐẦU NĂM 2023",
@@ -259,54 +443,79 @@ OTHER_PERIODS = {
         "đây chưa bao gồm phần chưa báo cáo.",
         "8/10 Ban CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 4 chưa họp đủ; tổ 9 chưa gửi đủ báo cáo nên chưa "
         "có căn cứ đánh giá)",
+        # what fell short, in the ward's own words, with the data's figures
+        "Quỹ “Vì người nghèo” vận động được 157.100.000 đồng, mới đạt 98,2% kế hoạch năm 2023, chưa kể phần của "
+        "tổ 9 tháng 6",
+        "Đôn đốc tổ 9 gửi báo cáo tháng 6 để tổng hợp đầy đủ số liệu 6 tháng",
     ],
     "2022-9M": [
         "9 THÁNG ĐẦU NĂM 2022",
         "so với cùng kỳ năm 2021",
         # a period from January: its own total is the year-to-date total
-        "Xây dựng Quỹ “Vì người nghèo” của phường được 183.600.000 đồng, đạt 122,4% so với kế hoạch vận động "
-        "năm 2022",
+        "Vận động xây dựng Quỹ “Vì người nghèo” của phường được 183.600.000 đồng, đạt 122,4% kế hoạch năm 2022",
+        # three of the five kiện toàn fell in the months of the chi bộ congresses (ward.yaml, events)
+        "Trong 9 tháng đầu năm 2022, Mặt trận phường đã kiện toàn 05 Ban CTMT (tổ 1, tổ 2, tổ 5, tổ 7 và tổ 9) "
+        "theo Điều lệ Mặt trận Tổ quốc Việt Nam quy định, trong đó 03 Ban CTMT (tổ 2, tổ 5 và tổ 9) được kiện "
+        "toàn kịp thời sau đại hội các chi bộ tổ dân phố nhiệm kỳ 2022 - 2025;",
+        "Trên đây là báo cáo sơ kết công tác Mặt trận 9 tháng đầu năm 2022 của",
     ],
     "2021": [
         "NĂM 2021",
-        "không có số liệu cùng kỳ năm 2020 để so sánh",
+        "không có số liệu năm 2020 để so sánh",
         "Năm 2021 có",
-        "(năm 2021 đã có 12 hộ thoát nghèo, đạt 100% kế hoạch)",
+        "Về công tác giảm nghèo, trong năm 2021 đã giảm 12 hộ nghèo, đạt kế hoạch năm 2021 (12 hộ).",
         "7/10 Ban CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 2, tổ 8 và tổ 9 chưa họp đủ)",
+    ],
+    # a year report compares "so với năm 2021": a whole year has no "cùng kỳ"
+    "2022": [
+        "NĂM 2022",
+        "Số liệu so sánh với năm 2021.",
+        "So với năm 2021, số buổi tuyên truyền tăng 03 (tăng 14,3%)",
+        "Về công tác giảm nghèo, trong năm 2022 đã giảm 14 hộ nghèo, vượt kế hoạch năm 2022 (13 hộ).",
+        "Trên đây là báo cáo tổng kết công tác Mặt trận năm 2022 của",
     ],
 }
 NOT_IN = {
-    "2022-03": ["hàng tháng", "lũy kế từ đầu năm đã"],
-    "2022-H2": ["27,5%", "mới đạt"],
+    "2022-03": ["họp hàng tháng", "II. ", "phương hướng"],
+    "2022-Q3": ["Sau đại hội", "Hội nghị tiếp xúc cử tri |", "Lượt cử tri tham dự"],
+    "2022-H2": ["27,5%", "phấn đấu giảm", "Sau đại hội"],
     "2022-9M": ["lũy kế"],
     "2023-H1": ["tổ 4 và tổ 9 chưa họp đủ"],
-    "2021-H1": ["tổ 1, tổ 2, tổ 3", "08 lượt"],
+    "2021-H1": ["tổ 1, tổ 2, tổ 3", "đã cử 8 lượt"],
+    "2021-H2": ["IV. KIẾN NGHỊ"],  # not written for that period: the part is left out
+    "2021": ["cùng kỳ"],
+    "2022": ["cùng kỳ", "phấn đấu giảm"],
 }
+SAMPLE_PERIODS = ("2021-H2", "2022-H1", "2022-H2", "2023-H1")  # params/*.yaml, each with its params/*.md
 
 
 @pytest.fixture(scope="module")
 def other_runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("periods")
-    return {
-        period: run_papermill(
-            tmp, {"period": period, "data": str(DATA), "tone_style": "modern", "document_number": 7}
-        )
-        for period in OTHER_PERIODS
-    }
+    runs = {}
+    for period in OTHER_PERIODS:
+        parameters = {"period": period, "data": str(DATA), "tone_style": "modern", "document_number": 7}
+        if period in SAMPLE_PERIODS:
+            parameters["texts"] = str(ROOT / "params" / f"{period}.md")
+        runs[period] = run_papermill(tmp, parameters)
+    return runs
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("period", list(OTHER_PERIODS))
 def test_other_periods_name_their_period_and_comparisons(other_runs, period):
+    from reportkit import Period
+
     nb = other_runs[period]
     text = reader_text(nb)
     for expected in OTHER_PERIODS[period]:
         assert vn.tone_style(expected, "modern") in text, (period, expected)
     for unexpected in NOT_IN.get(period, []):
         assert vn.tone_style(unexpected, "modern") not in text, (period, unexpected)
-    assert "6 tháng đầu năm 2022" not in text
+    if Period(period).next() != Period("2022-H1"):
+        assert "6 tháng đầu năm 2022" not in text
     if period.startswith("2021"):
-        assert "so với cùng kỳ năm 2020" not in text and "Các so sánh là so với" not in text
+        assert "so với cùng kỳ năm 2020" not in text and "Số liệu so sánh với" not in text
     assert "hòa" not in text and "hoà" in text  # the modern tone style throughout
     doc = record_of(nb)["document"]
     assert doc["period"] == period and doc["number"] == "Số: 07/BC-MTTQ-BTT"
@@ -316,12 +525,15 @@ def test_other_periods_name_their_period_and_comparisons(other_runs, period):
 
 
 def assert_reads_naturally(text: str, period: str) -> None:
-    """What a reader flags in any period: zero counts as figures, bare numbers in comparisons, "có chưa có"."""
-    prose = text.split("\nBảng 1.")[0]  # the table shows 0 in its cells, the sentences never do
+    """What a reader flags in any period: zero counts as figures, "(300%)", "có chưa có", and every form a văn
+    thư corrected by hand in issue 12 (``AS_GENERATED``)."""
+    prose = text.split("[phụ lục]")[0]  # the table shows 0 in its cells, the sentences never do
     assert not re.search(r"(?<![\d.,/])0 (buổi|lượt|hội nghị|vụ|hộ|tổ|người|Ban CTMT)\b", prose), period
-    assert not re.search(r"(tăng|giảm) [\d.]+(,\d+)? \(", prose), period  # "giảm 4 (16,7%)": no unit
     assert not re.search(r"tăng [^()]*\(\d{3,}(,\d+)?%\)", prose), period  # "(300%)" reads "gấp 4 lần"
     assert "có chưa có" not in prose and "None" not in prose
+    for what, pattern in AS_GENERATED.items():
+        found = re.search(pattern, prose)
+        assert found is None, (period, what, found and prose[max(0, found.start() - 60) : found.end() + 20])
     assert unicodedata.is_normalized("NFC", text)
 
 
@@ -333,11 +545,28 @@ def test_year_to_date_fund_figure_matches_the_data(other_runs):
 
     ds = reportkit.load(DATA)
     year = ds.figures(Period("2022"))
-    expected = vn.of_plan(year.quy_vnn, year.plan("quy_vnn"), word="kế hoạch vận động")
+    expected = vn.of_plan(year.quy_vnn, year.plan("quy_vnn"))
     text = reader_text(other_runs["2022-H2"])
-    sentence = f"lũy kế từ đầu năm được {vn.number(year.quy_vnn)} đồng, {expected} năm 2022"
+    sentence = f"lũy kế từ đầu năm vận động được {vn.number(year.quy_vnn)} đồng, {expected} năm 2022"
     assert vn.tone_style(sentence, "modern") in text  # the other periods run in the modern tone style
-    assert expected == "đạt 129,5% kế hoạch vận động"
+    assert expected == "đạt 129,5% kế hoạch"
+
+
+@pytest.mark.slow
+def test_a_unit_named_after_a_place_is_lower_case_inside_sentences(tmp_path):
+    """Phường Hải Châu (tests/data/hai-chau) is a place name: "phường Hải Châu" in every sentence, "Hải Châu, ngày
+    …" in the date line, while the sample ward, named after Emperor Duy Tân, keeps "Phường Duy Tân"."""
+    nb = run_papermill(tmp_path, {"period": "2022-H1", "data": str(PLACE_NAMED)})
+    text = reader_text(nb)
+    assert "của Ủy ban MTTQ Việt Nam phường Hải Châu và định hướng" in text
+    assert "của Ban Thường trực Ủy ban MTTQ Việt Nam phường Hải Châu." in text
+    assert "Phường Hải Châu" not in text  # every mention is inside a sentence
+    doc = record_of(nb)["document"]
+    assert doc["place_date"] == "Hải Châu, ngày 30 tháng 6 năm 2022"
+    assert doc["issuer"] == "Ban Thường trực Ủy ban MTTQ Việt Nam phường Hải Châu"
+    assert doc["unit"] == "Phường Hải Châu" and doc["title"].endswith("— Phường Hải Châu")
+    assert "II. ĐÁNH GIÁ CHUNG" not in text  # no analyst's text: a report of results only
+    assert_reads_naturally(text, "hai-chau/2022-H1")
 
 
 @pytest.mark.slow
@@ -355,6 +584,22 @@ def test_undefined_name_in_a_narrative_cell_fails_the_report(tmp_path):
         run_papermill(tmp_path, {"period": "2022-H1", "data": str(DATA)}, source=source)
     assert info.value.ename == "NarrativeError"
     assert "khong_co_chi_tieu" in info.value.evalue and "dòng 4" in info.value.evalue
+
+
+@pytest.mark.slow
+def test_an_undefined_name_in_the_analysts_text_fails_naming_the_file_and_line(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    texts = tmp_path / "params" / "2022-H1.md"
+    texts.write_text(
+        "## Ưu điểm\n\nĐã làm tốt.\nQuỹ được {{ so_tien_khong_co | number }} đồng.\n", encoding="utf-8"
+    )
+    with pytest.raises(PapermillExecutionError) as info:
+        run_papermill(tmp_path, {"period": "2022-H1", "data": str(DATA), "texts": str(texts)})
+    assert info.value.ename == "NarrativeError"
+    assert "params/2022-H1.md, dòng 4" in info.value.evalue and "so_tien_khong_co" in info.value.evalue
 
 
 @pytest.mark.slow

@@ -114,7 +114,7 @@ def test_the_wheel_ships_what_reportkit_init_copies():
     [
         "import reportkit.narrative",
         "import reportkit.narrative.phrasing",
-        "from reportkit.narrative import counted, document, key_figures, record, sources, vs_last_year",
+        "from reportkit.narrative import counted, document, key_figures, record, sources, compare_same_period",
         "import reportkit.narrative.magic",
         "import reportkit.project",
     ],

@@ -26,6 +26,7 @@ def test_public_api():
         "number", "parse_number", "words", "money", "percent", "padded", "date", "place_date", "about", "change",
         "of_plan", "join", "sort_key", "nfc", "tone_style", "title", "detect_legacy", "from_legacy", "to_legacy",
         "fold", "filters", "Period", "check", "repair", "Finding", "Change", "Repaired", "upper_first",
+        "admin_name", "roman",
     }  # fmt: skip
     assert set(vn.__all__) == expected
     for name in expected:
@@ -35,7 +36,8 @@ def test_public_api():
 
 
 @pytest.mark.parametrize(
-    "module", ["numbers", "words", "dates", "text", "legacy", "filters", "syllable", "proof", "__init__"]
+    "module",
+    ["numbers", "words", "dates", "text", "names", "legacy", "filters", "syllable", "proof", "__init__"],
 )
 def test_docstring_examples(module):
     name = "reportkit.vn" if module == "__init__" else f"reportkit.vn.{module}"

@@ -161,3 +161,36 @@ def test_previous_tiles_time(spec):
     assert (p.end - p.start).days + 1 == sum(
         (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.date(y, m, 1)).days for y, m in p.months
     )
+
+
+NEXT = {
+    # spec: (next(), next_name, last_year_name, review, name_in_year)
+    "2022-H1": ("2022-H2", "6 tháng cuối năm 2022", "cùng kỳ năm 2021", "sơ kết", "6 tháng đầu năm"),
+    "2022-H2": ("2023-H1", "6 tháng đầu năm 2023", "cùng kỳ năm 2021", "sơ kết", "6 tháng cuối năm"),
+    "2022-Q3": ("2022-Q4", "quý IV năm 2022", "cùng kỳ năm 2021", "kết quả", "quý III"),
+    "2022-Q4": ("2023-Q1", "quý I năm 2023", "cùng kỳ năm 2021", "kết quả", "quý IV"),
+    "2022-03": ("2022-04", "tháng 4 năm 2022", "cùng kỳ năm 2021", "kết quả", "tháng 3"),
+    "2022-12": ("2023-01", "tháng 1 năm 2023", "cùng kỳ năm 2021", "kết quả", "tháng 12"),
+    "2022-9M": ("2022-Q4", "3 tháng cuối năm 2022", "cùng kỳ năm 2021", "sơ kết", "9 tháng đầu năm"),
+    "2022": ("2023", "năm 2023", "năm 2021", "tổng kết", "năm"),
+}
+
+
+@pytest.mark.parametrize(("spec", "facts"), NEXT.items())
+def test_next_period_and_the_names_a_report_uses(spec, facts):
+    following, next_name, last_year_name, review, name_in_year = facts
+    p = Period(spec)
+    assert p.next() == Period(following)
+    assert (p.next_name, p.last_year_name, p.review, p.name_in_year) == (
+        next_name,
+        last_year_name,
+        review,
+        name_in_year,
+    )
+
+
+@given(specs)
+def test_next_is_the_inverse_of_previous(spec):
+    p = Period(spec)
+    assert p.next().previous() == p and p.previous().next() == p
+    assert p.end + dt.timedelta(days=1) == p.next().start

@@ -252,6 +252,7 @@ def test_filters_cover_the_formatting_functions():
     expected = {
         "number", "words", "money", "percent", "padded", "date", "place_date", "about", "change", "of_plan",
         "join", "title", "tone_style", "nfc", "period", "vsort", "parse_number", "from_legacy", "fold",
+        "admin_name", "upper_first", "roman",
     }  # fmt: skip
     assert set(vn.filters) == expected
     assert isinstance(vn.filters, dict)

@@ -37,4 +37,7 @@ class BatchOptions:
         default_factory=lambda: os.environ.get("REPORTKIT_FRESH_KERNELS", "") not in ("", "0")
     )
     kernel_max_reports: int = MAX_REPORTS_PER_KERNEL  # a reused kernel is replaced after this many reports
+    strict: bool = (
+        False  # a run whose analyst's texts lack a required section fails (its previous report stays)
+    )
     progress: TextIO | None = None  # where progress lines go (None → silent)

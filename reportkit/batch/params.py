@@ -29,6 +29,14 @@ A params file (YAML) describes one run or several::
     data: postgresql://reporter:s3cret@db/ward
     secret: [data]
 
+The analyst's own words for a run (đánh giá chung, phương hướng, nhiệm vụ, kiến nghị: see
+:mod:`reportkit.narrative.texts`) are a Markdown file beside the params file, found without being named:
+``params/2022-H1.yaml`` → ``params/2022-H1.md``; a file that expands to several runs has one per run in a folder of
+its name: ``params/quarters-2022.yaml`` → ``params/quarters-2022/2022-Q3.md``, ``params/province.yaml`` →
+``params/province/duy-tan/2022-H1.md``. ``texts: other/file.md`` (relative to the project) names another one, and
+must exist; ``texts: null`` says the run has none. A run without its file still runs: the batch summary and
+``reportkit check`` list the sections not written, and ``--strict`` fails such a run.
+
 Keys are the notebook's parameters (the notebook's ``parameters`` cell must define each one) plus the batch-only
 keys ``periods``, ``units``, ``unit`` and ``secret``, which are not injected. ``periods`` and ``units`` combine
 (every unit × every period). The run id is the period spec, or ``<unit>/<period>`` when the file has ``units``.
@@ -88,6 +96,7 @@ class Run:
     secret: tuple[str, ...] = ()
     unit: str | None = None
     sources_hint: list[str] = field(default_factory=list)  # local data folders/files the run reads
+    texts_file: str | None = None  # the analyst's Markdown file (absolute), given or beside the params file
 
     @property
     def stem(self) -> str:
@@ -101,9 +110,10 @@ class Run:
         HTML must not carry the folder layout of the machine that made it.
         """
         shown = redact.masked(self.parameters, self.secret)
-        data = shown.get("data")
-        if root is not None and isinstance(data, str) and not _URL_RE.match(data):
-            shown["data"] = display_path(Path(data), root)
+        for key in ("data", "texts"):
+            value = shown.get(key)
+            if root is not None and isinstance(value, str) and not _URL_RE.match(value):
+                shown[key] = display_path(Path(value), root)
         return shown
 
 
@@ -204,7 +214,18 @@ class _Checker:
             )
         if out.get("data") is not None:
             out["data"] = self._data(where.get("data", "data"), out["data"])
+        if out.get("texts") is not None:
+            out["texts"] = self._texts(where.get("texts", "texts"), out["texts"])
         return out if len(self.problems) == before else None
+
+    def _texts(self, k: str, value: str) -> str | None:
+        path = self._inside(k, value, "analyst's text file")
+        if path is None:
+            return None
+        if not path.is_file():
+            self.problem(k, f"the analyst's text file {value!r} does not exist (looked for {path})")
+            return None
+        return str(path)
 
     def _data(self, k: str, value: str) -> str | None:
         if _URL_RE.match(value) or value.startswith("sqlite:"):
@@ -351,7 +372,8 @@ def load_runs(
         for name in secret:
             if name not in doc and not any(isinstance(u, dict) and name in u for u in doc.get("units") or []):
                 problems.append(Problem(label, "secret", f"{name!r} is not a key of this file"))
-        for unit, values, where in _expand(doc, label, problems):
+        expanded = list(_expand(doc, label, problems))
+        for unit, values, where in expanded:
             params = checker.check(values, where)
             if params is None:
                 continue
@@ -374,10 +396,27 @@ def load_runs(
             )
             if isinstance(params.get("data"), str) and params["data"].startswith("sqlite:///"):
                 hints = [sqlite_file(params["data"])[0]]
-            runs.append(Run(run_id, label, params, tuple(secret), unit, hints))
+            texts_file = None
+            if "texts" in allowed:
+                if "texts" in values:
+                    texts_file = params.get("texts")
+                else:
+                    texts_file = str(default_texts(path, run_id, several=len(expanded) > 1))
+                    params["texts"] = texts_file if Path(texts_file).is_file() else None
+                if texts_file is not None:
+                    hints.append(texts_file)  # a file written or edited later makes the report run again
+            runs.append(Run(run_id, label, params, tuple(secret), unit, hints, texts_file))
     if problems:
         raise ParamsError(problems)
     return runs
+
+
+def default_texts(params_file: Path, run_id: str, *, several: bool) -> Path:
+    """Where a run's analyst's texts are when the params file does not name them (see the module docstring)."""
+    params_file = Path(params_file)
+    if not several:
+        return params_file.with_suffix(".md")
+    return params_file.parent / params_file.stem / f"{run_id}.md"
 
 
 def default_params_files(root: Path) -> list[Path]:

@@ -12,9 +12,10 @@ from typing import Any
 
 from reportkit.batch import params as P
 from reportkit.batch import remote, store
+from reportkit.batch.check import texts_missing
 from reportkit.batch.kernels import notebook_imports
 from reportkit.batch.options import FORMATS, BatchOptions, SetupError
-from reportkit.batch.tasks import Outcome, ReportTask, WarmSpec
+from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
 
 __all__ = ["Plan", "fingerprint", "prepare", "schedule"]
 
@@ -139,6 +140,13 @@ def schedule(
         digest = fingerprint({**base, "parameters": shown})
         run_dir = plan.out_dir / run.run_id
         outcome = outcomes[run.run_id] = Outcome(run.run_id, params_file=run.params_file)
+        missing = texts_missing(run, plan.root)
+        if missing:
+            outcome.notes.append(missing)
+            if options.strict:
+                outcome.status = "failed"
+                outcome.error = Failure("texts", "MissingTexts", f"--strict: {missing}")
+                continue
         if not options.force and store.up_to_date(run_dir, digest, plan.root, listing):
             manifest = store.read_manifest(run_dir) or {}
             outcome.status = "skipped"
@@ -183,20 +191,23 @@ def _texts(value: Any) -> list[str]:
 
 
 def _for_kernel(parameters: dict[str, Any], notebook_dir: Path, root: Path) -> dict[str, Any]:
-    """The parameters as the kernel gets them: a data path inside the project relative to the notebook's folder
-    (the kernel's working folder), so the executed notebook names no folder of this machine and re-runs in place."""
-    data = parameters.get("data")
-    if not isinstance(data, str):
-        return parameters
-    prefix = "sqlite:///" if data.startswith("sqlite:///") else ""
-    path = data[len(prefix) :]
-    if (prefix or "://" not in data) and Path(path).is_absolute():
-        try:
-            Path(path).relative_to(root)
-        except ValueError:
-            return parameters
-        return {**parameters, "data": prefix + os.path.relpath(path, notebook_dir)}
-    return parameters
+    """The parameters as the kernel gets them: a data path (and the analyst's texts) inside the project relative to
+    the notebook's folder (the kernel's working folder), so the executed notebook names no folder of this machine
+    and re-runs in place."""
+    out = dict(parameters)
+    for key in ("data", "texts"):
+        value = parameters.get(key)
+        if not isinstance(value, str):
+            continue
+        prefix = "sqlite:///" if value.startswith("sqlite:///") else ""
+        path = value[len(prefix) :]
+        if (prefix or "://" not in value) and Path(path).is_absolute():
+            try:
+                Path(path).relative_to(root)
+            except ValueError:
+                continue
+            out[key] = prefix + os.path.relpath(path, notebook_dir)
+    return out
 
 
 def jobs_for(options: BatchOptions, tasks: list[ReportTask]) -> int:

@@ -44,7 +44,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         tasks, outcomes = schedule(plan, options, stage_root, code_digest)
         progress = Progress(options.progress, len(plan.runs))
         for outcome in outcomes.values():
-            if outcome.status == "skipped":
+            if outcome.status in ("skipped", "failed"):  # failed before running: --strict, texts missing
                 progress.finish(outcome)
         interrupted = False
         try:

@@ -131,9 +131,11 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
     lines = [head, "-" * len(head)]
     for run_id, status, secs, what, r in rows:
         lines.append(f"{run_id:<{widths[0]}}  {status:<{widths[1]}}  {secs:>{widths[2]}}  {what}")
+        pad = " " * (widths[0] + widths[1] + widths[2] + 6)
+        for note in r.notes:
+            lines.append(f"{pad}  lưu ý: {note}")
         if status == "failed" and r.error is not None:
             err = r.error
-            pad = " " * (widths[0] + widths[1] + widths[2] + 6)
             if err.cell_source:
                 lines.append(f"{pad}  in: {err.cell_source}")
             for tb in err.traceback[:5]:

@@ -66,7 +66,7 @@ class ReportTask:
 class Failure:
     """Why a report failed, for a person: where (kind, cell), what (exception, message), a short traceback."""
 
-    kind: str  # "cell", "export", "setup", "worker", "publish"
+    kind: str  # "cell", "export", "setup", "worker", "publish", "texts" (--strict: the analyst's texts are missing)
     exception: str
     message: str
     traceback: list[str] = field(default_factory=list)
@@ -134,20 +134,21 @@ class Outcome:
     worker: int | None = None
     generated_at: str | None = None
     published: bool | None = None
+    notes: list[str] = field(default_factory=list)  # for the person: e.g. the analyst's sections not written
 
     def update(self, other: Outcome) -> None:
         """Take what a worker reported (everything it set) into the runner's entry."""
         for f in dataclasses.fields(other):
             value = getattr(other, f.name)
-            if f.name != "run_id" and value not in (None, {}, "pending"):
+            if f.name != "run_id" and value not in (None, {}, [], "pending"):
                 setattr(self, f.name, value)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"run_id": self.run_id, "status": self.status, "params_file": self.params_file,
                                 "seconds": self.seconds, "outputs": dict(self.outputs)}  # fmt: skip
-        for name in ("timings", "worker", "generated_at", "published"):
+        for name in ("timings", "worker", "generated_at", "published", "notes"):
             value = getattr(self, name)
-            if value not in (None, {}):
+            if value not in (None, {}, []):
                 data[name] = value
         if self.error is not None:
             data["error"] = self.error.as_json()

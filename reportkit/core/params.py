@@ -1,7 +1,7 @@
 """The report notebook's parameters: one schema that the batch validation and the notebook side both call.
 
-``period``, ``data``, ``document_number``, ``issued_on``, ``tone_style``, ``signer`` and ``heading`` are checked
-here, once: ``reportkit run`` reports every problem of every params file with its file and key before a kernel
+``period``, ``data``, ``texts``, ``document_number``, ``issued_on``, ``tone_style``, ``signer`` and ``heading`` are
+checked here, once: ``reportkit run`` reports every problem of every params file with its file and key before a kernel
 starts; ``reportkit.narrative.document()`` raises the same messages inside the notebook. A problem is
 ``(key path, message)``, e.g. ``("signer.name", "expected a non-empty text, got ''")``.
 
@@ -32,6 +32,7 @@ __all__ = [
     "issued_on",
     "period",
     "signer",
+    "texts",
     "tone_style",
 ]
 
@@ -74,6 +75,22 @@ def data(value: Any, problems: Problems, key: str = "data") -> str | None:
         )
         return None
     return value
+
+
+def texts(value: Any, problems: Problems, key: str = "texts") -> str | None:
+    """The analyst's own words for the period (đánh giá, phương hướng, kiến nghị): a Markdown file (checked for
+    existence by whoever knows the project), or None for a report without them."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(
+            (key, f"expected a Markdown file (relative to the project root) or null, got {value!r}")
+        )
+        return None
+    if not value.strip().lower().endswith((".md", ".markdown")):
+        problems.append((key, f"expected a Markdown file ending in .md, got {value!r}"))
+        return None
+    return value.strip()
 
 
 def document_number(value: Any, problems: Problems, key: str = "document_number") -> int | None:
@@ -169,6 +186,7 @@ def _iso(day: _dt.date | None) -> str | None:
 PARAMETERS: dict[str, Callable[..., Any]] = {
     "period": period,
     "data": data,
+    "texts": texts,
     "document_number": document_number,
     "issued_on": issued_on,
     "tone_style": tone_style,

@@ -48,10 +48,15 @@ DOCUMENT_KEYS = (
     "unit",
     "period",
     "period_name",
+    "issued_on",
+    "issuer",
 )
 SIGNATURE_KEYS = SIGNER_KEYS
 FIGURE_KEYS = ("id", "label", "value", "text")  # and "unit" ("đồng", "lượt"…), which records before 0.2 lack
 SOURCE_KEYS = ("path", "sha256")
+# A source may say what it is: "texts" for the analyst's own words (watched by the batch like the data, but not a
+# file the figures came from, so the page's list of data files leaves it out).
+TEXTS_ROLE = "texts"
 # What the data a report read were: the span of months that held data, every year read or looked for (None: all),
 # the tổ expected and, per tổ, the months of the period it did not report (docs/architecture.md).
 PROVENANCE_KEYS = ("data_from", "data_to", "years", "units", "missing")

@@ -14,6 +14,7 @@ from reportkit import vn
 from reportkit.data import kinds
 from reportkit.data.errors import DataError, Problem
 from reportkit.data.values import key
+from reportkit.vn.names import NAMED_AFTER
 
 # Columns that are not indicators. Their synonyms can be extended in catalog.yaml under `fields:`.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -242,9 +243,105 @@ def _header_index(fields: dict[str, tuple[str, ...]], indicators: dict[str, Indi
     return index
 
 
+_MONTH = re.compile(r"^(\d{4})-(0?[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in the ward over some months and that its reports name, from ``events:`` in
+    ward.yaml, e.g. "đại hội các chi bộ tổ dân phố nhiệm kỳ 2022 - 2025" from 2022-03 to 2022-05."""
+
+    id: str
+    name: str
+    first: tuple[int, int]
+    last: tuple[int, int]
+
+    def __contains__(self, month: object) -> bool:
+        """``(2022, 4) in event``: the month falls within the event."""
+        return isinstance(month, tuple) and self.first <= month <= self.last
+
+    def overlaps(self, months) -> bool:
+        return any(m in self for m in months)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "from": f"{self.first[0]:04d}-{self.first[1]:02d}",
+            "to": f"{self.last[0]:04d}-{self.last[1]:02d}",
+        }
+
+
+def _month(value: object) -> tuple[int, int] | None:
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return (value.year, value.month)
+    match = _MONTH.match(str(value).strip()) if isinstance(value, str) else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _events(spec: object, file: str, problems: list[Problem]) -> list[Event]:
+    """``events:`` of ward.yaml; every problem located ("events[0].to")."""
+    if spec is None:
+        return []
+    if not isinstance(spec, list):
+        problems.append(
+            Problem("bad_ward", file, None, None, "events", spec, "danh sách sự kiện (id, name, from, to)")
+        )
+        return []
+    events, seen = [], set()
+    for i, item in enumerate(spec):
+        where = f"events[{i}]"
+        if not isinstance(item, dict):
+            problems.append(Problem("bad_ward", file, None, None, where, item, "id, name, from, to"))
+            continue
+        ident, name = item.get("id"), item.get("name")
+        first, last = _month(item.get("from")), _month(item.get("to", item.get("from")))
+        bad = len(problems)
+        if not isinstance(ident, str) or not _ID.fullmatch(ident) or ident in seen:
+            problems.append(
+                Problem(
+                    "bad_ward", file, None, None, f"{where}.id", ident, "id không trùng, chữ thường không dấu"
+                )
+            )
+        if not isinstance(name, str) or not name.strip():
+            problems.append(
+                Problem("bad_ward", file, None, None, f"{where}.name", name, "tên sự kiện như viết trong câu")
+            )
+        for field_name, month in (("from", first), ("to", last)):
+            if month is None:
+                problems.append(
+                    Problem(
+                        "bad_ward",
+                        file,
+                        None,
+                        None,
+                        f"{where}.{field_name}",
+                        item.get(field_name),
+                        "tháng dạng YYYY-MM",
+                    )
+                )
+        if first and last and last < first:
+            problems.append(
+                Problem(
+                    "bad_ward", file, None, None, f"{where}.to", item.get("to"), "không trước tháng bắt đầu"
+                )
+            )
+        if len(problems) == bad:
+            seen.add(ident)
+            events.append(Event(ident, vn.nfc(" ".join(name.split())), first, last))
+    return events
+
+
 @dataclass
 class Ward:
-    """The reporting body and its sub-units, from ward.yaml (e.g. "Phường Duy Tân", "Tổ 1" … "Tổ 10")."""
+    """The reporting body and its sub-units, from ward.yaml (e.g. "Phường Duy Tân", "Tổ 1" … "Tổ 10").
+
+    ``named_after`` says what the unit's name is (Nghị định 30/2020, Phụ lục II): "person", "number" or "event"
+    keep "Phường" capitalised inside a sentence, "place" does not; without it only a number ("Quận 1") keeps the
+    capital (``vn.admin_name``); ``in_text`` applies it.
+    ``issuer`` is the issuing body as a sentence names it, without the unit ("Ban Thường trực Ủy ban MTTQ Việt
+    Nam"); ``events`` what happened in the ward that its reports name.
+    """
 
     name: str
     short_name: str
@@ -261,6 +358,24 @@ class Ward:
     catalog_file: str = "catalog.yaml"
     plan_file: str | None = "ke-hoach.xlsx"
     reports: str = "bao-cao"
+    named_after: str | None = None
+    issuer: str | None = None
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def in_text(self) -> str:
+        """The unit's name inside a sentence: "Phường Duy Tân" (a reign name), "phường Hải Châu" (a place)."""
+        return vn.admin_name(self.name, self.named_after)
+
+    @property
+    def issuer_in_text(self) -> str:
+        """The issuing body inside a sentence: "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân"."""
+        body = self.issuer or vn.upper_first(self.issuing_body.lower())
+        return f"{body} {self.in_text}"
+
+    def event(self, ident: str) -> Event | None:
+        """The event of ward.yaml with this id, or None when the ward has none."""
+        return next((e for e in self.events if e.id == ident), None)
 
     @classmethod
     def from_mapping(cls, doc: dict, file: str = "ward.yaml") -> Ward:
@@ -277,6 +392,20 @@ class Ward:
         signer = doc.get("signer") or {}
         if signer and not all(signer.get(k) for k in ("authority", "title", "name")):
             problems.append(Problem("bad_ward", file, None, None, "signer", signer, "authority, title, name"))
+        named_after = doc.get("named_after")
+        if named_after is not None and named_after not in NAMED_AFTER:
+            problems.append(
+                Problem(
+                    "bad_ward",
+                    file,
+                    None,
+                    None,
+                    "named_after",
+                    named_after,
+                    "một trong: " + ", ".join(NAMED_AFTER),
+                )
+            )
+        events = _events(doc.get("events"), file, problems)
         if problems:
             raise DataError(problems)
 
@@ -284,10 +413,14 @@ class Ward:
             return vn.nfc(str(v)) if v is not None else None
 
         name = t(doc["name"])
+        proper_place = named_after in ("person", "number", "event") or re.fullmatch(r"\S+ \d+", name or "")
+        # Nghị định 30/2020: a unit named after a person, a number or an event dates its documents with its full
+        # name ("Quận 1, ngày …"); any other with its proper name only ("Hải Châu, ngày …").
+        default_place = name if proper_place else t(doc.get("short_name") or name)
         return cls(
             name=name,
             short_name=t(doc.get("short_name") or name),
-            place=t(doc.get("place") or name),
+            place=t(doc.get("place") or default_place),
             units=sorted((t(u) for u in units), key=vn.sort_key),
             unit_noun=t(doc.get("unit_noun", "tổ dân phố")),
             parent_body=[t(x) for x in doc.get("parent_body") or []],
@@ -300,6 +433,9 @@ class Ward:
             catalog_file=str(doc.get("catalog", "catalog.yaml")),
             plan_file=doc.get("plan", "ke-hoach.xlsx"),
             reports=str(doc.get("reports", "bao-cao")),
+            named_after=named_after,
+            issuer=t(doc.get("issuer")),
+            events=events,
         )
 
     def as_dict(self) -> dict:
@@ -316,6 +452,9 @@ class Ward:
             "recipients": list(self.recipients),
             "national_title": self.national_title,
             "motto": self.motto,
+            **({"named_after": self.named_after} if self.named_after else {}),
+            **({"issuer": self.issuer} if self.issuer else {}),
+            **({"events": [e.as_dict() for e in self.events]} if self.events else {}),
         }
 
     def unit_matcher(self):

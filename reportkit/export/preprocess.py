@@ -258,7 +258,7 @@ def run_info_view(nb, record: dict, run_info: dict | None) -> dict:
     sources = [
         {"path": nfc(str(s.get("path"))), "sha256": str(s.get("sha256") or "")}
         for s in record.get("sources") or []
-        if isinstance(s, dict) and s.get("path")
+        if isinstance(s, dict) and s.get("path") and s.get("role") != report.TEXTS_ROLE
     ]
     folder, files = _files(sources)
     return {

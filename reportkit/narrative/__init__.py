@@ -13,18 +13,28 @@ from typing import TYPE_CHECKING, Any
 from reportkit.narrative.phrasing import (
     NO_LAST_YEAR,
     NO_PREVIOUS,
+    annex_reference,
     at_units,
     change,
     compare,
+    compare_plan,
+    compare_previous,
+    compare_same_period,
     completeness,
     counted,
+    established,
     last_year_change,
+    meetings,
+    part_number,
+    plan_reached,
+    plan_result,
     ratio,
+    ratio_named,
+    report_subject,
     unit_name,
     units,
-    vs_last_year,
-    vs_plan,
-    vs_previous,
+    units_in_months,
+    units_without,
     year_to_date,
 )
 
@@ -39,6 +49,7 @@ _WHERE = {
         ["THEME", "bar_chart", "chart", "format_axis", "theme", "tick_label", "use_theme"], "charts"
     ),
     "unit_table": "tables",
+    "analyst_texts": "texts",
     **dict.fromkeys(["NarrativeError", "escape_markdown", "markdown_to_html", "render"], "templating"),
 }
 
@@ -46,6 +57,7 @@ if TYPE_CHECKING:
     from reportkit.narrative.charts import THEME, bar_chart, chart, format_axis, theme, tick_label, use_theme
     from reportkit.narrative.tables import unit_table
     from reportkit.narrative.templating import NarrativeError, escape_markdown, markdown_to_html, render
+    from reportkit.narrative.texts import analyst_texts
 
 __all__ = [
     "MIME",
@@ -53,23 +65,35 @@ __all__ = [
     "NO_PREVIOUS",
     "THEME",
     "NarrativeError",
+    "analyst_texts",
+    "annex_reference",
     "at_units",
     "bar_chart",
     "change",
     "chart",
     "compare",
+    "compare_plan",
+    "compare_previous",
+    "compare_same_period",
     "completeness",
     "counted",
     "document",
     "escape_markdown",
+    "established",
     "format_axis",
     "key_figures",
     "last_year_change",
     "markdown_to_html",
+    "meetings",
+    "part_number",
+    "plan_reached",
+    "plan_result",
     "provenance",
     "ratio",
+    "ratio_named",
     "record",
     "render",
+    "report_subject",
     "setup",
     "sources",
     "theme",
@@ -77,10 +101,9 @@ __all__ = [
     "unit_name",
     "unit_table",
     "units",
+    "units_in_months",
+    "units_without",
     "use_theme",
-    "vs_last_year",
-    "vs_plan",
-    "vs_previous",
     "year_to_date",
 ]
 

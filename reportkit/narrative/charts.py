@@ -234,7 +234,7 @@ def bar_chart(
     Horizontal, because a phone is narrow and tall: ten names under ten upright bars would need 6 px letters on a
     375 px screen, ten rows of "Tổ 1" … "Tổ 10" beside their bars read at full size. ``values``: {tổ: value} or a
     pandas Series indexed by tổ; ``ylabel`` names the measure (the value axis, now horizontal); ``xlabel``, if
-    given, names the tổ axis. The alt text, if not given, lists every value: "Biểu đồ thanh, <ylabel> theo tổ dân
+    given, names the tổ axis. The alt text, if not given, lists every value: "Biểu đồ thanh ngang, <ylabel> theo tổ dân
     phố: tổ 1: 120; tổ 2: 98; …".
     """
     items = dict(values.items()) if hasattr(values, "items") else dict(values)  # type: ignore[arg-type]
@@ -272,7 +272,7 @@ def bar_chart(
         listed = "; ".join(
             f"{unit_name(str(n))}: {tick_label(v)}" for n, v in zip(names, numbers, strict=True)
         )
-        alt = f"Biểu đồ thanh, {ylabel.lower()} theo tổ dân phố: {listed}"
+        alt = f"Biểu đồ thanh ngang, {ylabel.lower()} theo tổ dân phố: {listed}"
     return chart(fig, caption=caption, alt=alt)
 
 
@@ -329,7 +329,9 @@ def barh_chart(
         positions = list(range(len(names)))[::-1]  # the first name at the top
         bars = ax.barh(positions, numbers, color=BAR_COLOR, height=0.7)
         ax.set_yticks(positions, [vn.nfc(str(n)) for n in names], fontsize=9.5 if small else TEXT_PT)
-        ax.bar_label(bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=9.5 if small else TEXT_PT)
+        ax.bar_label(
+            bars, labels=[tick_label(v) for v in numbers], padding=2, fontsize=9.5 if small else TEXT_PT
+        )
         ax.set_xlabel(xlabel)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=all(v.is_integer() for v in numbers)))
         format_axis(ax, "x")

@@ -96,7 +96,8 @@ class ReportMagics(Magics):
 
         state = _state.state()
         rendered = render(cell, self.shell.user_ns, first_line=2, tone_style=state.tone_style)
-        display(Narrative(rendered))
+        if rendered.markdown.strip():  # a part the analyst has not written leaves no empty block behind
+            display(Narrative(rendered))
         notes = proofread(rendered)
         if notes:
             display(Proofreading(notes))

@@ -11,6 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from reportkit import vn
+from reportkit.narrative import _state
 
 NO_LAST_YEAR = "không có số liệu cùng kỳ để so sánh"
 NO_PREVIOUS = "không có số liệu kỳ trước để so sánh"
@@ -89,32 +90,48 @@ def counted(value: object, noun: str | None = None) -> str:
     return f"{text} {noun}" if noun else text
 
 
-def change(current: object, previous: object, unit: str | None = None) -> str:
-    """``vn.change`` as a report says it: a rise to twice the figure or more reads "gấp N lần", not "(300%)".
+def change(current: object, previous: object, unit: str | None = None, *, relative: bool = True) -> str:
+    """The change as a report says it: "tăng 02 vụ việc (tăng 20%)"; a rise to twice or more "(gấp 4 lần)".
 
-    >>> change(12, 10, "vụ"), change(8, 2, "buổi"), change(1047, 244, "lượt"), change(5, 5)
-    ('tăng 2 vụ (20%)', 'tăng 6 buổi (gấp 4 lần)', 'tăng 803 lượt (gấp 4,3 lần)', 'bằng')
+    The size in parentheses repeats its verb, so it cannot be read as a share of the figure. A whole change below
+    10 takes the leading zero like every count in the report (docs/guide.md, "Leading zero"). A count of tổ
+    (``UnitCount``) or ``relative=False`` gives no relative size: "tăng 03 tổ". ``unit`` is left out after a noun
+    that already names it ("số hội nghị giảm 04 (giảm 16,7%)": see :func:`last_year_change`).
+
+    >>> change(12, 10, "vụ việc"), change(8, 2, "buổi"), change(1047, 244, "lượt"), change(5, 5)
+    ('tăng 02 vụ việc (tăng 20%)', 'tăng 06 buổi (gấp 4 lần)', 'tăng 803 lượt (gấp 4,3 lần)', 'bằng')
+    >>> change(153_000_000, 128_600_000, "đồng"), change(20, 24), change(3, 0, "hộ")
+    ('tăng 24.400.000 đồng (tăng 19%)', 'giảm 04 (giảm 16,7%)', 'tăng 03 hộ')
     """
+    relative = relative and not hasattr(current, "total")
     cur = Decimal(str(_count_of(current, "change()")))
     prev = Decimal(str(_count_of(previous, "change()")))
-    text = vn.change(cur, prev, unit)
+    diff = cur - prev
+    if diff == 0:
+        return "bằng"
+    verb = "tăng" if diff > 0 else "giảm"
+    size = abs(diff)
+    amount = counted(int(size)) if size == size.to_integral_value() else vn.number(size)
+    text = f"{verb} {amount} {unit}" if unit else f"{verb} {amount}"
+    if not relative or prev == 0:
+        return text
     if prev > 0 and cur >= 2 * prev:
         times = (cur / prev).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
-        text = re.sub(r" \([^()]*%\)$", "", text) + f" (gấp {vn.number(times)} lần)"
-    return text
+        return f"{text} (gấp {vn.number(times)} lần)"
+    return f"{text} ({verb} {vn.percent(size / abs(prev))})"
 
 
-def compare(current: object, previous: object, unit: str | None = None, *, against: str) -> str:
+def compare(
+    current: object, previous: object, unit: str | None = None, *, against: str, relative: bool = True
+) -> str:
     """``current`` against ``previous`` in words, naming what it is compared with.
 
-    >>> compare(12, 10, "vụ", against="cùng kỳ năm 2021")
-    'tăng 2 vụ (20%) so với cùng kỳ năm 2021'
-    >>> compare(5, 5, "vụ", against="cùng kỳ năm 2021")
+    >>> compare(12, 10, "vụ việc", against="cùng kỳ năm 2021")
+    'tăng 02 vụ việc (tăng 20%) so với cùng kỳ năm 2021'
+    >>> compare(5, 5, "vụ việc", against="cùng kỳ năm 2021")
     'bằng cùng kỳ năm 2021'
     """
-    cur = _count_of(current, "compare()")
-    prev = _count_of(previous, "compare()")
-    text = change(cur, prev, unit)
+    text = change(current, previous, unit, relative=relative)
     if text == "bằng":
         return f"bằng {against}"
     return f"{text} so với {against}"
@@ -129,56 +146,61 @@ def _figure(figures: object, indicator: str) -> object:
         ) from None
 
 
-def vs_last_year(figures: object, indicator: str, unit: str | None = None) -> str:
-    """The figure against the same period last year, or a plain note that there is nothing to compare with.
-
-    "tăng 2 vụ (20%) so với cùng kỳ năm 2021"; "không có số liệu cùng kỳ để so sánh".
-    """
-    return _against(
-        figures, "last_year", indicator, unit, NO_LAST_YEAR, lambda f: f"cùng kỳ năm {f.period.year}"
-    )
-
-
-def last_year_change(figures: object, indicator: str, unit: str | None = None) -> str:
-    """Only the change against the same period last year, for a sentence that already says "So với cùng kỳ…".
-
-    "tăng 2 buổi (22,2%)", "không thay đổi", or "không có số liệu cùng kỳ để so sánh".
-    """
-    current = _figure(figures, indicator)
-    last = getattr(figures, "last_year", None)
-    previous = None if last is None else _figure(last, indicator)
-    if current is None or previous is None:
-        return NO_LAST_YEAR
-    text = change(_count_of(current, "last_year_change()"), _count_of(previous, "last_year_change()"), unit)
-    return "không thay đổi" if text == "bằng" else text
-
-
-def vs_previous(figures: object, indicator: str, unit: str | None = None) -> str:
-    """The figure against the previous period: "giảm 3 buổi (20%) so với quý I năm 2022"."""
-    return _against(figures, "previous", indicator, unit, NO_PREVIOUS, lambda f: f.period.name)
-
-
-def _against(figures: object, which: str, indicator: str, unit: str | None, missing: str, name) -> str:
-    """The figure compared with ``figures.<which>`` (last_year, previous), or ``missing`` when that has no value."""
+def _pair(figures: object, which: str, indicator: str) -> tuple[object, object] | None:
     other = getattr(figures, which, None)
     current = _figure(figures, indicator)
     previous = None if other is None else _figure(other, indicator)
-    if current is None or previous is None:
-        return missing
-    return compare(current, previous, unit, against=name(other))
+    return None if current is None or previous is None else (current, previous)
 
 
-def vs_plan(figures: object, indicator: str, *, word: str = "kế hoạch", actual: object = None) -> str:
-    """The figure against the year's plan: "đạt 102% kế hoạch năm 2022", or that there is no plan.
+def compare_same_period(figures: object, indicator: str, unit: str | None = None) -> str:
+    """The figure against the same period last year, after the figure itself: "…12 vụ việc…, giảm 03 vụ việc
+    (giảm 20%) so với cùng kỳ năm 2021"; a year report compares "so với năm 2021". Without last year's figure:
+    "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out).
 
-    ``actual=`` compares another value with the plan, e.g. the year-to-date total (``year_to_date``) in a
-    report for 6 tháng cuối năm: "lũy kế từ đầu năm … đạt 129,5% kế hoạch vận động năm 2022".
+    >>> class F:  # stand-ins for Figures
+    ...     def __init__(self, spec, value, last_year=None):
+    ...         self.period, self.vu_viec_antt, self.last_year = vn.Period(spec), value, last_year
+    >>> compare_same_period(F("2022-H1", 12, F("2021-H1", 15)), "vu_viec_antt", "vụ việc")
+    'giảm 03 vụ việc (giảm 20%) so với cùng kỳ năm 2021'
+    >>> compare_same_period(F("2022", 21, F("2021", 29)), "vu_viec_antt", "vụ việc")
+    'giảm 08 vụ việc (giảm 27,6%) so với năm 2021'
+    """
+    pair = _pair(figures, "last_year", indicator)
+    if pair is None:
+        return NO_LAST_YEAR
+    return compare(*pair, unit, against=figures.period.last_year_name)
+
+
+def last_year_change(figures: object, indicator: str) -> str:
+    """Only the change against last year, for a sentence whose subject already names the unit: "So với cùng kỳ
+    năm 2021, số hội nghị giảm 04 (giảm 16,7%)" — never "giảm 4 hội nghị" after "số hội nghị"; equal figures
+    read "không thay đổi"."""
+    pair = _pair(figures, "last_year", indicator)
+    if pair is None:
+        return NO_LAST_YEAR
+    text = change(*pair)
+    return "không thay đổi" if text == "bằng" else text
+
+
+def compare_previous(figures: object, indicator: str, unit: str | None = None) -> str:
+    """The figure against the previous period: "giảm 03 buổi (giảm 20%) so với quý I năm 2022"."""
+    pair = _pair(figures, "previous", indicator)
+    if pair is None:
+        return NO_PREVIOUS
+    return compare(*pair, unit, against=figures.previous.period.name)
+
+
+def compare_plan(figures: object, indicator: str, *, actual: object = None) -> str:
+    """The figure against the year's plan, one wording for every plan: "đạt 102% kế hoạch năm 2022" ("mới đạt"
+    below it), or that there is no plan. ``actual=`` compares another value, e.g. the year-to-date total
+    (:func:`year_to_date`) in a report for 6 tháng cuối năm.
 
     >>> class F:  # a stand-in for Figures
-    ...     period = vn.Period("2022-H1"); quy_vnn = 102_000_000
-    ...     def plan(self, id): return 100_000_000
-    >>> vs_plan(F(), "quy_vnn"), vs_plan(F(), "quy_vnn", actual=41_000_000)
-    ('đạt 102% kế hoạch năm 2022', 'mới đạt 41% kế hoạch năm 2022')
+    ...     period = vn.Period("2022-H1"); quy_vnn = 153_000_000
+    ...     def plan(self, id): return 150_000_000
+    >>> compare_plan(F(), "quy_vnn"), compare_plan(F(), "quy_vnn", actual=41_200_000)
+    ('đạt 102% kế hoạch năm 2022', 'mới đạt 27,5% kế hoạch năm 2022')
     """
     year = figures.period.year
     plan = figures.plan(indicator)
@@ -186,7 +208,62 @@ def vs_plan(figures: object, indicator: str, *, word: str = "kế hoạch", actu
         actual = _figure(figures, indicator)
     if plan is None or plan <= 0 or actual is None:
         return f"chưa có kế hoạch năm {year} để so sánh"
-    return f"{vn.of_plan(_count_of(actual, 'vs_plan()'), plan, word=word)} năm {year}"
+    return f"{vn.of_plan(_count_of(actual, 'compare_plan()'), plan)} năm {year}"
+
+
+def plan_reached(figures: object, indicator: str, year_to_date: object = None) -> bool:
+    """True when the year's plan of a count (giảm hộ nghèo) is met by the total from January."""
+    plan = figures.plan(indicator)
+    done = _figure(figures, indicator) if figures.period.start.month == 1 else year_to_date
+    return plan is not None and done is not None and _count_of(done, "plan_reached()") >= plan
+
+
+def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_to_date: object = None) -> str:
+    """What was done in the period towards a yearly target counted in units, with the verb a year-to-date result
+    needs: a period from January states its own total ("trong 6 tháng đầu năm 2022 đã giảm 06 hộ nghèo, mới đạt
+    46,2% kế hoạch năm 2022"); a later one its own figure, then the total from January ("trong 6 tháng cuối năm
+    2022 đã giảm 08 hộ nghèo, lũy kế từ đầu năm đã giảm 14 hộ nghèo, vượt kế hoạch năm 2022 (13 hộ)"). A target
+    met reads by its count ("vượt kế hoạch năm 2022 (13 hộ)", "đạt kế hoạch năm 2022 (13 hộ)"), the unit in
+    parentheses being the catalog's.
+
+    >>> class F:  # a stand-in for Figures
+    ...     def __init__(self, spec, value): self.period, self.giam_ho_ngheo = vn.Period(spec), value
+    ...     def plan(self, id): return 13
+    >>> plan_result(F("2022-H1", 6), "giam_ho_ngheo", "hộ nghèo", verb="giảm")
+    'trong 6 tháng đầu năm 2022 đã giảm 06 hộ nghèo, mới đạt 46,2% kế hoạch năm 2022'
+    >>> plan_result(F("2022-H2", 8), "giam_ho_ngheo", "hộ nghèo", verb="giảm", year_to_date=14)
+    'trong 6 tháng cuối năm 2022 đã giảm 08 hộ nghèo, lũy kế từ đầu năm đã giảm 14 hộ nghèo, vượt kế hoạch năm 2022 (13 hộ)'
+    >>> plan_result(F("2022-Q3", 0), "giam_ho_ngheo", "hộ nghèo", verb="giảm", year_to_date=9)
+    'trong quý III năm 2022 chưa giảm thêm hộ nghèo nào, lũy kế từ đầu năm đã giảm 09 hộ nghèo, mới đạt 69,2% kế hoạch năm 2022'
+    """
+    period = figures.period
+    own = _figure(figures, indicator)
+    from_january = period.start.month == 1
+    done = own if from_january else year_to_date
+    if own is None or done is None:
+        return f"chưa có số liệu {noun} {period.name}"
+
+    def did(n: object, more: str = "") -> str:
+        n = _count_of(n, "plan_result()")
+        return f"đã {verb} {counted(n, noun)}" if n else f"chưa {verb}{more} {noun} nào"
+
+    text = f"trong {period.name} {did(own, ' thêm' if not from_january else ' được')}"
+    if not from_january:
+        text += f", lũy kế từ đầu năm {did(done, ' được')}"
+    plan = figures.plan(indicator)
+    if plan is None or plan <= 0:
+        return text
+    total = _count_of(done, "plan_result()")
+    if total >= plan:
+        catalog = getattr(figures, "catalog", None)
+        unit = (
+            getattr(catalog[indicator], "unit", None)
+            if catalog is not None and indicator in catalog
+            else None
+        )
+        target = counted(plan, unit or noun.split()[0])
+        return f"{text}, {'vượt' if total > plan else 'đạt'} kế hoạch năm {period.year} ({target})"
+    return f"{text}, {vn.of_plan(total, plan)} năm {period.year}"
 
 
 def year_to_date(dataset: object, period: object, indicator: str) -> int | float | None:
@@ -211,6 +288,132 @@ def year_to_date(dataset: object, period: object, indicator: str) -> int | float
             return None
         total += _count_of(value, "year_to_date()")
     return total
+
+
+def units_in_months(dataset: object, period: object, indicator: str, months: object) -> list[str]:
+    """The units (tổ) an indicator marks in the months of ``period`` that fall within ``months`` (an event of
+    ward.yaml, or any container of (year, month)): e.g. the Ban CTMT kiện toàn during the chi bộ congresses."""
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    found: set[str] = set()
+    for year, month in period.months:
+        if (year, month) in months:
+            value = _figure(dataset.figures(vn.Period(f"{year}-{month:02d}")), indicator)
+            found.update(getattr(value, "units", None) or [])
+    return sorted(found, key=vn.sort_key)
+
+
+def units_without(figures: object, indicator: str) -> list[str]:
+    """The tổ whose figure for the period is 0 (or "Không"), in natural order; a tổ that sent no figure is not
+    among them (it has not reported, which is not the same as none): "tổ 3, tổ 7, tổ 9 và tổ 10 chưa tổ chức
+    buổi tuyên truyền nào" is ``{{ units_without(f, "tuyen_truyen_buoi") | units }} chưa tổ chức …``."""
+    column = figures.by_unit[indicator]
+    return [str(u) for u, v in column.items() if v is not None and v == v and not v]  # v != v: NaN
+
+
+def ratio_named(value: object, noun: str, among: object) -> str:
+    """How many units of all, naming the few that are not, or the few that are: "10/10 Ban CTMT", "9/10 Ban
+    CTMT (trừ tổ 7)", "3/10 Ban CTMT (tổ 1, tổ 2 và tổ 6)".
+
+    >>> uc = type("UC", (), {"count": 9, "total": 10, "units": [f"Tổ {n}" for n in range(1, 11) if n != 7]})()
+    >>> ratio_named(uc, "Ban CTMT", [f"Tổ {n}" for n in range(1, 11)])
+    '9/10 Ban CTMT (trừ tổ 7)'
+    """
+    text = ratio(value, noun)
+    count, total, named = value.count, value.total, list(getattr(value, "units", []))
+    if count == total or count == 0:
+        return text
+    if count * 2 > total:
+        return f"{text} (trừ {units([u for u in among if u not in named])})"
+    return f"{text} ({units(named)})"
+
+
+def meetings(
+    value: object, period: object, missed: object = (), unreported: object = (), noun: str = "Ban CTMT"
+) -> str:
+    """Who held the monthly meeting: "10/10 Ban CTMT đều tổ chức họp hàng tháng"; in a monthly report "họp định
+    kỳ trong tháng"; a unit whose report is missing is named apart, never counted as not having met: "8/10 Ban
+    CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 4 chưa họp đủ; tổ 9 chưa gửi đủ báo cáo nên chưa có căn cứ đánh
+    giá)"."""
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    monthly = period.kind == "month"
+    everyone = value.count == value.total
+    duty = "họp định kỳ trong tháng" if monthly else ("họp hàng tháng" if everyone else "họp đủ hàng tháng")
+    text = f"{ratio(value, noun)} {'đều ' if everyone else ''}tổ chức {duty}"
+    notes = []
+    if missed:
+        notes.append(f"{noun} {units(missed)} {'chưa tổ chức họp' if monthly else 'chưa họp đủ'}")
+    if unreported:
+        notes.append(f"{units(unreported)} chưa gửi đủ báo cáo nên chưa có căn cứ đánh giá")
+    return f"{text} ({'; '.join(notes)})" if notes else text
+
+
+def established(items: object) -> str:
+    """What the ward has, each with where it is, and what it has not: "có 01 tổ tự quản an ninh tại tổ 3, 02 câu
+    lạc bộ tuyên truyền pháp luật tại tổ 6 và tổ 8 (chưa có mô hình khu dân cư bảo đảm an toàn giao thông)".
+
+    ``items``: (UnitCount, noun) pairs, in the order the sentence names them.
+    """
+    present, absent = [], []
+    for value, noun in items:
+        if value.count:
+            present.append(f"{counted(value, noun)} {at_units(value)}")
+        else:
+            absent.append(noun)
+    if not present:
+        return f"chưa có {vn.join(absent)}"
+    text = f"có {', '.join(present)}"
+    return f"{text} (chưa có {vn.join(absent)})" if absent else text
+
+
+def report_subject(period: object, work: str, *, tasks: bool = True) -> str:
+    """The trích yếu of a periodic report: its kind from the period (``Period.review``) and, when the report has
+    its third part, the next period's tasks; one year is named once at the end.
+
+    >>> report_subject(vn.Period("2022-H1"), "công tác Mặt trận")
+    'Sơ kết công tác Mặt trận 6 tháng đầu năm và phương hướng, nhiệm vụ 6 tháng cuối năm 2022'
+    >>> report_subject(vn.Period("2022"), "công tác Mặt trận")
+    'Tổng kết công tác Mặt trận năm 2022 và phương hướng, nhiệm vụ năm 2023'
+    >>> report_subject(vn.Period("2022-03"), "công tác Mặt trận", tasks=False)
+    'Kết quả công tác Mặt trận tháng 3 năm 2022'
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    head = vn.upper_first(f"{period.review} {work}")
+    if not tasks:
+        return f"{head} {period.name}"
+    if period.kind != "year" and period.next().year == period.year:
+        return f"{head} {period.name_in_year} và phương hướng, nhiệm vụ {period.next_name}"
+    return f"{head} {period.name} và phương hướng, nhiệm vụ {period.next_name}"
+
+
+def annex_reference(document: object) -> str:
+    """The italic line under a phụ lục's title (Nghị định 30/2020, Phụ lục I), from the record's document block:
+    "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực …)". A number left for the
+    văn thư reads "số …/BC-MTTQ-BTT".
+
+    >>> annex_reference({"type": "BÁO CÁO", "number": "Số: 47/BC-MTTQ-BTT", "issued_on": "2022-06-24",
+    ...                  "issuer": "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân"})
+    '(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân)'
+    """
+    kind = vn.upper_first(str(document["type"]).strip().lower())
+    number = str(document["number"]).strip().removeprefix("Số:").strip()
+    if number.startswith("/"):
+        number = "…" + number
+    when = vn.date(document["issued_on"], long=True)
+    return f"(Kèm theo {kind} số {number} {when} của {document['issuer']})"
+
+
+def part_number() -> str:
+    """The Roman numeral of the next part of the report ("I", "II" …), counted in run order like "Bảng N.": a part
+    the analyst did not write leaves no gap (``## {{ part_number() }}. ĐÁNH GIÁ CHUNG``)."""
+    return vn.roman(_state.state().next_number("part"))
+
+
+def about(value: object) -> str:
+    """``vn.about`` for counts in prose: "trên 1.200"; an exact small count keeps the leading zero ("08")."""
+    count = _count_of(value, "about()")
+    if isinstance(count, int) and 0 < count < 10:
+        return counted(count)
+    return vn.about(count)
 
 
 def completeness(value: object, noun: str = "tổ") -> str:
@@ -257,14 +460,26 @@ FILTERS = {
     "ratio": ratio,
     "counted": counted,
     "completeness": completeness,
+    # The report's wordings replace vn's plain ones in narrative cells: one comparison wording, one leading zero.
+    "change": change,
+    "about": about,
 }
 GLOBALS = {
     "change": change,
     "compare": compare,
-    "vs_last_year": vs_last_year,
+    "compare_same_period": compare_same_period,
     "last_year_change": last_year_change,
-    "vs_previous": vs_previous,
-    "vs_plan": vs_plan,
+    "compare_previous": compare_previous,
+    "compare_plan": compare_plan,
+    "plan_result": plan_result,
+    "plan_reached": plan_reached,
+    "ratio_named": ratio_named,
+    "units_without": units_without,
+    "year_to_date": year_to_date,
+    "meetings": meetings,
+    "established": established,
+    "annex_reference": annex_reference,
+    "part_number": part_number,
     "units": units,
     "at_units": at_units,
     "ratio": ratio,

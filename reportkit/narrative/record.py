@@ -52,7 +52,8 @@ def document(
 
     ``data``: a Dataset (its ``.ward`` is used) or a Ward. ``subject`` defaults to "Kết quả công tác <period>".
     ``issued_on`` None → the last day of the period. E.g. ``number`` "Số: 47/BC-MTTQ-BTT", ``place_date``
-    "Duy Tân, ngày 30 tháng 6 năm 2022". ``heading`` replaces the Quốc hiệu and Tiêu ngữ where a body's own
+    "Duy Tân, ngày 30 tháng 6 năm 2022", ``issued_on`` "2022-06-30", ``issuer`` (the issuing body as a sentence
+    names it, for the phụ lục's "Kèm theo …" line) "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân". ``heading`` replaces the Quốc hiệu and Tiêu ngữ where a body's own
     rules say so, e.g. ``{"national_title": "ĐẢNG CỘNG SẢN VIỆT NAM", "motto": ""}`` (an empty text leaves the line
     out).
     """
@@ -71,13 +72,17 @@ def document(
     title_subject = subject[:1].lower() + subject[1:]
     signature = {k: str(ward.signer.get(k, "")) for k in SIGNER_KEYS}
     signature.update(override or {})
+    day = issued or period.end
+    issuer = (
+        getattr(ward, "issuer_in_text", None) or f"{vn.upper_first(ward.issuing_body.lower())} {ward.name}"
+    )
     doc = {
         "parent_body": list(ward.parent_body),
         "issuing_body": ward.issuing_body,
         "number": _number_line(number, ward.document_symbol),
         "national_title": ward.national_title,
         "motto": ward.motto,
-        "place_date": vn.place_date(ward.place, issued or period.end),
+        "place_date": vn.place_date(ward.place, day),
         "type": kind,
         "subject": subject,
         "signature": signature,
@@ -86,6 +91,8 @@ def document(
         "unit": ward.name,
         "period": period.spec,
         "period_name": period.name,
+        "issued_on": day.isoformat(),
+        "issuer": issuer,
     }
     doc.update({k: vn.nfc(v) for k, v in (heading or {}).items()})
     return _styled(doc, tone_style)  # type: ignore[return-value]
@@ -164,17 +171,21 @@ def _inputs(data: object):
     return inputs() if callable(inputs) else inputs
 
 
-def sources(data: object) -> list[dict]:
+def sources(data: object, *more: object) -> list[dict]:
     """The files the report's figures came from, as {"path", "sha256"}: exactly those that held a month or a plan
     the notebook read (its period, the comparisons, the year to date), and the ward's description and catalog.
 
     ``data``: the Dataset (or the period's Figures). Call it after the figures are read (the record cell is the
     last one). Paths inside the project are relative to its root; a SQL source is its URL (password masked) and
-    table. A dataset that keeps no such account gives every file it read.
+    table. A dataset that keeps no such account gives every file it read. ``more``: other inputs with
+    ``.sources`` of their own, e.g. the analyst's texts (``analyst_texts``).
     """
     inputs = _inputs(data)
     listed = inputs.sources if inputs is not None else getattr(data, "sources", [])
-    return [{"path": _source_path(s.path), "sha256": s.sha256} for s in listed]
+    found = [{"path": _source_path(s.path), "sha256": s.sha256} for s in listed]
+    for other in more:
+        found += [dict(s) for s in getattr(other, "sources", [])]
+    return found
 
 
 def provenance(figures: object) -> dict:

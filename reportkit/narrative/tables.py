@@ -162,11 +162,14 @@ def unit_table(
     caption: str,
     unit_header: str = "Tổ dân phố",
     total: bool = True,
-) -> Table:
+    drop_empty: bool = False,
+) -> Table | None:
     """A per-tổ table, numbered "Bảng N." in the order of the run.
 
     ``data``: a DataFrame indexed by tổ (e.g. ``f.by_unit``) or anything with ``.by_unit``. ``columns``: ids to
     show, or {id: Vietnamese header}; a column of yes/no totals as "9/10", numbers add up in "Tổng cộng".
+    ``drop_empty``: a column with nothing in it (every tổ 0, "Không" or blank) is left out, the text saying none
+    was held; None (no table, no number used) when no column is left.
 
     >>> t = unit_table(pd.DataFrame({"buoi": [2, 1]}, index=["Tổ 10", "Tổ 2"]), {"buoi": "Buổi"}, caption="Tuyên truyền")
     >>> [r[0] for r in t.rows], t.footer
@@ -188,6 +191,10 @@ def unit_table(
         )
     if not caption or not str(caption).strip():
         raise ValueError("unit_table(): a caption is required (it reads 'Bảng N. <caption>')")
+    if drop_empty:
+        columns = {c: h for c, h in columns.items() if any(not _is_missing(v) and v for v in frame[c])}
+        if not columns:
+            return None
     ordered = sorted(frame.index, key=lambda u: vn.sort_key(str(u)))
     frame = frame.loc[ordered, list(columns)]
     rows = [[vn.nfc(str(unit)), *(format_cell(frame.at[unit, c]) for c in columns)] for unit in ordered]

@@ -127,12 +127,18 @@ class Rendered:
 
 
 def render(
-    source: str, namespace: Mapping[str, object], *, first_line: int = 1, tone_style: str = "classic"
+    source: str,
+    namespace: Mapping[str, object],
+    *,
+    first_line: int = 1,
+    tone_style: str = "classic",
+    origin: str = "Ô %%report",
 ) -> Rendered:
     """Render a narrative template against ``namespace``.
 
-    ``first_line`` is the cell line of the template's first line (2 in a ``%%report`` cell), so errors name the
-    line the analyst sees. ``tone_style`` ("classic"/"modern") is applied to the whole text.
+    ``first_line`` is the line of the template's first line in what the analyst sees (2 in a ``%%report`` cell),
+    and ``origin`` what that is ("Ô %%report", or the analyst's file "params/2022-H1.md"), so errors name both.
+    ``tone_style`` ("classic"/"modern") is applied to the whole text.
 
     >>> render("Đã tổ chức {{ n | number }} buổi.", {"n": 11}).markdown
     'Đã tổ chức 11 buổi.'
@@ -143,14 +149,14 @@ def render(
     except jinja2.TemplateSyntaxError as exc:
         line = (exc.lineno or 1) + first_line - 1
         raise NarrativeError(
-            f"Ô %%report, dòng {line}: lỗi cú pháp Jinja: {exc.message}\n  {line} | {_line_of(source, exc.lineno)}",
+            f"{origin}, dòng {line}: lỗi cú pháp Jinja: {exc.message}\n  {line} | {_line_of(source, exc.lineno)}",
             line=line,
         ) from None
     context = dict(namespace)
     try:
         text = template.render(context)
     except Exception as exc:
-        raise _located_error(exc, source, first_line, context) from None
+        raise _located_error(exc, source, first_line, context, origin) from None
     text = vn.nfc(text)
     text = vn.tone_style(text, tone_style)
     return Rendered(markdown=text, html=markdown_to_html(text))
@@ -194,11 +200,13 @@ def _failing(expressions: list[str], context: dict) -> str | None:
     return None
 
 
-def _located_error(exc: Exception, source: str, first_line: int, context: dict) -> NarrativeError:
+def _located_error(
+    exc: Exception, source: str, first_line: int, context: dict, origin: str = "Ô %%report"
+) -> NarrativeError:
     lineno = _template_lineno(exc)
     reason = f"{type(exc).__name__}: {exc}"
     if lineno is None:
-        return NarrativeError(f"Ô %%report: {reason}")
+        return NarrativeError(f"{origin}: {reason}")
     text = _line_of(source, lineno)
     expressions = _EXPRESSION.findall(text)
     expression = None
@@ -215,6 +223,6 @@ def _located_error(exc: Exception, source: str, first_line: int, context: dict) 
     elif expression is None:
         expression = _failing(expressions, context)
     line = lineno + first_line - 1
-    where = f"Ô %%report, dòng {line}"
+    where = f"{origin}, dòng {line}"
     what = f", biểu thức {expression}" if expression else ""
     return NarrativeError(f"{where}{what}: {reason}\n  {line} | {text}", line=line, expression=expression)

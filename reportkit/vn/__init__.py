@@ -11,6 +11,7 @@ the proofreader's syllable statistics load on the first ``check``/``repair``.
 from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
+from reportkit.vn.names import admin_name, roman
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
 from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style, upper_first
 from reportkit.vn.words import money, words
@@ -21,6 +22,7 @@ __all__ = [
     "Period",
     "Repaired",
     "about",
+    "admin_name",
     "change",
     "check",
     "date",
@@ -38,6 +40,7 @@ __all__ = [
     "percent",
     "place_date",
     "repair",
+    "roman",
     "sort_key",
     "title",
     "to_legacy",

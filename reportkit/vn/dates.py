@@ -65,6 +65,9 @@ _ACCEPTED = (
 )
 # kind → (first month, number of months) given the spec's index
 _KINDS = ("month", "quarter", "half", "9m", "year")
+# The report that reviews a period: a month or a quarter reports its results, six and nine months are a sơ kết,
+# the year a tổng kết (the words Front and government bodies put in their reports' trích yếu).
+_REVIEW = {"month": "kết quả", "quarter": "kết quả", "half": "sơ kết", "9m": "sơ kết", "year": "tổng kết"}
 
 
 def _last_day(year: int, month: int) -> int:
@@ -177,6 +180,73 @@ class Period:
     def same_period_last_year(self) -> Period:
         """The same period one year earlier ("cùng kỳ"): 2022-H1 → 2021-H1."""
         return self._make(self.kind, self.year - 1, self.index)
+
+    def next(self) -> Period:
+        """The period just after, of the same length: 2022-H1 → 2022-H2, 2022-H2 → 2023-H1, 2022-12 → 2023-01.
+
+        For "9M" it is the last quarter of the same year: what a sơ kết 9 tháng plans for is the rest of the year.
+
+        >>> Period("2022-H1").next(), Period("2022-Q4").next(), Period("2022").next(), Period("2022-9M").next()
+        (Period('2022-H2'), Period('2023-Q1'), Period('2023'), Period('2022-Q4'))
+        """
+        if self.kind == "month":
+            return self._make(
+                "month", *((self.year, self.index + 1) if self.index < 12 else (self.year + 1, 1))
+            )
+        if self.kind == "quarter":
+            return self._make(
+                "quarter", *((self.year, self.index + 1) if self.index < 4 else (self.year + 1, 1))
+            )
+        if self.kind == "half":
+            return self._make("half", *((self.year, 2) if self.index == 1 else (self.year + 1, 1)))
+        if self.kind == "9m":
+            return self._make("quarter", self.year, 4)
+        return self._make("year", self.year + 1, 1)
+
+    @property
+    def next_name(self) -> str:
+        """The period the next tasks are for, as a report's "phương hướng, nhiệm vụ" names it.
+
+        The name of :meth:`next`, except after nine months: the rest of the year is "3 tháng cuối năm".
+
+        >>> Period("2022-H1").next_name, Period("2022").next_name, Period("2022-9M").next_name
+        ('6 tháng cuối năm 2022', 'năm 2023', '3 tháng cuối năm 2022')
+        >>> Period("2022-H2").next_name, Period("2022-Q3").next_name, Period("2022-12").next_name
+        ('6 tháng đầu năm 2023', 'quý IV năm 2022', 'tháng 1 năm 2023')
+        """
+        if self.kind == "9m":
+            return f"3 tháng cuối năm {self.year}"
+        return self.next().name
+
+    @property
+    def last_year_name(self) -> str:
+        """What a comparison with last year names: "cùng kỳ năm 2021"; for a whole year simply "năm 2021".
+
+        >>> Period("2022-H1").last_year_name, Period("2022-03").last_year_name, Period("2022").last_year_name
+        ('cùng kỳ năm 2021', 'cùng kỳ năm 2021', 'năm 2021')
+        """
+        return f"năm {self.year - 1}" if self.kind == "year" else f"cùng kỳ năm {self.year - 1}"
+
+    @property
+    def review(self) -> str:
+        """The kind of report that reviews the period: "kết quả" (tháng, quý), "sơ kết" (6, 9 tháng), "tổng kết" (năm).
+
+        >>> Period("2022-03").review, Period("2022-H1").review, Period("2022-9M").review, Period("2022").review
+        ('kết quả', 'sơ kết', 'sơ kết', 'tổng kết')
+        """
+        return _REVIEW[self.kind]
+
+    @property
+    def name_in_year(self) -> str:
+        """The name without its year, for a phrase that names the year once at its end.
+
+        >>> Period("2022-H1").name_in_year, Period("2022-Q3").name_in_year, Period("2022-03").name_in_year
+        ('6 tháng đầu năm', 'quý III', 'tháng 3')
+        """
+        if self.kind == "year":
+            return "năm"
+        cut = self.name.removesuffix(f" năm {self.year}")
+        return cut if self.kind in ("month", "quarter") else f"{cut} năm"
 
     def __contains__(self, item: object) -> bool:
         """``(2022, 3) in Period("2022-Q1")``; also a ``datetime.date`` or a ``Period``."""

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 from reportkit.vn.dates import Period, date, place_date
 from reportkit.vn.legacy import from_legacy
+from reportkit.vn.names import admin_name, roman
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
-from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style
+from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style, upper_first
 from reportkit.vn.words import money, words
 
 __all__ = ["filters", "join_filter", "period_name", "vsort"]
@@ -67,4 +68,7 @@ filters: dict[str, Callable[..., object]] = {
     "parse_number": parse_number,
     "from_legacy": from_legacy,
     "fold": fold,
+    "admin_name": admin_name,
+    "upper_first": upper_first,
+    "roman": roman,
 }

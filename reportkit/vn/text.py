@@ -138,13 +138,13 @@ def title(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in words)
 
 
-def upper_first(text: object) -> str:
+def upper_first(text: str) -> str:
     """Text at the start of a sentence or a table cell: its first letter in capitals, the rest as it is.
 
     >>> upper_first("năm 2022"), upper_first("quý III năm 2022"), upper_first("đợt 1"), upper_first("6 tháng")
     ('Năm 2022', 'Quý III năm 2022', 'Đợt 1', '6 tháng')
     """
-    text = nfc(str(text))
+    text = nfc(_require_text(text, "upper_first"))
     for i, char in enumerate(text):
         if char.isalpha():
             return text[:i] + char.upper() + text[i + 1 :]

@@ -1,0 +1,165 @@
+"""``reportkit check``: params, data, the analyst's texts and the notebook's narrative, read without a kernel;
+every problem in Vietnamese with its file and line, exit code 2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportkit.batch.check import check_project
+from reportkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD_TEXTS = """\
+<!-- bài viết thử -->
+## Ưu điểm
+Quỹ “Vì người nghèo” vận động được {{ f.quy_vnn | number }} đồng, {{ compare_plan(f, "quy_vnn") }}.
+
+## Hạn chế, khuyết điểm
+{{ units_without(f, "tuyen_truyen_buoi") | units | upper_first }} chưa tổ chức tuyên truyền.
+
+## Nguyên nhân
+Một số Ban CTMT chưa chủ động.
+
+## Phương hướng, nhiệm vụ
+1. Đẩy mạnh tuyên truyền {{ p.next_name }}.
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The report notebook on the small second unit (Phường Hải Châu, January–June 2022)."""
+    for folder in ("params", "notebooks", "data"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(ROOT / "notebooks" / "report.ipynb", tmp_path / "notebooks" / "report.ipynb")
+    shutil.copytree(ROOT / "tests" / "data" / "hai-chau", tmp_path / "data" / "hai-chau")
+    (tmp_path / "params" / "2022-H1.yaml").write_text(
+        "period: 2022-H1\ndata: data/hai-chau\ndocument_number: 12\n", encoding="utf-8"
+    )
+    (tmp_path / "params" / "2022-H1.md").write_text(GOOD_TEXTS, encoding="utf-8")
+    return tmp_path
+
+
+def check(project: Path, capsys, *args: str) -> tuple[int, str]:
+    code = main(["check", "--root", str(project), *args])
+    return code, capsys.readouterr().out
+
+
+def test_a_good_project_passes(project: Path, capsys) -> None:
+    code, out = check(project, capsys)
+    assert code == 0, out
+    assert "params/2022-H1.yaml" in out and "params/2022-H1.md" in out and "notebooks/report.ipynb" in out
+    assert "lưu ý: params/2022-H1.md: chưa viết phần Kiến nghị, đề xuất (không bắt buộc" in out
+    assert out.rstrip().endswith("Không có lỗi.")
+
+
+def test_an_undefined_name_in_the_texts_exits_2_naming_the_file_and_line(project: Path, capsys) -> None:
+    texts = project / "params" / "2022-H1.md"
+    texts.write_text(
+        GOOD_TEXTS.replace("Một số Ban CTMT chưa chủ động.", "Quỹ còn {{ so_tien_con_lai | number }}.")
+    )
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "lỗi: params/2022-H1.md, dòng 9: tên “so_tien_con_lai” chưa được định nghĩa" in out
+    assert "Có 1 lỗi" in out
+
+
+def test_an_indicator_the_catalog_does_not_have(project: Path, capsys) -> None:
+    texts = project / "params" / "2022-H1.md"
+    texts.write_text(GOOD_TEXTS.replace("f.quy_vnn | number", "f.quy_vn | number"))
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "params/2022-H1.md, dòng 3: “f.quy_vn”: danh mục chỉ tiêu không có chỉ tiêu “quy_vn”" in out
+
+
+def test_unbalanced_tags_and_stray_headings_in_the_texts(project: Path, capsys) -> None:
+    texts = project / "params" / "2022-H1.md"
+    broken = GOOD_TEXTS.replace("## Nguyên nhân\n", "## Nguyên nhân\n{% if ly %}Có so sánh.\n")
+    texts.write_text(broken + "\n## Kết luận\nHết.\n", encoding="utf-8")
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "params/2022-H1.md, dòng 9: thẻ {% if %} mở ở dòng này chưa được đóng (thiếu {% endif %})" in out
+    assert "params/2022-H1.md, dòng 15: tiêu đề “Kết luận” không phải một phần của báo cáo" in out
+    assert "dòng 16" not in out  # the text under it is not reported a second time
+
+
+def test_a_notebook_cell_with_an_unclosed_tag_or_an_unknown_name(project: Path, capsys) -> None:
+    path = project / "notebooks" / "report.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "".join(c["source"]).startswith("%%report")]
+    number = nb["cells"].index(cells[1]) + 1
+    cells[1]["source"] = [
+        "%%report\n",
+        "### 1. Tập huấn\n",
+        "\n",
+        "{% if f.tap_huan_luot %}\n",
+        "Đã cử cán bộ.\n",
+    ]
+    cells[2]["source"] = [
+        "%%report\n",
+        "Đã tổ chức {{ so_buoi | counted('buổi') }} và {{ x | khong_co_bo_loc }}.\n",
+    ]
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    code, out = check(project, capsys)
+    assert code == 2
+    assert f"notebooks/report.ipynb, ô {number}, dòng 4: thẻ {{% if %}} mở ở dòng này chưa được đóng" in out
+    assert f"notebooks/report.ipynb, ô {number + 1}, dòng 2: không có bộ lọc “khong_co_bo_loc”" in out
+
+
+def test_bad_params_are_listed_in_vietnamese_with_their_line(project: Path, capsys) -> None:
+    (project / "params" / "2022-H1.yaml").write_text(
+        "# kỳ 6 tháng đầu năm\nperiod: 2022-H1\ndata: data/hai-chau\ndocument_number: bốn mươi\n"
+        "issued_on: 2022-02-30\nmau_chu: đỏ\n",
+        encoding="utf-8",
+    )
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "params/2022-H1.yaml, dòng 4: document_number: số văn bản phải là số nguyên từ 1 trở lên" in out
+    assert "đang ghi: bốn mươi" in out
+    assert "params/2022-H1.yaml, dòng 5: issued_on: ngày ký phải viết dạng YYYY-MM-DD" in out
+    assert "params/2022-H1.yaml, dòng 6: mau_chu: notebook không có tham số “mau_chu”" in out
+    assert "expected" not in out  # the schema's English stays out of the Vietnamese listing
+
+
+def test_missing_texts_are_a_note_and_strict_makes_them_a_problem(project: Path, capsys) -> None:
+    (project / "params" / "2022-H1.md").unlink()
+    code, out = check(project, capsys)
+    assert code == 0
+    assert "lưu ý: params/2022-H1.yaml: chưa có tệp bài viết params/2022-H1.md: báo cáo thiếu các phần" in out
+    code, out = check(project, capsys, "--strict")
+    assert code == 2 and "lỗi: params/2022-H1.yaml: chưa có tệp bài viết" in out
+
+
+def test_data_that_do_not_cover_the_period(project: Path, capsys) -> None:
+    (project / "params" / "2023-H1.yaml").write_text(
+        "period: 2023-H1\ndata: data/hai-chau\n", encoding="utf-8"
+    )
+    code, out = check(project, capsys, str(project / "params" / "2023-H1.yaml"))
+    assert code == 2
+    assert (
+        "params/2023-H1.yaml: dữ liệu có từ tháng 1/2022 đến tháng 6/2022, chưa đủ cho 6 tháng đầu năm 2023"
+        in out
+    )
+
+
+def test_the_sample_project_checks_clean() -> None:
+    result = check_project(root=ROOT)
+    assert result.exit_code == 0, [str(f) for f in result.problems]
+    notes = [str(f) for f in result.findings]
+    assert any("tổ 9 chưa gửi báo cáo tháng 6 năm 2023" in n for n in notes)  # 2023-H1: a note, not a problem
+
+
+def test_the_texts_of_a_params_file_with_problems_are_still_read(project: Path, capsys) -> None:
+    (project / "params" / "2022-H1.yaml").write_text(
+        "period: 2022-H3\ndata: data/hai-chau\n", encoding="utf-8"
+    )
+    (project / "params" / "2022-H1.md").write_text(
+        GOOD_TEXTS.replace("p.next_name", "ky_sau"), encoding="utf-8"
+    )
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "params/2022-H1.yaml, dòng 1: period: kỳ báo cáo không hợp lệ" in out
+    assert "params/2022-H1.md, dòng 12: tên “ky_sau” chưa được định nghĩa" in out
