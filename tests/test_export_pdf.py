@@ -245,3 +245,18 @@ def test_index_page_does_not_overflow_on_a_phone(tmp_path):
     measured = _measure(page, 375, tmp_path)
     assert measured["scroll"] <= measured["inner"], measured
     assert measured["over"] == "", measured
+
+
+def test_the_phu_luc_is_numbered_on_its_own(tmp_path):
+    """NĐ 30, Phụ lục I: each annex is numbered on its own, its first page (like the document's) without a number."""
+    nb = synthetic.report_notebook(long=True)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.outputs]
+    for cell in code[len(code) // 4 :]:
+        cell.metadata.setdefault("tags", []).append("appendix")
+    exporter = ReportExporter()
+    (tmp_path / "a.pdf").write_bytes(exporter.pdf(exporter.html(nb, synthetic.RUN_INFO)))
+    numbers = [[w[0] for w in words if w[4] < TOP] for words in _bbox_pages(tmp_path / "a.pdf")]
+    first_annex = next(i for i, n in enumerate(numbers) if i and not n)
+    assert numbers[0] == [] and first_annex > 1 and len(numbers) > first_annex + 1, numbers
+    assert numbers[1:first_annex] == [[str(n)] for n in range(2, first_annex + 1)]
+    assert numbers[first_annex + 1 :] == [[str(n)] for n in range(2, len(numbers) - first_annex + 1)]
