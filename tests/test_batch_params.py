@@ -247,3 +247,102 @@ def test_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None
             pass
         with run_lock(tmp_path / "cache", tmp_path / "other"):  # another output folder is free
             pass
+
+
+# --- issue 11: params that would run the wrong report, exhaust the machine or spoil the official document ------
+
+BOMB = "\n".join(
+    ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 8)]
+    + ["period: 2022-H1", "signer: {name: *l7}"]
+)
+
+HOSTILE = {
+    # a file with period twice ran the second one, silently
+    "duplicate-key": (
+        "period: 2022-H1\ndata: data/ward\nperiod: 2022-H2\n",
+        "period",
+        "given twice (lines 1 and 3)",
+    ),
+    "duplicate-nested-key": (
+        "period: 2022-H1\nsigner:\n  name: Nguyễn Văn A\n  name: Trần Văn B\n",
+        "signer.name",
+        "given twice (lines 3 and 4)",
+    ),
+    "self-alias": ("period: 2022-H1\nheading: &h {motto: *h}\n", "", "refer to themselves"),
+    "nul-signer": ('period: 2022-H1\nsigner: {name: "\\0"}\n', "signer.name", "U+0000 NULL"),
+    "rtl-override": (
+        'period: 2022-H1\nsigner: {name: "Nguy\\u202eễn Văn A"}\n',
+        "signer.name",
+        "position 5: U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    "zero-width": (
+        'period: 2022-H1\nheading: {national_title: "ĐẢNG CỘNG\\u200b SẢN VIỆT NAM"}\n',
+        "heading.national_title",
+        "U+200B ZERO WIDTH SPACE",
+    ),
+    "long-signer": (
+        f"period: 2022-H1\nsigner: {{title: {'A' * 201}}}\n",
+        "signer.title",
+        "201 characters long",
+    ),
+    "huge-number": (
+        "period: 2022-H1\ndocument_number: 12345678901234567890123\n",
+        "document_number",
+        "1 to 999,999",
+    ),
+    "long-unit": (f"period: 2022-H1\nunits: [{'u' * 240}]\n", "units[0]", "a name of 240 characters"),
+    "nul-data": ('period: 2022-H1\ndata: "data/ward\\0"\n', "data", "U+0000 NULL"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_params_are_params_problems(project: Path, case: str, capsys) -> None:
+    text, key, message = HOSTILE[case]
+    (project / f"params/{case}.yaml").write_text(text, encoding="utf-8")
+    before = _tree(project / "outputs")
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert (f"params/{case}.yaml: {key}: " if key else f"params/{case}.yaml: ") in err, err
+    assert message in err, err
+    assert "Traceback" not in err
+    assert _tree(project / "outputs") == before
+
+
+def test_merge_keys_may_override_and_do_not_count_as_duplicates(project: Path) -> None:
+    (project / "data/an-hai").mkdir()
+    (project / "data/an-hai/ward.yaml").write_text("name: x\n", encoding="utf-8")
+    path = project / "params/units.yaml"
+    path.write_text(
+        "period: 2022-H1\nunits:\n  - &first {unit: ward, data: data/ward, document_number: 3}\n"
+        "  - {<<: *first, unit: an-hai, data: data/an-hai}\n",
+        encoding="utf-8",
+    )
+    runs = load_runs([path], project, ALLOWED)
+    assert [(r.run_id, r.parameters["document_number"]) for r in runs] == [
+        ("ward/2022-H1", 3),
+        ("an-hai/2022-H1", 3),
+    ]
+    assert runs[1].parameters["data"] == str(project / "data/an-hai")
+
+
+def test_alias_bomb_is_refused_before_it_is_expanded(project: Path, capsys) -> None:
+    (project / "params/bomb.yaml").write_text(BOMB, encoding="utf-8")
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "params/bomb.yaml: its aliases (*name) expand to more than 200,000 values" in err
+    assert len(err) < 1000  # the unexpanded message was 312 MB
+
+
+def test_oversized_file_and_huge_values_give_short_messages(project: Path, capsys) -> None:
+    (project / "params/big.yaml").write_text("period: 2022-H1\n" + "# padding\n" * 120_000, encoding="utf-8")
+    names = ", ".join(f"n{i}" for i in range(20_000))
+    (project / "params/values.yaml").write_text(
+        f"period: 2022-H1\nsigner: {{name: [{names}]}}\ntone_style: [{names}]\n", encoding="utf-8"
+    )
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "params/big.yaml: is 1,200,016 bytes; a params file has at most 1,000,000" in err
+    assert "params/values.yaml: signer.name: expected a non-empty text, got ['n0', 'n1'," in err
+    assert "params/values.yaml: tone_style: expected one of classic, modern" in err
+    assert len(err) < 2000

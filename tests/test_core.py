@@ -164,7 +164,7 @@ def test_params_schema_lists_every_problem_with_its_key():
         where={"document_number": "periods[1].document_number"},
     )
     assert dict(problems) == {
-        "periods[1].document_number": "expected a whole number ≥ 1 (the 'Số' of the report) or null, got '47'",
+        "periods[1].document_number": "expected a whole number from 1 to 999,999 (the 'Số' of the report) or null, got '47'",
         "issued_on": "2022-03-01 is before the period 2022-H2 starts (2022-07-01)",
         "signer.rank": "unknown signer key (expected authority, title, name)",
         "signer.name": "expected a non-empty text, got ''",

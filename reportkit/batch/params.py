@@ -48,7 +48,6 @@ from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc_tree
 
 BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
-_UNIT_RE = re.compile(r"^\w[\w.-]*$")
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -183,7 +182,7 @@ class _Checker:
             if key not in self.allowed:
                 self.problem(
                     where.get(key, key),
-                    f"the notebook's parameters cell does not define {key!r} "
+                    f"the notebook's parameters cell does not define {schema.brief(key)} "
                     f"(it defines: {', '.join(sorted(self.allowed)) or 'nothing'})",
                 )
                 continue
@@ -241,9 +240,68 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# A params file is a few lines; a province's list of 3,321 units is about 100 KB and 25,000 nodes.
+MAX_FILE_BYTES = 1_000_000
+# Nodes once every alias is expanded, counted on the composed graph before anything is built: eight levels of
+# nine aliases ("billion laughs") would otherwise build 43 million strings and a 300 MB message.
+MAX_NODES = 200_000
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """Nodes ``node`` stands for with its aliases expanded (memoised on the shared graph; a cycle is infinite)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        return MAX_NODES + 1  # an alias of one of its own parents: infinite once expanded
+    open_.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, open_)
+        if total > MAX_NODES:
+            break
+    open_.discard(key)
+    sizes[key] = total
+    return total
+
+
+def _duplicate_keys(node: yaml.Node, path: str, found: list[tuple[str, str]]) -> None:
+    """Every key given twice in one mapping, as (key path, "given twice (lines 3 and 7)")."""
+    if isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _duplicate_keys(child, f"{path}[{i}]", found)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[object, int] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:  # "<<: *defaults": its keys may be overridden, by design
+            continue
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        where = f"{path}.{name}" if path else str(name)
+        line = key_node.start_mark.line + 1
+        if name in seen:
+            found.append((where, f"given twice (lines {seen[name]} and {line}); keep one"))
+        else:
+            seen[name] = line
+        _duplicate_keys(value_node, where, found)
+
 
 def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(
+                Problem(label, "", f"is {size:,} bytes; a params file has at most {MAX_FILE_BYTES:,}")
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(label, "", "the params file does not exist"))
@@ -251,15 +309,37 @@ def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     except (OSError, UnicodeDecodeError) as err:
         problems.append(Problem(label, "", f"cannot be read as UTF-8 text: {err}"))
         return None
+    loader = _Loader(text)
     try:
-        doc = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}, set()) > MAX_NODES:
+            problems.append(
+                Problem(
+                    label,
+                    "",
+                    f"its aliases (*name) expand to more than {MAX_NODES:,} values (or refer to themselves); "
+                    "write the values out",
+                )
+            )
+            return None
+        duplicates: list[tuple[str, str]] = []
+        if node is not None:
+            _duplicate_keys(node, "", duplicates)
+        if duplicates:
+            problems.extend(Problem(label, key, message) for key, message in duplicates)
+            return None
+        doc = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problems.append(Problem(label, "", f"not valid YAML: {where}{getattr(err, 'problem', err)}"))
         return None
+    finally:
+        loader.dispose()
     if not isinstance(doc, dict):
-        problems.append(Problem(label, "", f"expected a mapping of keys (period: …, data: …), got {doc!r}"))
+        problems.append(
+            Problem(label, "", f"expected a mapping of keys (period: …, data: …), got {schema.brief(doc)}")
+        )
         return None
     return nfc_tree(doc)
 
@@ -274,7 +354,9 @@ def _expand(doc: dict, label: str, problems: list[Problem]):
     if "periods" in doc:
         items = doc["periods"]
         if not isinstance(items, list) or not items:
-            problems.append(Problem(label, "periods", f"expected a non-empty list of periods, got {items!r}"))
+            problems.append(
+                Problem(label, "periods", f"expected a non-empty list of periods, got {schema.brief(items)}")
+            )
             return
         periods = []
         for i, item in enumerate(items):
@@ -291,22 +373,20 @@ def _expand(doc: dict, label: str, problems: list[Problem]):
     if "units" in doc:
         items = doc["units"]
         if not isinstance(items, list) or not items:
-            problems.append(Problem(label, "units", f"expected a non-empty list of units, got {items!r}"))
+            problems.append(
+                Problem(label, "units", f"expected a non-empty list of units, got {schema.brief(items)}")
+            )
             return
         units = []
         for i, item in enumerate(items):
             loc = f"units[{i}]"
             values = dict(item) if isinstance(item, dict) else {"unit": item}
-            name = values.get("unit")
-            if not isinstance(name, str) or not _UNIT_RE.match(name):
-                problems.append(
-                    Problem(
-                        label,
-                        f"{loc}.unit" if isinstance(item, dict) else loc,
-                        f"expected a unit name of letters, digits, '-', '_' or '.' (used as a folder name), "
-                        f"got {name!r}",
-                    )
-                )
+            found: list[tuple[str, str]] = []
+            name = schema.unit_name(
+                values.get("unit"), found, f"{loc}.unit" if isinstance(item, dict) else loc
+            )
+            if name is None:
+                problems.extend(Problem(label, key, message) for key, message in found)
                 continue
             for key in sorted(set(values) & {"units", "periods", "secret"}):
                 problems.append(Problem(label, f"{loc}.{key}", f"'{key}' belongs at the top of the file"))
@@ -339,11 +419,13 @@ def load_runs(
         checker = _Checker(root, label, allowed, problems)
         secret = doc.get("secret", [])
         if not isinstance(secret, list) or not all(isinstance(s, str) for s in secret):
-            problems.append(Problem(label, "secret", f"expected a list of parameter names, got {secret!r}"))
+            problems.append(
+                Problem(label, "secret", f"expected a list of parameter names, got {schema.brief(secret)}")
+            )
             secret = []
         for name in secret:
             if name not in doc and not any(isinstance(u, dict) and name in u for u in doc.get("units") or []):
-                problems.append(Problem(label, "secret", f"{name!r} is not a key of this file"))
+                problems.append(Problem(label, "secret", f"{schema.brief(name)} is not a key of this file"))
         for unit, values, where in _expand(doc, label, problems):
             params = checker.check(values, where)
             if params is None:
