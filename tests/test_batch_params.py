@@ -346,3 +346,49 @@ def test_oversized_file_and_huge_values_give_short_messages(project: Path, capsy
     assert "params/values.yaml: signer.name: expected a non-empty text, got ['n0', 'n1'," in err
     assert "params/values.yaml: tone_style: expected one of classic, modern" in err
     assert len(err) < 2000
+
+
+def test_data_is_inside_the_project_once_links_are_followed(project: Path, tmp_path_factory, capsys) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "ward").mkdir()
+    (elsewhere / "ward/ward.yaml").write_text("name: x\n", encoding="utf-8")
+    (elsewhere / "ward.db").write_bytes(b"")
+    (project / "data/link").symlink_to(elsewhere / "ward", target_is_directory=True)
+    (project / "data/inner").symlink_to(project / "data/ward", target_is_directory=True)
+    cases = {
+        "symlink": "data/link",
+        "pysqlite": f"sqlite+pysqlite:///{elsewhere}/ward.db",
+        "uri": f"sqlite:///file:{elsewhere}/ward.db?mode=ro&uri=true",
+        "file-uri": f"file://{elsewhere}/ward",
+        "duckdb": f"duckdb:///{elsewhere}/ward.db",
+    }
+    for name, data in cases.items():
+        (project / f"params/{name}.yaml").write_text(f"period: 2022-H2\ndata: '{data}'\n", encoding="utf-8")
+    (project / "params/inner.yaml").write_text(
+        "period: 2022-H2\ndata: data/inner\nunits: [a]\n", encoding="utf-8"
+    )
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    for name in cases:
+        assert f"params/{name}.yaml: data: the " in err and "is outside the project" in err, (name, err)
+    assert f"through a symbolic link, it is {elsewhere / 'ward'}" in err
+    assert "params/inner.yaml" not in err  # a link that stays inside the project is fine
+
+
+def test_local_database_urls_are_checked_and_shown_like_paths(project: Path) -> None:
+    (project / "data/ward.db").write_bytes(b"")
+    path = project / "params/db.yaml"
+    for data in (
+        "sqlite+pysqlite:///data/ward.db",
+        f"sqlite:///file:{project}/data/ward.db?mode=ro&uri=true",
+    ):
+        path.write_text(f"period: 2022-H2\ndata: '{data}'\n", encoding="utf-8")
+        (run,) = load_runs([path], project, ALLOWED)
+        assert run.shown_parameters(project)["data"].replace("file:", "") in (
+            "sqlite+pysqlite:///data/ward.db",
+            "sqlite:///data/ward.db?mode=ro&uri=true",
+        )
+        assert run.sources_hint == [str(project / "data/ward.db")]
+    path.write_text("period: 2022-H2\ndata: 'sqlite:///data/missing.db'\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"the database file 'data/missing\.db' does not exist"):
+        load_runs([path], project, ALLOWED)

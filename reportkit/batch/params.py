@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -96,7 +97,11 @@ class Run:
         """
         shown = redact.masked(self.parameters, self.secret)
         data = shown.get("data")
-        if root is not None and isinstance(data, str) and not _URL_RE.match(data):
+        if root is not None and isinstance(data, str) and (local := local_database(data)) is not None:
+            prefix, path, suffix = local
+            if path not in ("", ":memory:"):
+                shown["data"] = relative_prefix(prefix) + display_path(Path(path), root) + suffix
+        elif root is not None and isinstance(data, str) and not _URL_RE.match(data):
             shown["data"] = display_path(Path(data), root)
         return shown
 
@@ -199,17 +204,27 @@ class _Checker:
         return out if len(self.problems) == before else None
 
     def _data(self, k: str, value: str) -> str | None:
-        if _URL_RE.match(value) or value.startswith("sqlite:"):
-            if value.startswith("sqlite:///") and value != "sqlite:///:memory:":
-                db = value[len("sqlite:///") :]
-                path = self._inside(k, db, "database file")
-                if path is None:
-                    return None
-                if not path.is_file():
-                    self.problem(k, f"the SQLite database {db!r} does not exist (looked for {path})")
-                    return None
-                return f"sqlite:///{path}"
-            return value
+        local = local_database(value)
+        if local is not None:
+            prefix, db, suffix = local
+            if db in ("", ":memory:"):
+                return value
+            path = self._inside(k, db, "database file")
+            if path is None:
+                return None
+            if not path.is_file():
+                self.problem(k, f"the database file {db!r} does not exist (looked for {path})")
+                return None
+            return f"{prefix}{path}{suffix}"
+        if value.lower().startswith("file:"):  # a folder as a file: URI
+            value = file_uri_path(value)
+        elif _URL_RE.match(value) or value.lower().startswith(("sqlite:", "duckdb:")):
+            if value.lower().startswith(("sqlite", "duckdb")):
+                self.problem(
+                    k, f"expected sqlite:///<a database file inside the project>, got {schema.brief(value)}"
+                )
+                return None
+            return value  # a database server
         path = self._inside(k, value, "data folder")
         if path is None:
             return None
@@ -222,13 +237,61 @@ class _Checker:
         return str(path)
 
     def _inside(self, k: str, value: str, what: str) -> Path | None:
+        """The path, normalised, when it lies inside the project once every symbolic link is followed."""
         raw = Path(value)
         path = Path(os.path.normpath(raw if raw.is_absolute() else self.root / raw))
-        root = Path(os.path.normpath(self.root))
-        if path != root and root not in path.parents:
-            self.problem(k, f"the {what} {value!r} is outside the project ({root}); keep data inside it")
+        root = Path(os.path.realpath(self.root))
+        real = Path(os.path.realpath(path))
+        if real != root and root not in real.parents:
+            through = f" (through a symbolic link, it is {real})" if real != path else ""
+            self.problem(
+                k, f"the {what} {value!r} is outside the project ({root}){through}; keep data inside it"
+            )
             return None
         return path
+
+
+# Databases that are files on this machine: checked like a data folder (inside the project, existing).
+_LOCAL_DB = re.compile(
+    r"^(?P<prefix>(?:sqlite|duckdb)(?:\+[\w.-]+)?:///)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+)
+
+
+def local_database(value: str) -> tuple[str, str, str] | None:
+    """(prefix, file path, suffix) of a URL naming a database file, whatever its driver or form, else None.
+
+    >>> local_database("sqlite+pysqlite:////srv/ward.db")
+    ('sqlite+pysqlite:///', '/srv/ward.db', '')
+    >>> local_database("sqlite:///file:data/ward.db?mode=ro&uri=true")
+    ('sqlite:///file:', 'data/ward.db', '?mode=ro&uri=true')
+    >>> local_database("postgresql://db/ward") is None
+    True
+    """
+    m = _LOCAL_DB.match(value)
+    if m is None:
+        return None
+    prefix, rest = m["prefix"], m["rest"]
+    db, sep, query = rest.partition("?")
+    if db.lower().startswith("file:"):  # SQLite's URI filenames (uri=true): file:path, file:///abs/path
+        prefix += db[:5]
+        db = file_uri_path(db)
+        if db.startswith("/") and rest[5:].startswith("//"):
+            prefix += "//"
+    return prefix, unquote(db), sep + query
+
+
+def relative_prefix(prefix: str) -> str:
+    """The prefix of :func:`local_database` for a relative path: "sqlite:///file://" loses its empty authority."""
+    return prefix[:-2] if prefix.lower().endswith("file://") else prefix
+
+
+def file_uri_path(value: str) -> str:
+    """The local path of a ``file:`` URI (``file:data/x``, ``file:///abs/x``, ``file://localhost/abs/x``)."""
+    rest = value[5:]
+    if rest.startswith("//"):
+        authority, _, path = rest[2:].partition("/")
+        return unquote("/" + path) if authority in ("", "localhost") else value
+    return unquote(rest)
 
 
 class _Loader(yaml.SafeLoader):
@@ -442,13 +505,10 @@ def load_runs(
                 )
                 continue
             seen[run_id] = label
-            hints = (
-                [params["data"]]
-                if isinstance(params.get("data"), str) and "://" not in params["data"]
-                else []
-            )
-            if isinstance(params.get("data"), str) and params["data"].startswith("sqlite:///"):
-                hints = [params["data"][len("sqlite:///") :]]
+            data = params.get("data")
+            hints = [data] if isinstance(data, str) and "://" not in data else []
+            if isinstance(data, str) and (local := local_database(data)) is not None and local[1]:
+                hints = [local[1]] if local[1] != ":memory:" else []
             runs.append(Run(run_id, label, params, tuple(secret), unit, hints))
     if problems:
         raise ParamsError(problems)

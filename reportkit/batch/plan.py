@@ -180,14 +180,15 @@ def _for_kernel(parameters: dict[str, Any], notebook_dir: Path, root: Path) -> d
     data = parameters.get("data")
     if not isinstance(data, str):
         return parameters
-    prefix = "sqlite:///" if data.startswith("sqlite:///") else ""
-    path = data[len(prefix) :]
-    if (prefix or "://" not in data) and Path(path).is_absolute():
+    local = P.local_database(data)
+    prefix, path, suffix = local if local is not None else ("", data, "")
+    if (local is not None or "://" not in data) and Path(path).is_absolute():
         try:
             Path(path).relative_to(root)
         except ValueError:
             return parameters
-        return {**parameters, "data": prefix + os.path.relpath(path, notebook_dir)}
+        prefix = P.relative_prefix(prefix)
+        return {**parameters, "data": prefix + os.path.relpath(path, notebook_dir) + suffix}
     return parameters
 
 
