@@ -1,7 +1,7 @@
 """``reportkit`` commands: ``run`` (the batch) and ``template`` (the blank collection workbook).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
-(nothing written), 130 interrupted.
+(nothing written), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM (a supervisor, ``timeout``).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -52,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--root", type=Path, help="the project folder (default: found from the cwd upwards)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     run.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="stop a report whose cell runs longer than this (default: 600)",
+    )
+    run.add_argument(
+        "--report-timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop a report whose cells run longer than this together (default: 1800)",
+    )
+    run.add_argument(
         "--fresh-kernels",
         action="store_true",
         help="start a new kernel for every report instead of resetting the worker's kernel between reports "
@@ -81,7 +96,15 @@ def _cmd_run(args) -> int:
             file=sys.stderr,
         )
         return 2
-    from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
+    from reportkit.batch import (
+        BatchOptions,
+        BatchResult,
+        ParamsError,
+        RunLocked,
+        SetupError,
+        format_summary,
+        run_batch,
+    )
     from reportkit.core.errors import ReportkitError
 
     fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
@@ -94,6 +117,8 @@ def _cmd_run(args) -> int:
         force=args.force,
         out=args.out,
         scheduler=args.scheduler,
+        cell_timeout=args.cell_timeout,
+        report_timeout=args.report_timeout,
         progress=sys.stderr,
         **fresh,
     )
@@ -105,12 +130,22 @@ def _cmd_run(args) -> int:
             print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (
+        KeyboardInterrupt
+    ) as err:  # Ctrl-C or SIGTERM (Stopped): the summary of what was done, nothing else
+        result = err.args[0] if err.args and isinstance(err.args[0], BatchResult) else None
+        signum = getattr(err, "signum", signal.SIGINT)
+        if result is not None:
+            if args.json:
+                print(json.dumps({**result.as_json(), "status": "interrupted"}, ensure_ascii=False, indent=2))
+            else:
+                print(format_summary(result))
+        what = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
         print(
-            "reportkit run: interrupted; finished reports are in place, nothing partial was written",
+            f"reportkit run: {what}; finished reports are in place, nothing partial was written",
             file=sys.stderr,
         )
-        return 130
+        return 128 + signum
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:

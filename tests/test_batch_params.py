@@ -236,17 +236,107 @@ def test_staging_commit_replaces_all_files_and_drops_stale_formats(tmp_path: Pat
 
 
 def test_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None:
+    """The lock belongs to the output folder: two projects (two checkouts) writing one --out exclude each other, and
+    the refused one is told which run holds it."""
+    import json
+    import os
+    import socket
+
+    from reportkit.batch import RunLocked
+    from reportkit.batch.store import LOCK, run_lock
+
+    out = tmp_path / "shared-out"
+    with run_lock(out, tmp_path / "project-a") as held:
+        info = json.loads((out / LOCK).read_text(encoding="utf-8"))
+        assert info["pid"] == os.getpid() and info["host"] == socket.gethostname()
+        assert info["project"] == str(tmp_path / "project-a") and info["token"] == held.token
+        with pytest.raises(RunLocked) as refused, run_lock(out, tmp_path / "project-b"):
+            pass
+        message = str(refused.value)
+        assert (
+            f"another reportkit run is writing to {out}: pid {os.getpid()} on host {socket.gethostname()}"
+            in message
+        )
+        assert f"started {info['started']}, project {tmp_path / 'project-a'}" in message
+        with run_lock(tmp_path / "other-out", tmp_path / "project-b"):  # another output folder is free
+            pass
+    assert (out / LOCK).read_text(encoding="utf-8") == ""  # released: nothing claims the folder
+
+
+def test_a_dead_runners_lock_is_taken_over(tmp_path: Path) -> None:
+    import json
+
+    from reportkit.batch.store import LOCK, run_lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    # What a SIGKILLed runner leaves: its text, but no lock (the kernel dropped the flock with the process).
+    (out / LOCK).write_text(
+        json.dumps({"pid": 999_999_999, "host": "elsewhere", "token": "old"}), encoding="utf-8"
+    )
+    with run_lock(out, tmp_path) as lock:
+        assert json.loads((out / LOCK).read_text(encoding="utf-8"))["token"] == lock.token
+
+
+def test_a_lock_file_removed_while_taken_is_not_shared(tmp_path: Path, monkeypatch) -> None:
+    """`make clean-outputs` (rm of the folder's contents) between open and flock: the lock taken is the file there."""
+    import os
+
+    from reportkit.batch import RunLocked, store
+
+    out = tmp_path / "out"
+    real = store._flock
+    removed = []
+
+    def flock_after_removal(fd, flags, path):
+        if not removed:
+            removed.append(path)
+            os.unlink(path)
+        return real(fd, flags, path)
+
+    monkeypatch.setattr(store, "_flock", flock_after_removal)
+    with store.run_lock(out, tmp_path) as first:
+        monkeypatch.setattr(store, "_flock", real)
+        assert os.stat(out / store.LOCK).st_ino == os.fstat(first._file.fileno()).st_ino
+        with pytest.raises(RunLocked), store.run_lock(out, tmp_path):
+            pass
+
+
+def test_an_output_folder_that_cannot_be_locked_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import fcntl
+
     from reportkit.batch import RunLocked
     from reportkit.batch.store import run_lock
 
-    with run_lock(tmp_path / "cache", tmp_path / "out"):
+    def no_locks(fd, flags):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with (
+        pytest.raises(RunLocked, match=r"does not support file locks .*No locks available.*write to a local"),
+        run_lock(tmp_path / "nfs-out", tmp_path),
+    ):
+        pass
+
+
+def test_a_worker_commits_only_while_its_run_holds_the_folder(tmp_path: Path) -> None:
+    from reportkit.batch.store import RunnerGone, commit_guard, run_lock
+
+    out = tmp_path / "out"
+    with run_lock(out, tmp_path) as lock:
+        with commit_guard(out, lock.token):
+            pass
         with (
-            pytest.raises(RunLocked, match="another reportkit run is writing to"),
-            run_lock(tmp_path / "cache", tmp_path / "out"),
+            pytest.raises(RunnerGone, match="another run holds the output folder"),
+            commit_guard(out, "a-dead-run"),
         ):
             pass
-        with run_lock(tmp_path / "cache", tmp_path / "other"):  # another output folder is free
+        lock.revoke()  # what a Ctrl-C or SIGTERM does first
+        with pytest.raises(RunnerGone), commit_guard(out, lock.token):
             pass
+    with pytest.raises(RunnerGone, match="has stopped"), commit_guard(out, lock.token):  # the runner is gone
+        pass
 
 
 # --- issue 11: params that would run the wrong report, exhaust the machine or spoil the official document ------

@@ -58,6 +58,10 @@ def prepare(options: BatchOptions) -> Plan:
         )
     if options.jobs is not None and options.jobs < 1:
         raise SetupError(f"--jobs must be at least 1, got {options.jobs}")
+    for name in ("cell_timeout", "report_timeout"):
+        value = getattr(options, name)
+        if not isinstance(value, int | float) or not 0 < value < float("inf"):
+            raise SetupError(f"--{name.replace('_', '-')} must be a number of seconds above 0, got {value!r}")
     cache_dir = root / ".reportkit-cache"
     target = None
     if isinstance(options.out, str) and remote.is_url(options.out):
@@ -102,9 +106,12 @@ def _check_scheduler(address: str, timeout: float = 5.0) -> None:
 
 
 def schedule(
-    plan: Plan, options: BatchOptions, stage_root: Path, code_digest: str
+    plan: Plan, options: BatchOptions, stage_root: Path, code_digest: str, lock_token: str | None = None
 ) -> tuple[list[ReportTask], dict[str, Outcome]]:
-    """Fingerprint every run; an unchanged one (unless ``force``) is an outcome "skipped", the rest are tasks."""
+    """Fingerprint every run; an unchanged one (unless ``force``) is an outcome "skipped", the rest are tasks.
+
+    ``lock_token`` is the run's token in the output folder's lock: a worker commits only while it is there.
+    """
     import reportkit
 
     nb_bytes = plan.notebook.read_bytes()
@@ -158,6 +165,9 @@ def schedule(
                 root=str(plan.root),
                 warm=warm,
                 cell_timeout=options.cell_timeout,
+                report_timeout=options.report_timeout,
+                out_dir=str(plan.out_dir),
+                lock_token=lock_token,
             )
         )
     return tasks, outcomes
