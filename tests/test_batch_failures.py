@@ -109,6 +109,18 @@ def test_timeout_options_and_their_checks(tmp_path, capsys):
     assert (args.cell_timeout, args.report_timeout) == (600.0, 1800.0)  # the defaults the README documents
 
 
+def test_a_cell_printing_megabytes_keeps_a_short_notebook_with_a_note(tmp_path):
+    root = project_with(tmp_path, **{"2022-H1": "spam: 20000000\n"})
+    result = run(root)
+    assert result.exit_code == 0, format_summary(result)
+    path = root / "outputs/2022-H1/report-2022-H1.ipynb"
+    assert path.stat().st_size < 1_000_000  # 20 MB before
+    nb = nbformat.read(path, as_version=4)
+    (text,) = [o["text"] for c in nb.cells for o in c.get("outputs", []) if "xxxx" in o.get("text", "")]
+    assert "[reportkit: đã lược bớt 19.900.001 ký tự ở đây; mỗi đầu ra chỉ giữ 100.000 ký tự." in text
+    assert text.startswith("x" * 80_000) and text.endswith("x" * 19_999 + "\n")
+
+
 def _start(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [

@@ -146,8 +146,8 @@ def notebook_parameters(notebook: Path, cache_dir: Path | None = None) -> dict[s
     from papermill import inspect_notebook
 
     found = {name: info.get("default") for name, info in inspect_notebook(str(notebook)).items()}
-    if cached:
-        write_atomic(cached, json.dumps(found, ensure_ascii=False))
+    if cached:  # a default may be a URL with a password, written in the notebook: not in the cache
+        write_atomic(cached, json.dumps(redact.Redactor().tree(found), ensure_ascii=False))
     return found
 
 

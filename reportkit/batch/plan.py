@@ -15,6 +15,7 @@ from reportkit.batch import remote, store
 from reportkit.batch.kernels import notebook_imports
 from reportkit.batch.options import FORMATS, BatchOptions, SetupError
 from reportkit.batch.tasks import Outcome, ReportTask, WarmSpec
+from reportkit.core import redact
 
 __all__ = ["Plan", "fingerprint", "prepare", "schedule"]
 
@@ -154,7 +155,7 @@ def schedule(
                 notebook_display=P.display_path(plan.notebook, plan.root),
                 parameters=_for_kernel(run.parameters, plan.notebook.parent, plan.root),
                 shown_parameters=shown,
-                secret=tuple(_texts([run.parameters.get(k) for k in run.secret])),
+                secret=secret_texts(run),
                 secret_keys=tuple(run.secret),
                 formats=tuple(options.formats),
                 run_dir=str(run_dir),
@@ -171,6 +172,15 @@ def schedule(
             )
         )
     return tasks, outcomes
+
+
+def secret_texts(run: P.Run) -> tuple[str, ...]:
+    """What must never appear in an output of ``run``: every text of its secret parameters, and the password and
+    credential query values of any URL among its parameters, declared secret or not."""
+    found = _texts([run.parameters.get(k) for k in run.secret])
+    for text in _texts(list(run.parameters.values())):
+        found += redact.url_credentials(text)
+    return tuple(dict.fromkeys(t for t in found if t))
 
 
 def _texts(value: Any) -> list[str]:

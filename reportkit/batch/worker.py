@@ -171,10 +171,70 @@ def _read_notebook(path: str):
     return copy.deepcopy(cache[key])
 
 
+def _coalesce_streams(nb) -> None:
+    """One output per run of consecutive prints to the same stream, as JupyterLab shows them: a text printed in
+    pieces (flushed halfway) is whole again, so a secret in it is found and masked."""
+    for cell in nb.cells:
+        outputs = cell.get("outputs") or []
+        merged = []
+        for output in outputs:
+            last = merged[-1] if merged else None
+            if (
+                last is not None
+                and output.get("output_type") == "stream"
+                and last.get("output_type") == "stream"
+                and last.get("name") == output.get("name")
+            ):
+                last["text"] = last.get("text", "") + output.get("text", "")
+            else:
+                merged.append(output)
+        if len(merged) != len(outputs):
+            cell["outputs"] = merged
+
+
+# A printed text kept in the executed notebook: a cell printing 50 MB made a 52 MB notebook in outputs/. What is cut
+# is printed output (streams, tracebacks), never what the report shows (displayed tables, charts, the record).
+MAX_PRINTED = 100_000  # characters of one stream output or traceback
+_KEEP_HEAD, _KEEP_TAIL = 80_000, 20_000
+
+
+def _cut_note(cut: int) -> str:
+    from reportkit import vn
+
+    return (
+        f"\n… [reportkit: đã lược bớt {vn.number(cut)} ký tự ở đây; mỗi đầu ra chỉ giữ {vn.number(MAX_PRINTED)} "
+        "ký tự. Chạy lại ô này trong JupyterLab để xem đầy đủ.]\n"
+    )
+
+
+def _cap_printed(nb) -> None:
+    """Printed output over ``MAX_PRINTED`` characters keeps its beginning and end, with a note where it was cut."""
+    for cell in nb.cells:
+        for output in cell.get("outputs") or []:
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+                if len(text) > MAX_PRINTED:
+                    cut = len(text) - _KEEP_HEAD - _KEEP_TAIL
+                    output["text"] = text[:_KEEP_HEAD] + _cut_note(cut) + text[-_KEEP_TAIL:]
+            elif output.get("output_type") == "error":
+                lines = output.get("traceback") or []
+                size = sum(len(line) for line in lines)
+                if size > MAX_PRINTED:
+                    head = "".join(lines)[:_KEEP_HEAD]
+                    tail = "".join(lines)[-_KEEP_TAIL:]
+                    output["traceback"] = [head, _cut_note(size - len(head) - len(tail)), tail]
+                if len(output.get("evalue", "")) > MAX_PRINTED:
+                    value = output["evalue"]
+                    output["evalue"] = value[:_KEEP_HEAD] + _cut_note(len(value) - _KEEP_HEAD)
+
+
 def _redacted(nb, task: ReportTask, redactor):
     """The notebook with every secret masked wherever it landed: the injected parameters cell rewritten with
-    "***" for each secret parameter, then every form of every secret value (outputs, tracebacks) masked."""
+    "***" for each secret parameter, then every form of every secret value (outputs, tracebacks) masked, and the
+    project's absolute path removed (the record's sources, any printed path)."""
     import nbformat
+
+    _coalesce_streams(nb)
 
     if task.secret_keys:
         from papermill.translators import translate_parameters
@@ -214,7 +274,7 @@ def execute_run(task: ReportTask) -> Outcome:
         events.put(("start", task.run_id, os.getpid()))
     timings: dict[str, float] = {}
     outcome = Outcome(task.run_id, "failed", params_file=task.params_file, worker=os.getpid())
-    redactor = Redactor(task.secret)
+    redactor = Redactor(task.secret, root=task.root)
     nb = None
     current: dict[str, int] = {}
     staging = None
@@ -296,12 +356,12 @@ def execute_run(task: ReportTask) -> Outcome:
                 nb.metadata.papermill["duration"] = round(time.perf_counter() - t, 3)
             nb.metadata.papermill["parameters"] = task.shown_parameters
             nb = _redacted(nb, task, redactor)
+            _cap_printed(nb)
             if outcome.error is not None:
                 failed = Path(task.failed_dir) / f"{task.stem}.ipynb"
-                write_atomic(failed, nbformat.writes(nb))
+                write_atomic(failed, redactor.text(nbformat.writes(nb)))
                 outcome.error.notebook = str(failed)
-                outcome.error.message = redactor.text(outcome.error.message)
-                outcome.error.traceback = [redactor.text(line) for line in outcome.error.traceback]
+                outcome.error.redact(redactor)
 
         t = time.perf_counter()
         record = report.read(nb, source=task.notebook_display)
