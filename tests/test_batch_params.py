@@ -263,6 +263,26 @@ def test_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None
     assert (out / LOCK).read_text(encoding="utf-8") == ""  # released: nothing claims the folder
 
 
+def test_a_killed_process_not_yet_reaped_is_not_alive() -> None:
+    """A SIGKILLed worker is a zombie until init reaps it: its staging folder is stale already."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from reportkit.batch.store import pid_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and b") Z" not in Path(f"/proc/{child.pid}/stat").read_bytes():
+            time.sleep(0.05)
+        assert not pid_alive(child.pid)
+    finally:
+        child.wait()
+    assert pid_alive(os.getpid())
+
+
 def test_a_dead_runners_lock_is_taken_over(tmp_path: Path) -> None:
     import json
 

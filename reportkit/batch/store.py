@@ -141,7 +141,14 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:  # exists, owned by another user
         return True
-    return True
+    # A killed process stays a zombie until its new parent reaps it (about a second under some init processes):
+    # it uses no folder any more.
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rpartition(b")")[2].split()[:1]
+    except OSError:
+        return True
+    return state not in ([b"Z"], [b"X"])
 
 
 def clean_stale_staging(stage_root: Path) -> list[Path]:
