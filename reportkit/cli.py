@@ -4,7 +4,8 @@ copy beside it), ``figures`` (the key figures a report's PDF carries) and ``samp
 province of wards in SQLite or PostgreSQL).
 
 Exit codes of ``reportkit run``: 0 every report made or up to date, 1 some report failed, 2 bad params or options
-(nothing written), 130 interrupted. ``reportkit check``: 0 nothing wrong (notes may be listed), 2 problems.
+(nothing written), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM (a supervisor, ``timeout``).
+``reportkit check``: 0 nothing wrong (notes may be listed), 2 problems.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -74,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail a report whose analyst's texts (params/<run>.md) lack a required section; its previous report "
         "is kept",
+    )
+    run.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="stop a report whose cell runs longer than this (default: 600)",
+    )
+    run.add_argument(
+        "--report-timeout",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop a report whose cells run longer than this together (default: 1800)",
     )
     run.add_argument(
         "--fresh-kernels",
@@ -247,7 +263,15 @@ def _cmd_run(args) -> int:
             file=sys.stderr,
         )
         return 2
-    from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
+    from reportkit.batch import (
+        BatchOptions,
+        BatchResult,
+        ParamsError,
+        RunLocked,
+        SetupError,
+        format_summary,
+        run_batch,
+    )
     from reportkit.core.errors import ReportkitError
 
     fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
@@ -261,6 +285,8 @@ def _cmd_run(args) -> int:
         out=args.out,
         scheduler=args.scheduler,
         strict=args.strict,
+        cell_timeout=args.cell_timeout,
+        report_timeout=args.report_timeout,
         progress=sys.stderr,
         **fresh,
     )
@@ -272,12 +298,22 @@ def _cmd_run(args) -> int:
             print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (
+        KeyboardInterrupt
+    ) as err:  # Ctrl-C or SIGTERM (Stopped): the summary of what was done, nothing else
+        result = err.args[0] if err.args and isinstance(err.args[0], BatchResult) else None
+        signum = getattr(err, "signum", signal.SIGINT)
+        if result is not None:
+            if args.json:
+                print(json.dumps({**result.as_json(), "status": "interrupted"}, ensure_ascii=False, indent=2))
+            else:
+                print(format_summary(result))
+        what = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
         print(
-            "reportkit run: interrupted; finished reports are in place, nothing partial was written",
+            f"reportkit run: {what}; finished reports are in place, nothing partial was written",
             file=sys.stderr,
         )
-        return 130
+        return 128 + signum
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:

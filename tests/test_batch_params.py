@@ -236,17 +236,272 @@ def test_staging_commit_replaces_all_files_and_drops_stale_formats(tmp_path: Pat
 
 
 def test_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None:
+    """The lock belongs to the output folder: two projects (two checkouts) writing one --out exclude each other, and
+    the refused one is told which run holds it."""
+    import json
+    import os
+    import socket
+
+    from reportkit.batch import RunLocked
+    from reportkit.batch.store import LOCK, run_lock
+
+    out = tmp_path / "shared-out"
+    with run_lock(out, tmp_path / "project-a") as held:
+        info = json.loads((out / LOCK).read_text(encoding="utf-8"))
+        assert info["pid"] == os.getpid() and info["host"] == socket.gethostname()
+        assert info["project"] == str(tmp_path / "project-a") and info["token"] == held.token
+        with pytest.raises(RunLocked) as refused, run_lock(out, tmp_path / "project-b"):
+            pass
+        message = str(refused.value)
+        assert (
+            f"another reportkit run is writing to {out}: pid {os.getpid()} on host {socket.gethostname()}"
+            in message
+        )
+        assert f"started {info['started']}, project {tmp_path / 'project-a'}" in message
+        with run_lock(tmp_path / "other-out", tmp_path / "project-b"):  # another output folder is free
+            pass
+    assert (out / LOCK).read_text(encoding="utf-8") == ""  # released: nothing claims the folder
+
+
+def test_a_killed_process_not_yet_reaped_is_not_alive() -> None:
+    """A SIGKILLed worker is a zombie until init reaps it: its staging folder is stale already."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from reportkit.batch.store import pid_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and b") Z" not in Path(f"/proc/{child.pid}/stat").read_bytes():
+            time.sleep(0.05)
+        assert not pid_alive(child.pid)
+    finally:
+        child.wait()
+    assert pid_alive(os.getpid())
+
+
+def test_a_dead_runners_lock_is_taken_over(tmp_path: Path) -> None:
+    import json
+
+    from reportkit.batch.store import LOCK, run_lock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    # What a SIGKILLed runner leaves: its text, but no lock (the kernel dropped the flock with the process).
+    (out / LOCK).write_text(
+        json.dumps({"pid": 999_999_999, "host": "elsewhere", "token": "old"}), encoding="utf-8"
+    )
+    with run_lock(out, tmp_path) as lock:
+        assert json.loads((out / LOCK).read_text(encoding="utf-8"))["token"] == lock.token
+
+
+def test_a_lock_file_removed_while_taken_is_not_shared(tmp_path: Path, monkeypatch) -> None:
+    """`make clean-outputs` (rm of the folder's contents) between open and flock: the lock taken is the file there."""
+    import os
+
+    from reportkit.batch import RunLocked, store
+
+    out = tmp_path / "out"
+    real = store._flock
+    removed = []
+
+    def flock_after_removal(fd, flags, path):
+        if not removed:
+            removed.append(path)
+            os.unlink(path)
+        return real(fd, flags, path)
+
+    monkeypatch.setattr(store, "_flock", flock_after_removal)
+    with store.run_lock(out, tmp_path) as first:
+        monkeypatch.setattr(store, "_flock", real)
+        assert os.stat(out / store.LOCK).st_ino == os.fstat(first._file.fileno()).st_ino
+        with pytest.raises(RunLocked), store.run_lock(out, tmp_path):
+            pass
+
+
+def test_an_output_folder_that_cannot_be_locked_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import fcntl
+
     from reportkit.batch import RunLocked
     from reportkit.batch.store import run_lock
 
-    with run_lock(tmp_path / "cache", tmp_path / "out"):
+    def no_locks(fd, flags):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with (
+        pytest.raises(RunLocked, match=r"does not support file locks .*No locks available.*write to a local"),
+        run_lock(tmp_path / "nfs-out", tmp_path),
+    ):
+        pass
+
+
+def test_a_worker_commits_only_while_its_run_holds_the_folder(tmp_path: Path) -> None:
+    from reportkit.batch.store import RunnerGone, commit_guard, run_lock
+
+    out = tmp_path / "out"
+    with run_lock(out, tmp_path) as lock:
+        with commit_guard(out, lock.token):
+            pass
         with (
-            pytest.raises(RunLocked, match="another reportkit run is writing to"),
-            run_lock(tmp_path / "cache", tmp_path / "out"),
+            pytest.raises(RunnerGone, match="another run holds the output folder"),
+            commit_guard(out, "a-dead-run"),
         ):
             pass
-        with run_lock(tmp_path / "cache", tmp_path / "other"):  # another output folder is free
+        lock.revoke()  # what a Ctrl-C or SIGTERM does first
+        with pytest.raises(RunnerGone), commit_guard(out, lock.token):
             pass
+    with pytest.raises(RunnerGone, match="has stopped"), commit_guard(out, lock.token):  # the runner is gone
+        pass
+
+
+# --- issue 11: params that would run the wrong report, exhaust the machine or spoil the official document ------
+
+BOMB = "\n".join(
+    ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 8)]
+    + ["period: 2022-H1", "signer: {name: *l7}"]
+)
+
+HOSTILE = {
+    # a file with period twice ran the second one, silently
+    "duplicate-key": (
+        "period: 2022-H1\ndata: data/ward\nperiod: 2022-H2\n",
+        "period",
+        "given twice (lines 1 and 3)",
+    ),
+    "duplicate-nested-key": (
+        "period: 2022-H1\nsigner:\n  name: Nguyễn Văn A\n  name: Trần Văn B\n",
+        "signer.name",
+        "given twice (lines 3 and 4)",
+    ),
+    "self-alias": ("period: 2022-H1\nheading: &h {motto: *h}\n", "", "refer to themselves"),
+    "nul-signer": ('period: 2022-H1\nsigner: {name: "\\0"}\n', "signer.name", "U+0000 NULL"),
+    "rtl-override": (
+        'period: 2022-H1\nsigner: {name: "Nguy\\u202eễn Văn A"}\n',
+        "signer.name",
+        "position 5: U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    "zero-width": (
+        'period: 2022-H1\nheading: {national_title: "ĐẢNG CỘNG\\u200b SẢN VIỆT NAM"}\n',
+        "heading.national_title",
+        "U+200B ZERO WIDTH SPACE",
+    ),
+    "long-signer": (
+        f"period: 2022-H1\nsigner: {{title: {'A' * 201}}}\n",
+        "signer.title",
+        "201 characters long",
+    ),
+    "huge-number": (
+        "period: 2022-H1\ndocument_number: 12345678901234567890123\n",
+        "document_number",
+        "1 to 999,999",
+    ),
+    "long-unit": (f"period: 2022-H1\nunits: [{'u' * 240}]\n", "units[0]", "a name of 240 characters"),
+    "nul-data": ('period: 2022-H1\ndata: "data/ward\\0"\n', "data", "U+0000 NULL"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_params_are_params_problems(project: Path, case: str, capsys) -> None:
+    text, key, message = HOSTILE[case]
+    (project / f"params/{case}.yaml").write_text(text, encoding="utf-8")
+    before = _tree(project / "outputs")
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert (f"params/{case}.yaml: {key}: " if key else f"params/{case}.yaml: ") in err, err
+    assert message in err, err
+    assert "Traceback" not in err
+    assert _tree(project / "outputs") == before
+
+
+def test_merge_keys_may_override_and_do_not_count_as_duplicates(project: Path) -> None:
+    (project / "data/an-hai").mkdir()
+    (project / "data/an-hai/ward.yaml").write_text("name: x\n", encoding="utf-8")
+    path = project / "params/units.yaml"
+    path.write_text(
+        "period: 2022-H1\nunits:\n  - &first {unit: ward, data: data/ward, document_number: 3}\n"
+        "  - {<<: *first, unit: an-hai, data: data/an-hai}\n",
+        encoding="utf-8",
+    )
+    runs = load_runs([path], project, ALLOWED)
+    assert [(r.run_id, r.parameters["document_number"]) for r in runs] == [
+        ("ward/2022-H1", 3),
+        ("an-hai/2022-H1", 3),
+    ]
+    assert runs[1].parameters["data"] == str(project / "data/an-hai")
+
+
+def test_alias_bomb_is_refused_before_it_is_expanded(project: Path, capsys) -> None:
+    (project / "params/bomb.yaml").write_text(BOMB, encoding="utf-8")
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "params/bomb.yaml: its aliases (*name) expand to more than 200,000 values" in err
+    assert len(err) < 1000  # the unexpanded message was 312 MB
+
+
+def test_oversized_file_and_huge_values_give_short_messages(project: Path, capsys) -> None:
+    (project / "params/big.yaml").write_text("period: 2022-H1\n" + "# padding\n" * 120_000, encoding="utf-8")
+    names = ", ".join(f"n{i}" for i in range(20_000))
+    (project / "params/values.yaml").write_text(
+        f"period: 2022-H1\nsigner: {{name: [{names}]}}\ntone_style: [{names}]\n", encoding="utf-8"
+    )
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert "params/big.yaml: is 1,200,016 bytes; a params file has at most 1,000,000" in err
+    assert "params/values.yaml: signer.name: expected a non-empty text, got ['n0', 'n1'," in err
+    assert "params/values.yaml: tone_style: expected one of classic, modern" in err
+    assert len(err) < 2000
+
+
+def test_data_is_inside_the_project_once_links_are_followed(project: Path, tmp_path_factory, capsys) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "ward").mkdir()
+    (elsewhere / "ward/ward.yaml").write_text("name: x\n", encoding="utf-8")
+    (elsewhere / "ward.db").write_bytes(b"")
+    (project / "data/link").symlink_to(elsewhere / "ward", target_is_directory=True)
+    (project / "data/inner").symlink_to(project / "data/ward", target_is_directory=True)
+    cases = {
+        "symlink": "data/link",
+        "pysqlite": f"sqlite+pysqlite:///{elsewhere}/ward.db",
+        "uri": f"sqlite:///file:{elsewhere}/ward.db?mode=ro&uri=true",
+        "file-uri": f"file://{elsewhere}/ward",
+        "duckdb": f"duckdb:///{elsewhere}/ward.db",
+    }
+    for name, data in cases.items():
+        (project / f"params/{name}.yaml").write_text(f"period: 2022-H2\ndata: '{data}'\n", encoding="utf-8")
+    (project / "params/inner.yaml").write_text(
+        "period: 2022-H2\ndata: data/inner\nunits: [a]\n", encoding="utf-8"
+    )
+    assert main(["run", "--root", str(project)]) == 2
+    err = capsys.readouterr().err
+    for name in cases:
+        assert f"params/{name}.yaml: data: the " in err and "is outside the project" in err, (name, err)
+    assert f"through a symbolic link, it is {elsewhere / 'ward'}" in err
+    assert "params/inner.yaml" not in err  # a link that stays inside the project is fine
+
+
+def test_local_database_urls_are_checked_and_shown_like_paths(project: Path) -> None:
+    (project / "data/ward.db").write_bytes(b"")
+    path = project / "params/db.yaml"
+    for data in (
+        "sqlite+pysqlite:///data/ward.db",
+        f"sqlite:///file:{project}/data/ward.db?mode=ro&uri=true",
+    ):
+        path.write_text(f"period: 2022-H2\ndata: '{data}'\n", encoding="utf-8")
+        (run,) = load_runs([path], project, ALLOWED)
+        assert run.shown_parameters(project)["data"].replace("file:", "") in (
+            "sqlite+pysqlite:///data/ward.db",
+            "sqlite:///data/ward.db?mode=ro&uri=true",
+        )
+        assert run.sources_hint == [str(project / "data/ward.db")]
+    path.write_text("period: 2022-H2\ndata: 'sqlite:///data/missing.db'\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"the database file 'data/missing\.db' does not exist"):
+        load_runs([path], project, ALLOWED)
 
 
 def test_the_analysts_texts_are_found_beside_the_params_file(project: Path) -> None:

@@ -70,7 +70,8 @@ def test_publish_gives_the_files_of_a_local_run(project: Path, dest: Path, publi
     mirror = published.out_dir
     assert mirror.parent == project / ".reportkit-cache" / "remote"
     local = files_under(mirror)
-    local.pop(".reportkit-index.json")  # the runner's own stamp, not part of the reports
+    for own in (".reportkit-index.json", ".reportkit-run.lock", ".reportkit-commit.lock"):
+        local.pop(own)  # the runner's own stamp and locks, not part of the reports
     assert files_under(dest) == local
     for period, value in PERIODS.items():
         record = json.loads((dest / period / f"report-{period}.json").read_text(encoding="utf-8"))

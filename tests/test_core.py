@@ -120,6 +120,37 @@ def test_a_secret_is_masked_in_every_form_it_takes(leak):
     assert "***" in r.text(text)
 
 
+def test_a_url_password_is_masked_as_the_url_writes_it_too():
+    # Lower-case escapes ("%2f") are what a person types; quote() would only ever produce "%2F".
+    r = redact.Redactor(["postgresql://an:Kin%2fS3cr@db/ward?sslmode=require&password=Qu%2bry-k1n"])
+    for leak in ("Kin%2fS3cr", "Kin/S3cr", "Kin%2FS3cr", "Qu%2bry-k1n", "Qu+ry-k1n", "Qu%2Bry-k1n"):
+        assert leak not in r.text(f"psql: {leak} rejected"), leak
+    # SQLAlchemy reads a password up to the "@" before the host, "#" and "/" included: so does the redactor.
+    assert redact.url_credentials("postgresql://u:a#b/c@h/d?x=1") == ["a#b/c"]
+    assert redact.url_credentials("data/duy-tan") == []
+
+
+def test_masking_a_notebook_keeps_its_json_valid():
+    # A URL at the end of a JSON string is followed by \" or \n: the escape is not part of the URL.
+    import json
+
+    nb = {
+        "source": ['mirror = "s3://r?access_key=AK1&secret_key=abc-123"\n'],
+        "u": "postgresql://u:pw1@h/d?password=pw2",
+    }
+    masked = json.loads(redact.Redactor(["abc-123"]).text(json.dumps(nb)))
+    assert masked == {"source": ['mirror = "s3://r?access_key=***&secret_key=***"\n'],
+                      "u": "postgresql://u:***@h/d?password=***"}  # fmt: skip
+
+
+def test_paths_below_the_project_lose_the_machine_part(tmp_path):
+    r = redact.Redactor([], root=tmp_path)
+    assert r.text(f'{{"path": "{tmp_path}/data/ward.yaml"}}') == '{"path": "data/ward.yaml"}'
+    assert r.text(f"cd {tmp_path}") == "cd ."
+    assert r.text(f"{tmp_path}-old/data/x.xlsx") == f"{tmp_path}-old/data/x.xlsx"  # another folder
+    assert r.text("Phường Duy Tân") == "Phường Duy Tân"
+
+
 def test_redactor_masks_trees_and_bytes_and_leaves_other_text_alone():
     r = redact.Redactor(["s3cr3t-token", "ab"])  # two letters are too short to mask safely
     tree = {"data": "x?token=s3cr3t-token", "note": ["about ab and s3cr3t-token"]}
@@ -167,7 +198,7 @@ def test_params_schema_lists_every_problem_with_its_key():
     )
     assert dict(problems) == {
         "texts": "expected a Markdown file ending in .md, got 'params/2022-H2.txt'",
-        "periods[1].document_number": "expected a whole number ≥ 1 (the 'Số' of the report) or null, got '47'",
+        "periods[1].document_number": "expected a whole number from 1 to 999,999 (the 'Số' of the report) or null, got '47'",
         "issued_on": "2022-03-01 is before the period 2022-H2 starts (2022-07-01)",
         "signer.rank": "unknown signer key (expected authority, title, name)",
         "signer.name": "expected a non-empty text, got ''",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 import reportkit
@@ -261,6 +264,37 @@ def test_template_validation_kinds(tmp_path):
     assert kinds == {"whole", "decimal", "list"}
     whole = [dv for dv in ws.data_validations.dataValidation if dv.type == "whole"]
     assert all(dv.formula1 == "0" for dv in whole)
+
+
+def test_template_never_writes_a_name_or_label_as_a_formula(tmp_path):
+    # A tổ name or catalog label starting with "=" was written as a live formula (=HYPERLINK to anywhere) into the
+    # workbook every tổ opens; "+", "-", "@" start formulas too when the sheet is saved as CSV and reopened.
+    ward = tmp_path / "ward"
+    shutil.copytree(SAMPLE, ward)
+    link = '=HYPERLINK("http://example.invalid/","Bấm vào đây")'
+    doc = yaml.safe_load((ward / "ward.yaml").read_text(encoding="utf-8"))
+    doc["units"][2] = link
+    (ward / "ward.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    catalog = yaml.safe_load((ward / "catalog.yaml").read_text(encoding="utf-8"))
+    labels = ["=1+1", "+84 lượt", "-2 hộ", "@SUM(A1)"]
+    for ind, label in zip(catalog["indicators"], labels, strict=False):
+        ind["label"], ind["column"] = label, label
+    (ward / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "t.xlsx"
+    from reportkit.cli import main
+
+    assert main(["template", "--catalog", str(ward / "catalog.yaml"), "--unit", link, "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(re.search(rb"<f[ >]", xml) for xml in sheets)  # not one formula in the workbook
+    wb = load_workbook(out)
+    texts = {
+        c.value: c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    }
+    for text in [link, *labels]:
+        cell = next(c for v, c in texts.items() if v.startswith(text))
+        assert cell.data_type == "s" and cell.quotePrefix, text
+    assert not [c.coordinate for c in texts.values() if c.data_type == "f"]
 
 
 # ------------------------------------------------------------ cells and headers

@@ -512,7 +512,9 @@ def test_bar_chart_output_is_a_captioned_svg_and_png_with_alt_text():
     data, meta = first._repr_mimebundle_()
     assert data["image/svg+xml"].startswith("<svg") and data["image/png"]  # the page's and the Word file's
     assert meta["image/svg+xml"]["alt"] == meta["image/png"]["alt"] == meta["alt"]
-    assert meta["alt"] == "Biểu đồ thanh ngang, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
+    assert (
+        meta["alt"] == "Biểu đồ thanh ngang, lượt người theo tổ dân phố: tổ 1: 136; tổ 2: 236; tổ 10: 1.036"
+    )
     assert meta["reportkit"]["caption"] == "Biểu đồ 1. Lượt người dân dự tuyên truyền theo tổ"
     assert again.number == 2 and again.png == first.png and again.svg == first.svg  # same data → same bytes
     svg = first.svg.decode()

@@ -31,7 +31,7 @@ def run_local(tasks: list[ReportTask], jobs: int, progress) -> Iterator[Outcome]
         max_workers=jobs,
         mp_context=ctx,
         initializer=worker.init_local_worker,
-        initargs=(tasks[0].warm, events),
+        initargs=(tasks[0].warm, events, os.getpid()),
     ) as pool:
         futures = {pool.submit(worker.execute_run, task): task for task in tasks}
         pending = set(futures)
@@ -42,12 +42,25 @@ def run_local(tasks: list[ReportTask], jobs: int, progress) -> Iterator[Outcome]
                 for fut in done:
                     yield _outcome(fut, futures[fut])
         except BaseException:
-            for fut in pending:
-                fut.cancel()
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                with contextlib.suppress(Exception):
-                    proc.terminate()
+            # Stopped (Ctrl-C, SIGTERM, an error): the runner has already revoked commits; the workers go now,
+            # and their kernels with them (PR_SET_PDEATHSIG), before the summary is printed. The pending futures
+            # are left to the pool, which fails them as broken (cancelling them first makes Python 3.11's pool
+            # thread print an InvalidStateError traceback).
+            _stop(list(getattr(pool, "_processes", {}).values()))
             raise
+
+
+def _stop(processes, grace: float = 3.0) -> None:
+    """SIGTERM every worker, SIGKILL those still alive after ``grace`` seconds; return once all are gone."""
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.join(grace)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(grace)
 
 
 def _drain(events, progress) -> None:
@@ -64,7 +77,7 @@ def _outcome(fut, task: ReportTask) -> Outcome:
     try:
         return fut.result()
     except Exception as err:  # the worker process died (killed, out of memory): the report failed
-        return Outcome(task.run_id, "failed", error=Failure("worker", type(err).__name__, str(err)))
+        return Outcome(task.run_id, "failed", error=Failure.from_lost_worker(err))
 
 
 def run_dask(tasks: list[ReportTask], scheduler, progress) -> Iterator[Outcome]:

@@ -56,12 +56,31 @@ def notebook_imports(nb) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def warmup_code(modules: list[str], reusable_in: str | None = None) -> str:
+# Run first in a local worker's kernel: Linux kills it (SIGKILL) the moment its worker dies. ipykernel's own parent
+# poller exits within a second too, but only when its thread gets to run: not while a cell holds the GIL in native
+# code. A worker already gone before the request (JPY_PARENT_PID no longer the parent) means exit now.
+DIE_WITH_PARENT = """\
+import os as _rk_os, sys as _rk_sys
+if _rk_sys.platform.startswith("linux"):
+    try:
+        import ctypes as _rk_ct, signal as _rk_sig
+        _rk_ct.CDLL(None, use_errno=True).prctl(1, _rk_sig.SIGKILL)
+        del _rk_ct, _rk_sig
+    except Exception:
+        pass
+    if str(_rk_os.getppid()) != _rk_os.environ.get("JPY_PARENT_PID", str(_rk_os.getppid())):
+        _rk_os._exit(1)
+del _rk_os, _rk_sys"""
+
+
+def warmup_code(modules: list[str], reusable_in: str | None = None, *, die_with_parent: bool = False) -> str:
     """Silent code importing ``modules``; an import that fails here fails again, visibly, in its cell.
 
-    With ``reusable_in`` (the project folder), the reset helpers are installed and the pristine state recorded.
+    With ``reusable_in`` (the project folder), the reset helpers are installed and the pristine state recorded;
+    with ``die_with_parent``, the kernel asks Linux to kill it when its worker dies.
     """
-    lines = ["import importlib as _rk_il"]
+    lines = [DIE_WITH_PARENT] if die_with_parent else []
+    lines.append("import importlib as _rk_il")
     for name in modules:
         lines.append(f"try:\n    _rk_il.import_module({name!r})\nexcept Exception:\n    pass")
     lines.append("del _rk_il")
@@ -128,6 +147,16 @@ class WarmKernel:
             return False
         return reply.get("content", {}).get("status") == "ok"
 
+    def exit_code(self, wait: float = 1.0) -> int | None:
+        """The kernel process's exit status once it died (negative: the signal that killed it), else None."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is None:
+            return None
+        deadline = time.monotonic() + wait
+        while (code := process.poll()) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return code
+
     def shutdown(self) -> None:
         with contextlib.suppress(Exception):
             self.warm_client.stop_channels()
@@ -139,10 +168,15 @@ class KernelPool:
     """A worker's kernels: the one it reuses (reuse mode) and at most one spare booting for the next report."""
 
     def __init__(
-        self, startup_timeout: float = 120.0, reuse: bool = True, max_reports: int = MAX_REPORTS_PER_KERNEL
+        self,
+        startup_timeout: float = 120.0,
+        reuse: bool = True,
+        max_reports: int = MAX_REPORTS_PER_KERNEL,
+        die_with_parent: bool = False,
     ):
         self.startup_timeout = startup_timeout
         self.reuse = reuse
+        self.die_with_parent = die_with_parent
         self.max_reports = max(1, max_reports)
         self.spare: WarmKernel | None = None
         self.current: WarmKernel | None = None
@@ -165,7 +199,7 @@ class KernelPool:
         client.load_connection_info(km.get_connection_info())
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         # Queued now, run by the kernel as soon as it is up: the imports happen before the parameters arrive.
-        code = warmup_code(list(modules), cwd if self.reuse else None)
+        code = warmup_code(list(modules), cwd if self.reuse else None, die_with_parent=self.die_with_parent)
         msg_id = client.execute(code, silent=True, store_history=False)
         return WarmKernel(
             km, client, msg_id, (kernel_name, cwd, modules), time.monotonic(), reusable=self.reuse

@@ -31,7 +31,8 @@ class BatchOptions:
     force: bool = False
     out: Path | str | None = None  # None → <root>/outputs; a str "s3://…" (any fsspec URL) publishes there
     scheduler: Any = None  # "tcp://host:8786" or a distributed.Client
-    cell_timeout: float = 600.0
+    cell_timeout: float = 600.0  # seconds one cell may run (--cell-timeout)
+    report_timeout: float = 1800.0  # seconds all the cells of one report may run together (--report-timeout)
     # A new kernel per report instead of one reset kernel per worker (slower; also REPORTKIT_FRESH_KERNELS=1).
     fresh_kernels: bool = field(
         default_factory=lambda: os.environ.get("REPORTKIT_FRESH_KERNELS", "") not in ("", "0")

@@ -51,6 +51,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -61,7 +62,6 @@ from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc_tree
 
 BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
-_UNIT_RE = re.compile(r"^\w[\w.-]*$")
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -110,10 +110,16 @@ class Run:
         HTML must not carry the folder layout of the machine that made it.
         """
         shown = redact.masked(self.parameters, self.secret)
-        for key in ("data", "texts"):
-            value = shown.get(key)
-            if root is not None and isinstance(value, str) and not _URL_RE.match(value):
-                shown[key] = display_path(Path(value), root)
+        data = shown.get("data")
+        if root is not None and isinstance(data, str) and (local := local_database(data)) is not None:
+            prefix, path, suffix = local
+            if path not in ("", ":memory:"):
+                shown["data"] = relative_prefix(prefix) + display_path(Path(path), root) + suffix
+        elif root is not None and isinstance(data, str) and not _URL_RE.match(data):
+            shown["data"] = display_path(Path(data), root)
+        texts = shown.get("texts")
+        if root is not None and isinstance(texts, str) and not _URL_RE.match(texts):
+            shown["texts"] = display_path(Path(texts), root)
         return shown
 
 
@@ -159,8 +165,8 @@ def notebook_parameters(notebook: Path, cache_dir: Path | None = None) -> dict[s
     from papermill import inspect_notebook
 
     found = {name: info.get("default") for name, info in inspect_notebook(str(notebook)).items()}
-    if cached:
-        write_atomic(cached, json.dumps(found, ensure_ascii=False))
+    if cached:  # a default may be a URL with a password, written in the notebook: not in the cache
+        write_atomic(cached, json.dumps(redact.Redactor().tree(found), ensure_ascii=False))
     return found
 
 
@@ -200,7 +206,7 @@ class _Checker:
             if key not in self.allowed:
                 self.problem(
                     where.get(key, key),
-                    f"the notebook's parameters cell does not define {key!r} "
+                    f"the notebook's parameters cell does not define {schema.brief(key)} "
                     f"(it defines: {', '.join(sorted(self.allowed)) or 'nothing'})",
                 )
                 continue
@@ -228,17 +234,27 @@ class _Checker:
         return str(path)
 
     def _data(self, k: str, value: str) -> str | None:
-        if _URL_RE.match(value) or value.startswith("sqlite:"):
-            if value.startswith("sqlite:///") and value != "sqlite:///:memory:":
-                db, query = sqlite_file(value)
-                path = self._inside(k, db, "database file")
-                if path is None:
-                    return None
-                if not path.is_file():
-                    self.problem(k, f"the SQLite database {db!r} does not exist (looked for {path})")
-                    return None
-                return f"sqlite:///{path}{query}"
-            return value
+        local = local_database(value)
+        if local is not None:
+            prefix, db, suffix = local
+            if db in ("", ":memory:"):
+                return value
+            path = self._inside(k, db, "database file")
+            if path is None:
+                return None
+            if not path.is_file():
+                self.problem(k, f"the database file {db!r} does not exist (looked for {path})")
+                return None
+            return f"{prefix}{path}{suffix}"
+        if value.lower().startswith("file:"):  # a folder as a file: URI
+            value = file_uri_path(value)
+        elif _URL_RE.match(value) or value.lower().startswith(("sqlite:", "duckdb:")):
+            if value.lower().startswith(("sqlite", "duckdb")):
+                self.problem(
+                    k, f"expected sqlite:///<a database file inside the project>, got {schema.brief(value)}"
+                )
+                return None
+            return value  # a database server
         path = self._inside(k, value, "data folder")
         if path is None:
             return None
@@ -251,13 +267,61 @@ class _Checker:
         return str(path)
 
     def _inside(self, k: str, value: str, what: str) -> Path | None:
+        """The path, normalised, when it lies inside the project once every symbolic link is followed."""
         raw = Path(value)
         path = Path(os.path.normpath(raw if raw.is_absolute() else self.root / raw))
-        root = Path(os.path.normpath(self.root))
-        if path != root and root not in path.parents:
-            self.problem(k, f"the {what} {value!r} is outside the project ({root}); keep data inside it")
+        root = Path(os.path.realpath(self.root))
+        real = Path(os.path.realpath(path))
+        if real != root and root not in real.parents:
+            through = f" (through a symbolic link, it is {real})" if real != path else ""
+            self.problem(
+                k, f"the {what} {value!r} is outside the project ({root}){through}; keep data inside it"
+            )
             return None
         return path
+
+
+# Databases that are files on this machine: checked like a data folder (inside the project, existing).
+_LOCAL_DB = re.compile(
+    r"^(?P<prefix>(?:sqlite|duckdb)(?:\+[\w.-]+)?:///)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+)
+
+
+def local_database(value: str) -> tuple[str, str, str] | None:
+    """(prefix, file path, suffix) of a URL naming a database file, whatever its driver or form, else None.
+
+    >>> local_database("sqlite+pysqlite:////srv/ward.db")
+    ('sqlite+pysqlite:///', '/srv/ward.db', '')
+    >>> local_database("sqlite:///file:data/ward.db?mode=ro&uri=true")
+    ('sqlite:///file:', 'data/ward.db', '?mode=ro&uri=true')
+    >>> local_database("postgresql://db/ward") is None
+    True
+    """
+    m = _LOCAL_DB.match(value)
+    if m is None:
+        return None
+    prefix, rest = m["prefix"], m["rest"]
+    db, sep, query = rest.partition("?")
+    if db.lower().startswith("file:"):  # SQLite's URI filenames (uri=true): file:path, file:///abs/path
+        prefix += db[:5]
+        db = file_uri_path(db)
+        if db.startswith("/") and rest[5:].startswith("//"):
+            prefix += "//"
+    return prefix, unquote(db), sep + query
+
+
+def relative_prefix(prefix: str) -> str:
+    """The prefix of :func:`local_database` for a relative path: "sqlite:///file://" loses its empty authority."""
+    return prefix[:-2] if prefix.lower().endswith("file://") else prefix
+
+
+def file_uri_path(value: str) -> str:
+    """The local path of a ``file:`` URI (``file:data/x``, ``file:///abs/x``, ``file://localhost/abs/x``)."""
+    rest = value[5:]
+    if rest.startswith("//"):
+        authority, _, path = rest[2:].partition("/")
+        return unquote("/" + path) if authority in ("", "localhost") else value
+    return unquote(rest)
 
 
 class _Loader(yaml.SafeLoader):
@@ -269,9 +333,68 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# A params file is a few lines; a province's list of 3,321 units is about 100 KB and 25,000 nodes.
+MAX_FILE_BYTES = 1_000_000
+# Nodes once every alias is expanded, counted on the composed graph before anything is built: eight levels of
+# nine aliases ("billion laughs") would otherwise build 43 million strings and a 300 MB message.
+MAX_NODES = 200_000
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
+    """Nodes ``node`` stands for with its aliases expanded (memoised on the shared graph; a cycle is infinite)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        return MAX_NODES + 1  # an alias of one of its own parents: infinite once expanded
+    open_.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, open_)
+        if total > MAX_NODES:
+            break
+    open_.discard(key)
+    sizes[key] = total
+    return total
+
+
+def _duplicate_keys(node: yaml.Node, path: str, found: list[tuple[str, str]]) -> None:
+    """Every key given twice in one mapping, as (key path, "given twice (lines 3 and 7)")."""
+    if isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _duplicate_keys(child, f"{path}[{i}]", found)
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[object, int] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:  # "<<: *defaults": its keys may be overridden, by design
+            continue
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        where = f"{path}.{name}" if path else str(name)
+        line = key_node.start_mark.line + 1
+        if name in seen:
+            found.append((where, f"given twice (lines {seen[name]} and {line}); keep one"))
+        else:
+            seen[name] = line
+        _duplicate_keys(value_node, where, found)
+
 
 def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(
+                Problem(label, "", f"is {size:,} bytes; a params file has at most {MAX_FILE_BYTES:,}")
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(label, "", "the params file does not exist"))
@@ -279,15 +402,37 @@ def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     except (OSError, UnicodeDecodeError) as err:
         problems.append(Problem(label, "", f"cannot be read as UTF-8 text: {err}"))
         return None
+    loader = _Loader(text)
     try:
-        doc = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}, set()) > MAX_NODES:
+            problems.append(
+                Problem(
+                    label,
+                    "",
+                    f"its aliases (*name) expand to more than {MAX_NODES:,} values (or refer to themselves); "
+                    "write the values out",
+                )
+            )
+            return None
+        duplicates: list[tuple[str, str]] = []
+        if node is not None:
+            _duplicate_keys(node, "", duplicates)
+        if duplicates:
+            problems.extend(Problem(label, key, message) for key, message in duplicates)
+            return None
+        doc = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problems.append(Problem(label, "", f"not valid YAML: {where}{getattr(err, 'problem', err)}"))
         return None
+    finally:
+        loader.dispose()
     if not isinstance(doc, dict):
-        problems.append(Problem(label, "", f"expected a mapping of keys (period: …, data: …), got {doc!r}"))
+        problems.append(
+            Problem(label, "", f"expected a mapping of keys (period: …, data: …), got {schema.brief(doc)}")
+        )
         return None
     return nfc_tree(doc)
 
@@ -302,7 +447,9 @@ def _expand(doc: dict, label: str, problems: list[Problem]):
     if "periods" in doc:
         items = doc["periods"]
         if not isinstance(items, list) or not items:
-            problems.append(Problem(label, "periods", f"expected a non-empty list of periods, got {items!r}"))
+            problems.append(
+                Problem(label, "periods", f"expected a non-empty list of periods, got {schema.brief(items)}")
+            )
             return
         periods = []
         for i, item in enumerate(items):
@@ -319,22 +466,20 @@ def _expand(doc: dict, label: str, problems: list[Problem]):
     if "units" in doc:
         items = doc["units"]
         if not isinstance(items, list) or not items:
-            problems.append(Problem(label, "units", f"expected a non-empty list of units, got {items!r}"))
+            problems.append(
+                Problem(label, "units", f"expected a non-empty list of units, got {schema.brief(items)}")
+            )
             return
         units = []
         for i, item in enumerate(items):
             loc = f"units[{i}]"
             values = dict(item) if isinstance(item, dict) else {"unit": item}
-            name = values.get("unit")
-            if not isinstance(name, str) or not _UNIT_RE.match(name):
-                problems.append(
-                    Problem(
-                        label,
-                        f"{loc}.unit" if isinstance(item, dict) else loc,
-                        f"expected a unit name of letters, digits, '-', '_' or '.' (used as a folder name), "
-                        f"got {name!r}",
-                    )
-                )
+            found: list[tuple[str, str]] = []
+            name = schema.unit_name(
+                values.get("unit"), found, f"{loc}.unit" if isinstance(item, dict) else loc
+            )
+            if name is None:
+                problems.extend(Problem(label, key, message) for key, message in found)
                 continue
             for key in sorted(set(values) & {"units", "periods", "secret"}):
                 problems.append(Problem(label, f"{loc}.{key}", f"'{key}' belongs at the top of the file"))
@@ -367,11 +512,13 @@ def load_runs(
         checker = _Checker(root, label, allowed, problems)
         secret = doc.get("secret", [])
         if not isinstance(secret, list) or not all(isinstance(s, str) for s in secret):
-            problems.append(Problem(label, "secret", f"expected a list of parameter names, got {secret!r}"))
+            problems.append(
+                Problem(label, "secret", f"expected a list of parameter names, got {schema.brief(secret)}")
+            )
             secret = []
         for name in secret:
             if name not in doc and not any(isinstance(u, dict) and name in u for u in doc.get("units") or []):
-                problems.append(Problem(label, "secret", f"{name!r} is not a key of this file"))
+                problems.append(Problem(label, "secret", f"{schema.brief(name)} is not a key of this file"))
         expanded = list(_expand(doc, label, problems))
         for unit, values, where in expanded:
             params = checker.check(values, where)
@@ -389,13 +536,10 @@ def load_runs(
                 )
                 continue
             seen[run_id] = label
-            hints = (
-                [params["data"]]
-                if isinstance(params.get("data"), str) and "://" not in params["data"]
-                else []
-            )
-            if isinstance(params.get("data"), str) and params["data"].startswith("sqlite:///"):
-                hints = [sqlite_file(params["data"])[0]]
+            data = params.get("data")
+            hints = [data] if isinstance(data, str) and "://" not in data else []
+            if isinstance(data, str) and (local := local_database(data)) is not None and local[1]:
+                hints = [local[1]] if local[1] != ":memory:" else []
             texts_file = None
             if "texts" in allowed:
                 if "texts" in values:

@@ -16,6 +16,7 @@ from reportkit.batch.check import texts_missing
 from reportkit.batch.kernels import notebook_imports
 from reportkit.batch.options import FORMATS, BatchOptions, SetupError
 from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
+from reportkit.core import redact
 
 __all__ = ["Plan", "fingerprint", "prepare", "schedule"]
 
@@ -59,6 +60,10 @@ def prepare(options: BatchOptions) -> Plan:
         )
     if options.jobs is not None and options.jobs < 1:
         raise SetupError(f"--jobs must be at least 1, got {options.jobs}")
+    for name in ("cell_timeout", "report_timeout"):
+        value = getattr(options, name)
+        if not isinstance(value, int | float) or not 0 < value < float("inf"):
+            raise SetupError(f"--{name.replace('_', '-')} must be a number of seconds above 0, got {value!r}")
     cache_dir = root / ".reportkit-cache"
     target = None
     if isinstance(options.out, str) and remote.is_url(options.out):
@@ -103,9 +108,12 @@ def _check_scheduler(address: str, timeout: float = 5.0) -> None:
 
 
 def schedule(
-    plan: Plan, options: BatchOptions, stage_root: Path, code_digest: str
+    plan: Plan, options: BatchOptions, stage_root: Path, code_digest: str, lock_token: str | None = None
 ) -> tuple[list[ReportTask], dict[str, Outcome]]:
-    """Fingerprint every run; an unchanged one (unless ``force``) is an outcome "skipped", the rest are tasks."""
+    """Fingerprint every run; an unchanged one (unless ``force``) is an outcome "skipped", the rest are tasks.
+
+    ``lock_token`` is the run's token in the output folder's lock: a worker commits only while it is there.
+    """
     import reportkit
     from reportkit.export.docx import PROJECT_TEMPLATE
 
@@ -162,7 +170,7 @@ def schedule(
                 notebook_display=P.display_path(plan.notebook, plan.root),
                 parameters=_for_kernel(run.parameters, plan.notebook.parent, plan.root),
                 shown_parameters=shown,
-                secret=tuple(_texts([run.parameters.get(k) for k in run.secret])),
+                secret=secret_texts(run),
                 secret_keys=tuple(run.secret),
                 formats=tuple(options.formats),
                 run_dir=str(run_dir),
@@ -174,9 +182,21 @@ def schedule(
                 root=str(plan.root),
                 warm=warm,
                 cell_timeout=options.cell_timeout,
+                report_timeout=options.report_timeout,
+                out_dir=str(plan.out_dir),
+                lock_token=lock_token,
             )
         )
     return tasks, outcomes
+
+
+def secret_texts(run: P.Run) -> tuple[str, ...]:
+    """What must never appear in an output of ``run``: every text of its secret parameters, and the password and
+    credential query values of any URL among its parameters, declared secret or not."""
+    found = _texts([run.parameters.get(k) for k in run.secret])
+    for text in _texts(list(run.parameters.values())):
+        found += redact.url_credentials(text)
+    return tuple(dict.fromkeys(t for t in found if t))
 
 
 def _texts(value: Any) -> list[str]:
@@ -195,18 +215,19 @@ def _for_kernel(parameters: dict[str, Any], notebook_dir: Path, root: Path) -> d
     the notebook's folder (the kernel's working folder), so the executed notebook names no folder of this machine
     and re-runs in place."""
     out = dict(parameters)
-    for key in ("data", "texts"):
-        value = parameters.get(key)
-        if not isinstance(value, str):
-            continue
-        prefix = "sqlite:///" if value.startswith("sqlite:///") else ""
-        path = value[len(prefix) :]
-        if (prefix or "://" not in value) and Path(path).is_absolute():
-            try:
-                Path(path).relative_to(root)
-            except ValueError:
-                continue
-            out[key] = prefix + os.path.relpath(path, notebook_dir)
+    data = parameters.get("data")
+    if isinstance(data, str):
+        local = P.local_database(data)
+        prefix, path, suffix = local if local is not None else ("", data, "")
+        if (
+            (local is not None or "://" not in data)
+            and Path(path).is_absolute()
+            and Path(path).is_relative_to(root)
+        ):
+            out["data"] = P.relative_prefix(prefix) + os.path.relpath(path, notebook_dir) + suffix
+    texts = parameters.get("texts")
+    if isinstance(texts, str) and Path(texts).is_absolute() and Path(texts).is_relative_to(root):
+        out["texts"] = os.path.relpath(texts, notebook_dir)
     return out
 
 

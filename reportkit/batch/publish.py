@@ -13,6 +13,7 @@ from reportkit.batch.plan import fingerprint
 from reportkit.batch.tasks import Failure, Outcome
 from reportkit.core import record as report
 from reportkit.core.atomic import write_atomic
+from reportkit.core.redact import Redactor
 
 __all__ = ["collect_entries", "publish_remote", "write_site_index"]
 
@@ -43,9 +44,15 @@ def collect_entries(out_dir: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def write_site_index(out_dir: Path, code_digest: str) -> Path | None:
-    """``out_dir/index.html`` for the reports there, rewritten only when an entry or reportkit changed."""
+def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None = None) -> Path | None:
+    """``out_dir/index.html`` for the reports there, rewritten only when an entry or reportkit changed.
+
+    The entries come from the reports' JSON records, already scrubbed when they were staged; they pass through the
+    run's ``redactor`` again, like every other file the runner writes.
+    """
     entries = collect_entries(out_dir)
+    if redactor:
+        entries = redactor.tree(entries)
     index = out_dir / "index.html"
     stamp = out_dir / INDEX_STAMP
     digest = fingerprint({"entries": entries, "code": code_digest})

@@ -7,7 +7,11 @@ The same runner drives a local pool of long-lived worker processes or a Dask dis
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
+from collections.abc import Iterator
 
 from reportkit.batch import store
 from reportkit.batch.executors import run_dask, run_local
@@ -15,38 +19,77 @@ from reportkit.batch.options import FORMATS, BatchOptions, SetupError
 from reportkit.batch.plan import jobs_for, prepare, schedule
 from reportkit.batch.publish import collect_entries, publish_remote, write_site_index
 from reportkit.batch.summary import BatchResult, Progress, format_summary
+from reportkit.core.redact import Redactor
 
 __all__ = [
     "FORMATS",
     "BatchOptions",
     "BatchResult",
     "SetupError",
+    "Stopped",
     "collect_entries",
     "format_summary",
     "run_batch",
 ]
 
 
+class Stopped(KeyboardInterrupt):
+    """The batch was stopped by a signal (Ctrl-C: SIGINT, a supervisor or ``timeout``: SIGTERM); ``args[0]`` is the
+    :class:`BatchResult` once there is one, ``signum`` the signal (the exit code is 128 + signum)."""
+
+    def __init__(self, *args, signum: int = signal.SIGINT):
+        super().__init__(*args)
+        self.signum = int(signum)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(lock: store.OutputLock) -> Iterator[None]:
+    """SIGINT and SIGTERM stop the batch: commits are revoked first (none lands after the signal), then
+    :class:`Stopped` unwinds the runner, which stops its workers and prints the summary. A second signal while
+    stopping is ignored: the workers are going already."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread; an embedding program handles its own signals
+        return
+    stopping: list[int] = []
+
+    def handler(signum, _frame):
+        if stopping:
+            return
+        stopping.append(signum)
+        lock.revoke()
+        raise Stopped(signum=signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def run_batch(options: BatchOptions) -> BatchResult:
     """Run a batch: raises ParamsError/SetupError before anything is written; otherwise returns every report.
 
-    A Ctrl-C stops it: finished reports stay in place, nothing partial is written, and ``KeyboardInterrupt`` is
-    raised with the :class:`BatchResult` as its argument.
+    A Ctrl-C or SIGTERM stops it: finished reports stay in place, nothing partial is written, no worker or kernel
+    is left, and :class:`Stopped` (a ``KeyboardInterrupt``) is raised with the :class:`BatchResult` as its
+    argument.
     """
     t0 = time.monotonic()
     plan = prepare(options)
     out_dir = plan.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    with store.run_lock(plan.cache_dir, out_dir):
+    with store.run_lock(out_dir, plan.root) as lock, _stop_on_signals(lock):
         stage_root = store.staging_root(plan.cache_dir, out_dir)
         store.clean_stale_staging(stage_root)
         code_digest = store.reportkit_digest()
-        tasks, outcomes = schedule(plan, options, stage_root, code_digest)
-        progress = Progress(options.progress, len(plan.runs))
+        tasks, outcomes = schedule(plan, options, stage_root, code_digest, lock.token)
+        redactor = Redactor([t for task in tasks for t in task.secret])
+        progress = Progress(options.progress, len(plan.runs), redactor)
         for outcome in outcomes.values():
             if outcome.status in ("skipped", "failed"):  # failed before running: --strict, texts missing
                 progress.finish(outcome)
-        interrupted = False
+        stopped: Stopped | None = None
+        results = None
         try:
             if tasks:
                 if options.scheduler is not None:
@@ -57,19 +100,24 @@ def run_batch(options: BatchOptions) -> BatchResult:
                     entry = outcomes[result.run_id]
                     entry.update(result)
                     progress.finish(entry)
-        except KeyboardInterrupt:
-            interrupted = True
+        except KeyboardInterrupt as err:
+            lock.revoke()
+            stopped = err if isinstance(err, Stopped) else Stopped(signum=signal.SIGINT)
             for entry in outcomes.values():
                 if entry.status == "pending":
                     entry.status = "interrupted"
         finally:
+            if results is not None:
+                results.close()  # a stop between two reports: the executor stops its workers here
             progress.close()
+        if stopped is not None:
+            store.clean_stale_staging(stage_root)  # what the stopped workers had staged
         index, index_error = None, None
-        if not interrupted:
+        if stopped is None:
             try:
-                index = write_site_index(out_dir, code_digest)
+                index = write_site_index(out_dir, code_digest, redactor)
             except Exception as err:  # the reports are in place; say why the index is not
-                index_error = f"{type(err).__name__}: {err}"
+                index_error = redactor.text(f"{type(err).__name__}: {err}")
             if plan.target is not None:
                 index, index_error = publish_remote(
                     plan.target, plan.runs, outcomes, out_dir, index, index_error, progress
@@ -81,7 +129,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
         time.monotonic() - t0,
         index_error,
         out_url=plan.target.url if plan.target is not None else None,
+        redactor=redactor,
     )
-    if interrupted:
-        raise KeyboardInterrupt(result)
+    if stopped is not None:
+        raise Stopped(result, signum=stopped.signum)
     return result

@@ -286,23 +286,186 @@ class Staging:
 
 
 class RunLocked(ReportkitError, RuntimeError):
-    """Another ``reportkit run`` holds the lock of the same output folder."""
+    """Another ``reportkit run`` holds the lock of the same output folder (or the folder cannot be locked)."""
+
+
+class RunnerGone(RuntimeError):
+    """A worker may not commit: the run that scheduled its report no longer holds the output folder."""
+
+
+LOCK = ".reportkit-run.lock"  # in the output folder: whoever writes there, from whichever project, takes it
+COMMIT_LOCK = (
+    ".reportkit-commit.lock"  # held for the few milliseconds of one commit (its check and its renames)
+)
+
+
+def _holder(info: dict[str, Any]) -> str:
+    """ "pid 4242 on host may-1, started 2024-06-24T08:00:00+07:00, project /home/an/bao-cao"."""
+    parts = [f"pid {info.get('pid', '?')} on host {info.get('host', '?')}"]
+    if info.get("started"):
+        parts.append(f"started {info['started']}")
+    if info.get("project"):
+        parts.append(f"project {info['project']}")
+    return ", ".join(parts)
+
+
+def _read_info(path: Path) -> dict[str, Any]:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _flock(fd: int, flags: int, path: Path) -> bool:
+    """True when the lock was taken, False when another process holds it; RunLocked when locks do not work."""
+    try:
+        fcntl.flock(fd, flags)
+    except OSError as err:
+        if err.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        if err.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+            raise RunLocked(
+                f"cannot lock {path}: the file system of the output folder does not support file locks "
+                f"({os.strerror(err.errno)}); write to a local folder (--out) and copy the reports from there"
+            ) from None
+        raise
+    return True
+
+
+class OutputLock:
+    """The output folder's lock: one ``reportkit run`` at a time writes into a folder, whichever project it runs.
+
+    ``<out>/.reportkit-run.lock`` is held (``flock``) by the runner for the whole run and names it (pid, host, start
+    time, project, a token of the run). The kernel drops a dead process's lock, so a killed run's lock is taken
+    over by the next run at once; its leftover text is only overwritten. A worker commits only while the lock holds
+    its run's token (:func:`commit_guard`): after the runner is gone, or once a later run owns the folder, nothing
+    of the old run lands.
+    """
+
+    def __init__(self, out_dir: Path, project: Path | None = None):
+        self.out_dir = Path(out_dir)
+        self.path = self.out_dir / LOCK
+        self.project = project
+        self.token = uuid.uuid4().hex
+        self._file = None
+
+    def acquire(self, attempts: int = 20) -> OutputLock:
+        import datetime
+        import socket
+        import time
+
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for attempt in range(attempts):
+            f = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 — held open for the whole run
+            try:
+                taken = _flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB, self.path)
+            except BaseException:
+                f.close()
+                raise
+            if taken and _same_file(f, self.path):
+                break
+            f.close()
+            if taken:  # the file was removed or replaced while we took it: lock the one that is there now
+                continue
+            # A worker checking its run's lock holds it for microseconds; a lock held longer belongs to a run.
+            if attempt < attempts - 1:
+                time.sleep(0.05)
+                continue
+            info = _read_info(self.path)
+            who = _holder(info) if info.get("pid") else "another reportkit run"
+            raise RunLocked(
+                f"another reportkit run is writing to {self.out_dir}: {who} (lock {self.path}); wait for it to "
+                "finish, or write elsewhere with --out"
+            )
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            # the real time, whatever SOURCE_DATE_EPOCH says: it tells a person when the holder started
+            "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "project": str(self.project) if self.project else None,
+            "token": self.token,
+        }
+        f.seek(0)
+        f.truncate()
+        f.write(json.dumps(info, ensure_ascii=False))
+        f.flush()
+        self._file = f
+        return self
+
+    def revoke(self) -> None:
+        """From now on no worker of this run commits: the token is cleared under the commit lock, so a commit in
+        progress finishes first and none starts after."""
+        if self._file is None or self._file.closed:
+            return
+        with _commit_lock(self.out_dir):
+            self._file.seek(0)
+            self._file.truncate()
+            self._file.flush()
+
+    def release(self) -> None:
+        if self._file is None or self._file.closed:
+            return
+        try:
+            self.revoke()  # an empty lock file: no run in progress, and byte-identical between runs
+        finally:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+
+
+def _same_file(f, path: Path) -> bool:
+    try:
+        return os.fstat(f.fileno()).st_ino == os.stat(path).st_ino
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
-def run_lock(cache_dir: Path, out_dir: Path) -> Iterator[None]:
-    """One ``reportkit run`` at a time per output folder: a second one raises :class:`RunLocked` at once."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-    lock_path = cache_dir / f"run-{key}.lock"
-    with open(lock_path, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as err:
-            if err.errno in (errno.EAGAIN, errno.EACCES):
-                raise RunLocked(f"another reportkit run is writing to {out_dir} (lock {lock_path})") from None
-            raise
+def _commit_lock(out_dir: Path) -> Iterator[None]:
+    with open(Path(out_dir) / COMMIT_LOCK, "a+") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # blocking: a commit is a few renames
         try:
             yield
         finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def commit_guard(out_dir: Path, token: str | None) -> Iterator[None]:
+    """Hold the commit lock and check that the run of ``token`` still owns the output folder; else RunnerGone.
+
+    Works the same for a local worker and a Dask worker on another machine that writes to the same folder: the
+    check is on the folder's lock, not on a process id.
+    """
+    if token is None:  # a task made without a runner (tests, tools): nothing to check
+        yield
+        return
+    out_dir = Path(out_dir)
+    path = out_dir / LOCK
+    with _commit_lock(out_dir):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise RunnerGone(f"the output lock {path} is gone; not committing") from None
+        try:
+            if _flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, path):  # nobody holds the folder: the runner is gone
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                raise RunnerGone("the run that scheduled this report has stopped; not committing")
+        finally:
+            os.close(fd)
+        if _read_info(path).get("token") != token:
+            raise RunnerGone(
+                "another run holds the output folder now, or this run was stopped; not committing"
+            )
+        yield
+
+
+@contextlib.contextmanager
+def run_lock(out_dir: Path, project: Path | None = None) -> Iterator[OutputLock]:
+    """One ``reportkit run`` at a time per output folder: a second one raises :class:`RunLocked` at once, naming
+    the run that holds it."""
+    lock = OutputLock(out_dir, project).acquire()
+    try:
+        yield lock
+    finally:
+        lock.release()

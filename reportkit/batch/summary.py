@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from reportkit.batch import remote
 from reportkit.batch.tasks import Outcome
-from reportkit.core.redact import terminal_path
+from reportkit.core.redact import Redactor, terminal_path
 
 __all__ = ["BatchResult", "Progress", "format_summary"]
 
@@ -22,6 +22,7 @@ class BatchResult:
     seconds: float
     index_error: str | None = None
     out_url: str | None = None  # the fsspec URL the reports were published to
+    redactor: Redactor | None = None  # the run's secrets: the summary and its JSON never show one
 
     @property
     def failed(self) -> list[Outcome]:
@@ -38,6 +39,10 @@ class BatchResult:
         return counts
 
     def as_json(self) -> dict[str, Any]:
+        data = self._json()
+        return self.redactor.tree(data) if self.redactor else data  # type: ignore[return-value]
+
+    def _json(self) -> dict[str, Any]:
         return {
             "status": "failed" if self.failed else "ok",
             "counts": self.counts(),
@@ -53,8 +58,9 @@ class BatchResult:
 class Progress:
     """Per-report lines, plus a redrawn status bar on a terminal."""
 
-    def __init__(self, stream: TextIO | None, total: int):
+    def __init__(self, stream: TextIO | None, total: int, redactor: Redactor | None = None):
         self.stream = stream
+        self.redactor = redactor
         self.tty = bool(stream) and stream.isatty()
         self.total = total
         self.done: dict[str, int] = {}
@@ -74,6 +80,8 @@ class Progress:
     def line(self, text: str) -> None:
         if not self.stream:
             return
+        if self.redactor:
+            text = self.redactor.text(text)
         if self.tty:
             self.stream.write("\r\x1b[2K" + text + "\n" + self._bar())
         else:
@@ -157,4 +165,5 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/ — index: {rel(result.index)}")
     else:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/")
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return result.redactor.text(text) if result.redactor else text

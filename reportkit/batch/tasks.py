@@ -53,9 +53,14 @@ class ReportTask:
     root: str
     warm: WarmSpec
     cell_timeout: float = 600.0
+    report_timeout: float = 1800.0  # every cell of the report together
     more: bool = True  # more reports follow on this worker: start the next kernel early
     # {data file: [sha256, year of its name]} when planned (store.data_listing): the manifest's account of inputs
     data_listing: dict[str, list] = field(default_factory=dict)
+    out_dir: str | None = None  # the output folder, whose lock says whether this run may still commit
+    lock_token: str | None = (
+        None  # the run's token in that lock (None: no runner to check, e.g. a tool's task)
+    )
 
     @property
     def kernel_name(self) -> str:
@@ -66,7 +71,7 @@ class ReportTask:
 class Failure:
     """Why a report failed, for a person: where (kind, cell), what (exception, message), a short traceback."""
 
-    kind: str  # "cell", "export", "setup", "worker", "publish", "texts" (--strict: the analyst's texts are missing)
+    kind: str  # "cell", "timeout", "kernel", "export", "setup", "worker", "publish", "texts" (--strict)
     exception: str
     message: str
     traceback: list[str] = field(default_factory=list)
@@ -95,13 +100,63 @@ class Failure:
             _ANSI.sub("", str(getattr(err, "evalue", ""))).strip(),
             lines[:8],
         )
-        if cell_index is not None and nb is not None:
+        return failure._at(nb, cell_index, injected)
+
+    @classmethod
+    def from_timeout(
+        cls, limit: str, seconds: float, nb=None, cell_index: int | None = None, injected: int | None = None
+    ) -> Failure:
+        """A cell still running when a limit ran out (``limit``: "cell" or "report"); its kernel was stopped."""
+        what = "this cell" if limit == "cell" else "the report's cells together"
+        message = f"{what} did not finish within {seconds:g} s (--{limit}-timeout {seconds:g}); the kernel was stopped"
+        failure = cls("timeout", "CellTimeout" if limit == "cell" else "ReportTimeout", message)
+        return failure._at(nb, cell_index, injected)
+
+    @classmethod
+    def from_dead_kernel(
+        cls, returncode: int | None, nb=None, cell_index: int | None = None, injected: int | None = None
+    ) -> Failure:
+        """The kernel process died while a cell ran (``os._exit``, a crash in native code, out of memory)."""
+        import signal
+
+        if returncode is not None and returncode < 0:
+            try:
+                name = signal.Signals(-returncode).name
+            except ValueError:
+                name = f"signal {-returncode}"
+            why = {"SIGSEGV": "a crash in native code", "SIGKILL": "killed, often for lack of memory",
+                   "SIGABRT": "aborted by native code"}.get(name)  # fmt: skip
+            how = f"killed by {name}" + (f": {why}" if why else "")
+        elif returncode is not None:
+            how = f"exit code {returncode}"
+        else:
+            how = "it stopped answering"
+        message = f"the kernel died while running this cell ({how}); nothing after it ran"
+        return cls("kernel", "DeadKernel", message)._at(nb, cell_index, injected)
+
+    @classmethod
+    def from_lost_worker(cls, err: BaseException) -> Failure:
+        """The worker process running (or about to run) the report died: killed, or out of memory."""
+        return cls("worker", type(err).__name__, f"the worker process died (killed, or out of memory): {err}")
+
+    def _at(self, nb, cell_index: int | None, injected: int | None) -> Failure:
+        """Locate the failure in its cell, numbered as JupyterLab numbers it (the injected cell not counted)."""
+        if cell_index is not None and nb is not None and 0 <= cell_index < len(nb.cells):
             cell = nb.cells[cell_index]
             source = cell.source.splitlines()
-            failure.cell = cell_index + 1 - (1 if injected is not None and cell_index > injected else 0)
-            failure.execution_count = cell.get("execution_count")
-            failure.cell_source = source[0] if source else ""
-        return failure
+            self.cell = cell_index + 1 - (1 if injected is not None and cell_index > injected else 0)
+            self.execution_count = cell.get("execution_count")
+            self.cell_source = source[0] if source else ""
+        return self
+
+    def redact(self, redactor) -> Failure:
+        """Every text a person reads (message, traceback, the cell's first line) through the run's Redactor."""
+        if redactor:
+            self.message = redactor.text(self.message)
+            self.traceback = [redactor.text(line) for line in self.traceback]
+            if self.cell_source:
+                self.cell_source = redactor.text(self.cell_source)
+        return self
 
     def line(self) -> str:
         """One line for the progress display and the summary: "cell 5 (In [4]): KeyError: 'x'"."""
@@ -112,7 +167,7 @@ class Failure:
                 + (f" (In [{self.execution_count}])" if self.execution_count else "")
                 + ": "
             )
-        elif self.kind in ("export", "publish", "worker"):
+        elif self.kind in ("export", "publish", "worker", "timeout", "kernel"):
             where = f"{self.kind}: "
         return f"{where}{self.exception}: {self.message}".strip()
 

@@ -8,8 +8,10 @@ committed together.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
+import logging
 import os
 import signal
 import sys
@@ -23,6 +25,9 @@ from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
 
 _TLS = threading.local()
 _PROCESS: dict[str, Any] = {}
+_QUIET = logging.getLogger("reportkit.batch.nbclient")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
 
 
 def _state() -> dict[str, Any]:
@@ -32,8 +37,12 @@ def _state() -> dict[str, Any]:
     return _TLS.state
 
 
-def _linux_die_with_parent() -> None:
-    """Ask Linux to SIGKILL this worker when the runner dies, so a killed run stops writing at once."""
+def _linux_die_with_parent(parent: int | None = None) -> None:
+    """Ask Linux to SIGKILL this worker when the runner dies, so a killed run stops writing at once.
+
+    A runner that died before the request was made (between spawning the worker and here) left it to the init
+    process already: then the worker exits now.
+    """
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -43,6 +52,8 @@ def _linux_die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def skip_iri_format_checker() -> None:
@@ -56,11 +67,33 @@ def skip_iri_format_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 
-def init_local_worker(warm: WarmSpec | None, events=None) -> None:
-    """Initializer of a local pool process: die with the runner, then warm up before the first report."""
-    _linux_die_with_parent()
+class _SignalsBelongToTheRunner(asyncio.DefaultEventLoopPolicy):
+    """Event loops that install no signal handler: nbclient's own SIGINT/SIGTERM handlers (a kernel clean-up
+    that prints asyncio and ZMQ tracebacks, and keeps a SIGTERMed worker alive) are refused, as they are on a
+    thread, so SIGINT stays ignored and SIGTERM ends the worker at once."""
+
+    def new_event_loop(self):
+        loop = super().new_event_loop()
+
+        def refuse(*_args, **_kwargs):
+            raise RuntimeError("a reportkit worker's signals are its runner's")
+
+        loop.add_signal_handler = refuse  # type: ignore[method-assign]
+        loop.remove_signal_handler = refuse  # type: ignore[method-assign]
+        return loop
+
+
+def init_local_worker(warm: WarmSpec | None, events=None, parent: int | None = None) -> None:
+    """Initializer of a local pool process: die with the runner, then warm up before the first report.
+
+    Ctrl-C reaches every process of the terminal's group: the runner alone handles it (it stops the workers and
+    prints the summary), so a worker ignores it rather than print its ZMQ and asyncio tracebacks.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    asyncio.set_event_loop_policy(_SignalsBelongToTheRunner())
+    _linux_die_with_parent(parent)
     skip_iri_format_checker()
-    _PROCESS["parent"] = os.getppid()
+    _PROCESS["parent"] = parent if parent is not None else os.getppid()
     _PROCESS["events"] = events
     warm_worker(warm)
 
@@ -82,7 +115,11 @@ def _pool(reuse: bool = True, max_reports: int = MAX_REPORTS_PER_KERNEL):
     if pool is None:
         from reportkit.batch.kernels import KernelPool
 
-        pool = _state()["pool"] = KernelPool(reuse=reuse, max_reports=max_reports)
+        # A local worker's kernels die with it (PR_SET_PDEATHSIG), even one stuck in native code; a Dask
+        # worker's threads come and go, and a kernel must not die with the thread that started it.
+        pool = _state()["pool"] = KernelPool(
+            reuse=reuse, max_reports=max_reports, die_with_parent="parent" in _PROCESS
+        )
         import multiprocessing.util
 
         multiprocessing.util.Finalize(pool, pool.close, exitpriority=100)
@@ -136,10 +173,70 @@ def _read_notebook(path: str):
     return copy.deepcopy(cache[key])
 
 
+def _coalesce_streams(nb) -> None:
+    """One output per run of consecutive prints to the same stream, as JupyterLab shows them: a text printed in
+    pieces (flushed halfway) is whole again, so a secret in it is found and masked."""
+    for cell in nb.cells:
+        outputs = cell.get("outputs") or []
+        merged = []
+        for output in outputs:
+            last = merged[-1] if merged else None
+            if (
+                last is not None
+                and output.get("output_type") == "stream"
+                and last.get("output_type") == "stream"
+                and last.get("name") == output.get("name")
+            ):
+                last["text"] = last.get("text", "") + output.get("text", "")
+            else:
+                merged.append(output)
+        if len(merged) != len(outputs):
+            cell["outputs"] = merged
+
+
+# A printed text kept in the executed notebook: a cell printing 50 MB made a 52 MB notebook in outputs/. What is cut
+# is printed output (streams, tracebacks), never what the report shows (displayed tables, charts, the record).
+MAX_PRINTED = 100_000  # characters of one stream output or traceback
+_KEEP_HEAD, _KEEP_TAIL = 80_000, 20_000
+
+
+def _cut_note(cut: int) -> str:
+    from reportkit import vn
+
+    return (
+        f"\n… [reportkit: đã lược bớt {vn.number(cut)} ký tự ở đây; mỗi đầu ra chỉ giữ {vn.number(MAX_PRINTED)} "
+        "ký tự. Chạy lại ô này trong JupyterLab để xem đầy đủ.]\n"
+    )
+
+
+def _cap_printed(nb) -> None:
+    """Printed output over ``MAX_PRINTED`` characters keeps its beginning and end, with a note where it was cut."""
+    for cell in nb.cells:
+        for output in cell.get("outputs") or []:
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+                if len(text) > MAX_PRINTED:
+                    cut = len(text) - _KEEP_HEAD - _KEEP_TAIL
+                    output["text"] = text[:_KEEP_HEAD] + _cut_note(cut) + text[-_KEEP_TAIL:]
+            elif output.get("output_type") == "error":
+                lines = output.get("traceback") or []
+                size = sum(len(line) for line in lines)
+                if size > MAX_PRINTED:
+                    head = "".join(lines)[:_KEEP_HEAD]
+                    tail = "".join(lines)[-_KEEP_TAIL:]
+                    output["traceback"] = [head, _cut_note(size - len(head) - len(tail)), tail]
+                if len(output.get("evalue", "")) > MAX_PRINTED:
+                    value = output["evalue"]
+                    output["evalue"] = value[:_KEEP_HEAD] + _cut_note(len(value) - _KEEP_HEAD)
+
+
 def _redacted(nb, task: ReportTask, redactor):
     """The notebook with every secret masked wherever it landed: the injected parameters cell rewritten with
-    "***" for each secret parameter, then every form of every secret value (outputs, tracebacks) masked."""
+    "***" for each secret parameter, then every form of every secret value (outputs, tracebacks) masked, and the
+    project's absolute path removed (the record's sources, any printed path)."""
     import nbformat
+
+    _coalesce_streams(nb)
 
     if task.secret_keys:
         from papermill.translators import translate_parameters
@@ -164,10 +261,10 @@ def execute_run(task: ReportTask) -> Outcome:
     """Produce one report; never raises for a report's own failure (the outcome says what failed, where)."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.parameterize import parameterize_notebook
 
-    from reportkit.batch.store import Staging, input_manifest
+    from reportkit.batch.store import RunnerGone, Staging, commit_guard, input_manifest
     from reportkit.core import clock
     from reportkit.core import record as report
     from reportkit.core.atomic import write_atomic
@@ -179,7 +276,7 @@ def execute_run(task: ReportTask) -> Outcome:
         events.put(("start", task.run_id, os.getpid()))
     timings: dict[str, float] = {}
     outcome = Outcome(task.run_id, "failed", params_file=task.params_file, worker=os.getpid())
-    redactor = Redactor(task.secret)
+    redactor = Redactor(task.secret, root=task.root)
     nb = None
     current: dict[str, int] = {}
     staging = None
@@ -207,16 +304,26 @@ def execute_run(task: ReportTask) -> Outcome:
         def on_cell_execute(cell, cell_index):
             current["index"] = cell_index
 
+        deadline = time.monotonic() + task.report_timeout
+        limits: dict[str, str] = {}
+
+        def timeout_for(cell) -> float:
+            """The cell's own limit, or what is left of the report's when that is sooner."""
+            left = deadline - time.monotonic()
+            limits["now"] = "cell" if task.cell_timeout <= left else "report"
+            return max(0.1, min(task.cell_timeout, left))
+
         started = clock.now()
         client = NotebookClient(
             nb,
             km=kernel.km,
             kernel_name=task.kernel_name,
-            timeout=task.cell_timeout,
+            timeout_func=timeout_for,
             startup_timeout=120,
             resources={"metadata": {"path": nb_dir}},
             on_cell_execute=on_cell_execute,
             record_timing=not clock.reproducible(),  # SOURCE_DATE_EPOCH: byte-identical notebooks
+            log=_QUIET,  # the failure says what nbclient would log ("Kernel died …"), with the cell
         )
         t = time.perf_counter()
         healthy = False
@@ -225,6 +332,14 @@ def execute_run(task: ReportTask) -> Outcome:
             healthy = True
         except CellExecutionError as err:
             outcome.error = Failure.from_cell(err, nb, current.get("index"), injected)
+            return outcome
+        except CellTimeoutError:
+            limit = limits.get("now", "cell")
+            seconds = task.cell_timeout if limit == "cell" else task.report_timeout
+            outcome.error = Failure.from_timeout(limit, seconds, nb, current.get("index"), injected)
+            return outcome
+        except DeadKernelError:
+            outcome.error = Failure.from_dead_kernel(kernel.exit_code(), nb, current.get("index"), injected)
             return outcome
         finally:
             timings["execute"] = time.perf_counter() - t
@@ -243,12 +358,12 @@ def execute_run(task: ReportTask) -> Outcome:
                 nb.metadata.papermill["duration"] = round(time.perf_counter() - t, 3)
             nb.metadata.papermill["parameters"] = task.shown_parameters
             nb = _redacted(nb, task, redactor)
+            _cap_printed(nb)
             if outcome.error is not None:
                 failed = Path(task.failed_dir) / f"{task.stem}.ipynb"
-                write_atomic(failed, nbformat.writes(nb))
+                write_atomic(failed, redactor.text(nbformat.writes(nb)))
                 outcome.error.notebook = str(failed)
-                outcome.error.message = redactor.text(outcome.error.message)
-                outcome.error.traceback = [redactor.text(line) for line in outcome.error.traceback]
+                outcome.error.redact(redactor)
 
         t = time.perf_counter()
         record = report.read(nb, source=task.notebook_display)
@@ -290,8 +405,6 @@ def execute_run(task: ReportTask) -> Outcome:
             staging.write(f"{stem}.article.html", exporter.article(nb))
         staging.write(f"{stem}.json", sidecar)
         inputs = input_manifest(record, task.data_listing, Path(task.root))
-        if _parent_gone():
-            raise RuntimeError("the runner is gone; not committing")
         manifest = {
             "fingerprint": task.fingerprint,
             "run_id": task.run_id,
@@ -300,7 +413,11 @@ def execute_run(task: ReportTask) -> Outcome:
             "generated_at": generated_at,
             **inputs,
         }
-        placed = staging.commit(Path(task.run_dir), manifest, stem)
+        out_dir = Path(task.out_dir) if task.out_dir else Path(task.run_dir).parent
+        with commit_guard(out_dir, task.lock_token):
+            if _parent_gone():
+                raise RunnerGone("the runner is gone; not committing")
+            placed = staging.commit(Path(task.run_dir), manifest, stem)
         staging = None
         outcome.outputs = {name: str(path) for name, path in placed.items()}
         outcome.generated_at = generated_at
@@ -309,9 +426,7 @@ def execute_run(task: ReportTask) -> Outcome:
     except BaseException as err:
         if outcome.error is None:
             kind = "export" if nb is not None and "execute" in timings else "setup"
-            outcome.error = Failure.from_exception(kind, err)
-            outcome.error.message = redactor.text(outcome.error.message)
-            outcome.error.traceback = [redactor.text(line) for line in outcome.error.traceback]
+            outcome.error = Failure.from_exception(kind, err).redact(redactor)
         if isinstance(err, KeyboardInterrupt | SystemExit):
             raise
         return outcome

@@ -18,10 +18,20 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
-__all__ = ["MASK", "Redactor", "find_root", "mask_url", "mask_urls", "masked", "project_of", "shown_path",
-           "terminal_path"]  # fmt: skip
+__all__ = [
+    "MASK",
+    "Redactor",
+    "find_root",
+    "mask_url",
+    "mask_urls",
+    "masked",
+    "project_of",
+    "shown_path",
+    "terminal_path",
+    "url_credentials",
+]
 
 MASK = "***"
 # Query parameters that carry credentials in database and object-store URLs (libpq, SQLAlchemy, S3 presigning …).
@@ -35,7 +45,7 @@ CREDENTIAL_KEYS = frozenset(
 # The shortest text masked wherever it occurs: a one- or two-letter value would blank out ordinary words.
 MIN_SECRET = 3
 
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+")
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>\\]+")  # a backslash ends it: JSON's \" or \n
 _USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/@\s:]*:)(?P<password>[^@/\s]*)(?P<tail>@)")
 _QUERY_PAIR = re.compile(r"(?P<key>[^&=?#\s]+)=(?P<value>[^&#\s]*)")
 
@@ -69,19 +79,29 @@ def masked(parameters: dict, secret_keys: Iterable[str]) -> dict:
     return {k: (MASK if k in keys else v) for k, v in parameters.items()}
 
 
-def _url_secrets(value: str) -> list[str]:
-    """The credential parts of a URL: the password of its user info and credential-like query values."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
+# SQLAlchemy's own reading of a URL's user info (a password runs to the last "@" before the host and may hold "/" or
+# "#"), and everything after the first "?" as the query: the parts a driver receives, so the parts to mask.
+_SA_USERINFO = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://(?P<user>[^:/]*):(?P<password>[^@]*)@")
+
+
+def url_credentials(value: str) -> list[str]:
+    """The credential parts of a URL, as written and decoded: its user-info password, credential-like query values.
+
+    >>> url_credentials("postgresql://an:p%40ss@db/ward?sslmode=require&password=k%69n")
+    ['p%40ss', 'p@ss', 'k%69n', 'kin']
+    """
+    if "://" not in value:
         return []
     found = []
-    if parts.password:
-        found += [parts.password, unquote(parts.password)]
-    for key, item in parse_qsl(parts.query, keep_blank_values=False):
-        if key.lower() in CREDENTIAL_KEYS and item:
-            found.append(item)
-    return found
+    m = _SA_USERINFO.match(value)
+    if m and m["password"]:
+        found += [m["password"], unquote(m["password"])]
+    query = value.partition("?")[2]
+    for pair in query.split("&"):
+        key, _, item = pair.partition("=")
+        if unquote_plus(key).strip().lower() in CREDENTIAL_KEYS and item:
+            found += [item, unquote_plus(item)]
+    return list(dict.fromkeys(found))
 
 
 def _forms(secret: str) -> set[str]:
@@ -101,26 +121,45 @@ class Redactor:
     ("password authentication failed for …"), in its plain, percent-encoded, HTML- and JSON-escaped forms.
     """
 
-    def __init__(self, secrets: Iterable[object] = ()) -> None:
+    def __init__(self, secrets: Iterable[object] = (), *, root: str | os.PathLike | None = None) -> None:
         values: set[str] = set()
         for secret in secrets:
             if not isinstance(secret, str) or not secret:
                 continue
             values.add(secret)
-            values.update(_url_secrets(secret))
+            values.update(url_credentials(secret))
         forms: set[str] = set()
         for value in values:
             forms |= _forms(value)
         self._forms = sorted(forms, key=len, reverse=True)  # longest first: a URL before its password
         self._pattern = re.compile("|".join(map(re.escape, self._forms))) if self._forms else None
+        # The project's absolute path, as text and as JSON writes it: a shared file names its data relative to it.
+        self._roots: list[str] = []
+        if root is not None:
+            for base in dict.fromkeys((os.fspath(root), os.fspath(Path(root).resolve()))):
+                if len(base) > 1:
+                    self._roots += list(
+                        dict.fromkeys(
+                            (base, json.dumps(base)[1:-1], json.dumps(base, ensure_ascii=False)[1:-1])
+                        )
+                    )
+            self._roots.sort(key=len, reverse=True)
+        self._root_pattern = (
+            re.compile("(?:" + "|".join(map(re.escape, self._roots)) + r")(?:/|(?=[\s\"'<>)\]]|$))")
+            if self._roots
+            else None
+        )
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return self._pattern is not None or self._root_pattern is not None
 
     def text(self, text: str) -> str:
-        """``text`` with every form of every secret replaced by ``***``, and any URL's credentials masked."""
+        """``text`` with every form of every secret replaced by ``***``, any URL's credentials masked and, with a
+        ``root``, the project's absolute path removed from the paths below it ("/home/an/du-an/data/x" → "data/x")."""
         if self._pattern is not None:
             text = self._pattern.sub(MASK, text)
+        if self._root_pattern is not None:
+            text = self._root_pattern.sub(lambda m: "" if m.group().endswith("/") else ".", text)
         return mask_urls(text) if "://" in text else text
 
     def found(self, text: str) -> bool:
@@ -139,7 +178,7 @@ class Redactor:
 
     def bytes(self, data: bytes) -> bytes:
         """File content with the secrets masked; bytes that are not UTF-8 pass through unchanged."""
-        if self._pattern is None and b"://" not in data:
+        if not self and b"://" not in data:
             return data
         text = data.decode("utf-8", errors="surrogateescape")
         return self.text(text).encode("utf-8", errors="surrogateescape")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportkit.core.atomic import write_atomic
 
-FORMAT = 2  # bump when FileResult changes shape or a reading rule changes (2: rows below a blank line)
+FORMAT = 3  # bump when FileResult changes shape or a reading rule changes (3: formulas, merged cells)
 
 
 def cache_dir() -> Path:

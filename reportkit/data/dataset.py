@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -372,7 +372,9 @@ def _read_yaml(path: Path, kind: str) -> dict:
 
 def _parse_file(path: Path, data: bytes, display: str, kind: str, ward: Ward, catalog: Catalog):
     try:
-        grids = readers.xlsx_grids(data) if path.suffix.lower() == ".xlsx" else readers.csv_grids(data)
+        grids = readers.grids_of(path.suffix, data)
+    except readers.Unreadable as err:
+        return readers.FileResult(problems=[replace(p, file=display) for p in err.problems])
     except Exception as exc:  # openpyxl raises many types on a damaged file
         return readers.FileResult(problems=[Problem("unreadable_file", display, None, None, None,
                                                     type(exc).__name__, "tệp .xlsx hoặc .csv đọc được")])  # fmt: skip
@@ -446,7 +448,7 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
             files.append((plan, "plan"))
     report_dir = folder / ward.reports
     for p in sorted(report_dir.rglob("*")) if report_dir.is_dir() else []:
-        if p.is_file() and p.suffix.lower() in (".xlsx", ".csv") and not p.name.startswith(("~$", ".")):
+        if p.is_file() and p.suffix.lower() in readers.SPREADSHEETS and not p.name.startswith(("~$", ".")):
             files.append((p, "reports"))
     context = [_sha(catalog.text.encode()), "|".join(ward.units), ward.unit_noun]
     sources = [Source(_display(ward_path), _sha(ward_path.read_bytes())),

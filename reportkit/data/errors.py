@@ -30,6 +30,13 @@ KIND_TEXT = {
     "duplicate_plan": "trùng năm kế hoạch",
     "bad_catalog": "danh mục chỉ tiêu sai",
     "bad_ward": "thông tin đơn vị sai",
+    "hidden_character": "có ký tự ẩn hoặc ký tự điều khiển",
+    "unsupported_format": "định dạng tệp không đọc được",
+    "encrypted_workbook": "tệp được đặt mật khẩu",
+    "uncomputed_formula": "công thức chưa có giá trị tính sẵn",
+    "merged_cells": "ô gộp trong vùng số liệu",
+    "mixed_encoding": "dòng lẫn kiểu mã chữ khác",
+    "too_large": "tệp quá lớn",
 }
 
 
@@ -114,16 +121,31 @@ def _cell_text(value: object, limit: int = 40) -> str:
 
 
 class DataError(ReportkitError):
-    """The input data have problems; ``.problems`` lists every one of them, found in a single pass."""
+    """The input data have problems; ``.problems`` lists every one of them, found in a single pass.
+
+    The message shows at most ``SHOWN_PER_KIND`` rows of each kind of problem and counts the rest ("… và 99.950
+    dòng khác cùng lỗi “trùng tổ và tháng”"): the first rows say what to fix, a million rows would drown them.
+    """
+
+    SHOWN_PER_KIND = 50
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__(self._message(), problems=self.problems)
 
     def _message(self) -> str:
-        rows = []
+        from reportkit import vn
+
         order = sorted(self.problems, key=lambda p: (p.file, p.sheet or "", p.row or 0))
+        shown: list[Problem] = []
+        per_kind: dict[str, int] = {}
         for p in order:
+            per_kind[p.kind] = per_kind.get(p.kind, 0) + 1
+            if per_kind[p.kind] <= self.SHOWN_PER_KIND:
+                shown.append(p)
+        hidden = {k: n - self.SHOWN_PER_KIND for k, n in per_kind.items() if n > self.SHOWN_PER_KIND}
+        rows = []
+        for p in shown:
             place = p.cell or p.column or ""
             if p.cell and p.column:
                 place = f"{p.cell} ({p.column})"
@@ -131,7 +153,7 @@ class DataError(ReportkitError):
                 (p.file, p.sheet or "", "" if p.row is None else str(p.row), place, _cell_text(p.value), p.describe(),
                  p.expected or "", "" if p.other is None else str(p.other))
             )  # fmt: skip
-        headers = _HEADERS if any(p.other for p in self.problems) else _HEADERS[:-1]
+        headers = _HEADERS if any(p.other for p in shown) else _HEADERS[:-1]
         rows = [r[: len(headers)] for r in rows]
         widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
 
@@ -139,7 +161,9 @@ class DataError(ReportkitError):
             return " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
         n = len(self.problems)
-        out = [f"Dữ liệu có {n} lỗi, chưa nạp được (sửa hết rồi nạp lại):", line(headers)]
+        out = [f"Dữ liệu có {vn.number(n)} lỗi, chưa nạp được (sửa hết rồi nạp lại):", line(headers)]
         out.append("-+-".join("-" * w for w in widths))
         out.extend(line(r) for r in rows)
+        for kind, count in hidden.items():
+            out.append(f"… và {vn.number(count)} dòng khác cùng lỗi “{KIND_TEXT.get(kind, kind)}”")
         return "\n".join(out)

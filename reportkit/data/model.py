@@ -15,6 +15,7 @@ from reportkit.data import kinds
 from reportkit.data.errors import DataError, Problem
 from reportkit.data.values import key
 from reportkit.vn.names import NAMED_AFTER
+from reportkit.vn.text import hidden_characters
 
 # Columns that are not indicators. Their synonyms can be extended in catalog.yaml under `fields:`.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -332,6 +333,32 @@ def _events(spec: object, file: str, problems: list[Problem]) -> list[Event]:
     return events
 
 
+# ward.yaml's texts that the official document prints (header, number line, date line, signature, recipients).
+WARD_TEXTS = ("name", "short_name", "place", "units", "unit_noun", "parent_body", "issuing_body", "document_symbol",
+              "signer", "recipients", "national_title", "motto", "issuer")  # fmt: skip
+
+
+def _hidden_text_problems(doc: dict, file: str) -> list[Problem]:
+    """A right-to-left override or a zero-width space in ward.yaml reaches the PDF (reversed or invisible text)."""
+    problems = []
+
+    def check(where: str, value: object) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                check(f"{where}.{k}", v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                check(f"{where}[{i}]", v)
+        elif isinstance(value, str) and (hidden := hidden_characters(value.strip())):
+            at, name = hidden[0]
+            problems.append(Problem("hidden_character", file, None, None, where, value,
+                                    f"chỉ chữ nhìn thấy được: ký tự ẩn {name} ở vị trí {at + 1}, gõ lại"))  # fmt: skip
+
+    for k in WARD_TEXTS:
+        check(k, doc.get(k))
+    return problems
+
+
 @dataclass
 class Ward:
     """The reporting body and its sub-units, from ward.yaml (e.g. "Phường Duy Tân", "Tổ 1" … "Tổ 10").
@@ -406,6 +433,7 @@ class Ward:
                 )
             )
         events = _events(doc.get("events"), file, problems)
+        problems.extend(_hidden_text_problems(doc, file))
         if problems:
             raise DataError(problems)
 

@@ -6,12 +6,15 @@ values, merged ranges), so a header typed differently or a bad value is reported
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from reportkit import vn
 from reportkit.core.inputs import year_in_name
@@ -31,6 +34,7 @@ class Grid:
     rows: list[list[object]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based inclusive r1, c1, r2, c2
     row_numbers: list[int] | None = None  # SQL: the table's ids instead of positions
+    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)  # (i, j) → a formula with no value
 
     def row_no(self, i: int) -> int:
         return self.row_numbers[i] if self.row_numbers else i + 1
@@ -83,10 +87,147 @@ def col_letter(j: int) -> str:
 
 # ---------------------------------------------------------------- sources → grids
 
+# A tổ's workbook holds one row per month (a ward's whole history in one sheet is a few thousand rows): more rows
+# with values in one sheet, or more XML than this, is refused before openpyxl spends minutes and gigabytes on it.
+MAX_SHEET_ROWS = 10_000
+MAX_SHEET_BYTES = 200_000_000  # the uncompressed XML of one sheet (a zip bomb stops here too)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 files, and every password-protected workbook
+READABLE = (".xlsx", ".xlsm", ".csv")
+RESAVE = "mở bằng Excel và lưu lại dạng .xlsx (Tệp › Lưu thành › Sổ làm việc Excel)"
+# Spreadsheets reportkit does not read: named, never skipped (a skipped tổ would read as "not reported").
+UNSUPPORTED = {
+    ".xls": "tệp Excel 97–2003 (.xls)",
+    ".xlt": "mẫu Excel 97–2003 (.xlt)",
+    ".xlsb": "sổ làm việc nhị phân (.xlsb)",
+    ".xltx": "tệp mẫu Excel (.xltx)",
+    ".xltm": "tệp mẫu Excel (.xltm)",
+    ".ods": "tệp OpenDocument (.ods)",
+    ".fods": "tệp OpenDocument (.fods)",
+    ".numbers": "tệp Numbers (.numbers)",
+    ".et": "tệp WPS (.et)",
+}
+SPREADSHEETS = (*READABLE, *UNSUPPORTED)
+
+
+class Unreadable(Exception):
+    """A source that cannot be read exactly; ``problems`` locate why as far as the file allows (``file`` empty)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.describe() for p in problems))
+        self.problems = problems
+
+
+def _refuse(kind: str, expected: str, value: object = None, sheet: str | None = None, row: int | None = None):
+    return Unreadable([Problem(kind, "", sheet, row, None, value, expected)])
+
+
+def grids_of(suffix: str, data: bytes) -> list[Grid]:
+    """The grids of one file by its suffix; :class:`Unreadable` for a format or a content that cannot be read."""
+    suffix = suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise _refuse("unsupported_format", f"{UNSUPPORTED[suffix]}: {RESAVE}", suffix)
+    if suffix == ".csv":
+        return csv_grids(data)
+    return xlsx_grids(data)
+
+
+def _container(data: bytes) -> zipfile.ZipFile | None:
+    """The workbook's zip; a password-protected or old-format file, renamed .xlsx or not, is named as such."""
+    if data.startswith(OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise _refuse(
+                "encrypted_workbook",
+                "mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu: xóa "
+                "trống) rồi lưu lại dạng .xlsx",
+            )
+        raise _refuse("unsupported_format", f"tệp Excel 97–2003 mang tên .xlsx: {RESAVE}", ".xls")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None  # openpyxl says what it is not
+    with contextlib.suppress(KeyError):
+        if zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+            raise _refuse("unsupported_format", f"tệp OpenDocument mang tên .xlsx: {RESAVE}", ".ods")
+    return zf
+
+
+_ROOT = re.compile(rb"<(?:(\w+):)?worksheet\b")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part path) of every worksheet, in workbook order."""
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return []
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = []
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts.append((sheet.get("name", ""), part))
+    return parts
+
+
+def _scan_sheet(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
+    """(rows holding a value, uncompressed bytes, holds a formula), streamed: the sheet is never held whole.
+
+    Plain byte searches (a regular expression per cell is ten times slower): the tags carry the prefix the root
+    element uses, "x:" in files of the Open XML SDK, none in Excel's.
+    """
+    rows, size, formulas = 0, 0, False
+    rest, end_tag, marks = b"", None, ()
+    try:
+        stream = zf.open(part)
+    except KeyError:
+        return 0, 0, False
+    with stream:
+        while chunk := stream.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_SHEET_BYTES:
+                break
+            rest += chunk
+            if end_tag is None:
+                root = _ROOT.search(rest)
+                if root is None and len(rest) < 4096:
+                    continue
+                ns = root.group(1) + b":" if root is not None and root.group(1) else b""
+                end_tag = b"</" + ns + b"row>"
+                marks = tuple(b"<" + ns + tag for tag in (b"v>", b"v ", b"is>", b"is "))
+                formula = (b"<" + ns + b"f>", b"<" + ns + b"f ")
+            cut = rest.rfind(end_tag)
+            if cut < 0:
+                continue
+            done, rest = rest[: cut + len(end_tag)], rest[cut + len(end_tag) :]
+            formulas = formulas or any(f in done for f in formula)
+            rows += sum(1 for row in done.split(end_tag) if any(m in row for m in marks))
+    return rows, size, formulas
+
 
 def xlsx_grids(data: bytes) -> list[Grid]:
+    """Every sheet of a workbook with the values Excel computed; merged ranges; formulas without a value marked.
+
+    A formula whose result the file does not hold (written by a script or a library, never opened in Excel) is
+    not blank: ``Grid.uncomputed`` keeps it, and the table reader reports it.
+    """
     from openpyxl import load_workbook
 
+    zf = _container(data)
+    with_formulas = False
+    if zf is not None:
+        for name, part in _sheet_parts(zf):
+            rows, size, formulas = _scan_sheet(zf, part)
+            with_formulas = with_formulas or formulas
+            whole = size <= MAX_SHEET_BYTES
+            if rows > MAX_SHEET_ROWS:
+                raise _refuse("too_large", f"tối đa {vn.number(MAX_SHEET_ROWS)} dòng số liệu mỗi trang: tách tệp "
+                              "(mỗi tổ, mỗi năm một tệp)", f"{'' if whole else 'hơn '}{vn.number(rows)} dòng", name)  # fmt: skip
+            if not whole:
+                raise _refuse("too_large", f"mỗi trang dưới {MAX_SHEET_BYTES // 1_000_000} MB dữ liệu: tách tệp "
+                              "(mỗi tổ, mỗi năm một tệp)", f"hơn {MAX_SHEET_BYTES // 1_000_000} MB", name)  # fmt: skip
     wb = load_workbook(io.BytesIO(data), data_only=True)
     try:
         grids = []
@@ -96,17 +237,45 @@ def xlsx_grids(data: bytes) -> list[Grid]:
                 (m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges
             ]
             grids.append(Grid(ws.title, rows, merged))
-        return grids
+    finally:
+        wb.close()
+    if with_formulas:
+        _mark_uncomputed(data, grids)
+    return grids
+
+
+def _mark_uncomputed(data: bytes, grids: list[Grid]) -> None:
+    """Record every formula cell whose computed value the file lacks (openpyxl reads it as blank)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+    try:
+        for ws, grid in zip(wb.worksheets, grids, strict=True):
+            for row in ws.iter_rows():
+                for cell in row:
+                    formula = cell.value
+                    if cell.data_type != "f" or not hasattr(cell, "row"):
+                        continue
+                    i, j = cell.row - 1, cell.column - 1
+                    if i < len(grid.rows) and j < len(grid.rows[i]) and grid.rows[i][j] is not None:
+                        continue
+                    text = getattr(formula, "text", formula)  # an array formula keeps its text in .text
+                    grid.uncomputed[(i, j)] = str(text)
     finally:
         wb.close()
 
 
 def decode_bytes(data: bytes) -> str:
-    """UTF-8 (with or without BOM); otherwise a legacy 8-bit file: TCVN3/VNI bytes or Windows-1258."""
+    """UTF-8 (with or without BOM); otherwise a legacy 8-bit file: TCVN3/VNI bytes or Windows-1258.
+
+    A UTF-8 file with a few bytes that are not (a line pasted from a legacy file) is neither: :class:`Unreadable`
+    names each such line rather than decoding the whole file wrongly.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    _refuse_mixed(data)
     try:
         text = data.decode("cp1252")
         enc = vn.detect_legacy(text)
@@ -117,8 +286,35 @@ def decode_bytes(data: bytes) -> str:
     return vn.nfc(data.decode("cp1258", errors="replace"))
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _refuse_mixed(data: bytes) -> None:
+    """Raise :class:`Unreadable` when ``data`` is mostly valid UTF-8 (more valid non-ASCII characters than bad
+    bytes): a legacy file has almost none, so the bad bytes are foreign lines, each located here."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED.findall(text))
+    valid = sum(1 for ch in text if ord(ch) > 127) - bad
+    if valid <= bad:
+        return
+    problems = []
+    for n, line in enumerate(text.split("\n"), 1):
+        hit = _ESCAPED.search(line)
+        if hit is None:
+            continue
+        excerpt = line[max(0, hit.start() - 15) : hit.start() + 15]
+        shown = excerpt.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace").strip()
+        problems.append(Problem("mixed_encoding", "", None, n, None, shown,
+                                "cả tệp một kiểu mã UTF-8: mở bằng Excel và lưu lại dạng .xlsx hoặc CSV UTF-8"))  # fmt: skip
+    raise Unreadable(problems)
+
+
 def csv_grids(data: bytes) -> list[Grid]:
     text = decode_bytes(data)
+    lines = text.count("\n")
+    if lines > MAX_SHEET_ROWS:
+        raise _refuse("too_large", f"tối đa {vn.number(MAX_SHEET_ROWS)} dòng số liệu mỗi tệp: tách tệp (mỗi tổ, "
+                      "mỗi năm một tệp)", f"{vn.number(lines)} dòng")  # fmt: skip
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -298,6 +494,34 @@ class _Table:
             return None
         return f"{col_letter(j)}{self.grid.row_no(i)}"
 
+    def merged_over(self, columns: set[int]) -> dict[int, list[tuple[int, int, int, int]]]:
+        """Row index → the merged ranges covering one of ``columns`` below the header: a merged cell is one value
+        shown over several months (or several indicators); read cell by cell the others would be blank."""
+        by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+        for rng in self.grid.merged:
+            r1, c1, r2, c2 = rng
+            if r2 < self.header.first_data or not any(c1 <= j <= c2 for j in columns):
+                continue
+            for r in range(max(r1, self.header.first_data), r2 + 1):
+                by_row.setdefault(r, []).append(rng)
+        return by_row
+
+    def merged_problem(self, rng: tuple[int, int, int, int], columns: set[int]) -> None:
+        r1, c1, r2, c2 = rng
+        j = min(c for c in columns if c1 <= c <= c2)
+        anchor = _cell(self.grid.rows[r1], c1) if r1 < len(self.grid.rows) else None
+        span = f"{col_letter(c1)}{self.grid.row_no(r1)}:{col_letter(c2)}{self.grid.row_no(r2)}"
+        self.problem("merged_cells", self.grid.row_no(r1), self.header.labels.get(j), anchor,
+                     "mỗi ô một giá trị: bỏ gộp ô (Hợp nhất và Căn giữa) rồi ghi số liệu vào từng ô", cell=span)  # fmt: skip
+
+
+def _report_uncomputed(grid: Grid, file: str, problems: list[Problem]) -> None:
+    """Every formula of the sheet whose value the file does not hold: read as blank it would be "not reported"."""
+    for (i, j), formula in sorted(grid.uncomputed.items()):
+        problems.append(Problem("uncomputed_formula", file, grid.name, grid.row_no(i), None, formula,
+                                f"giá trị do Excel tính: {RESAVE}, hoặc ghi số thay cho công thức",
+                                cell=f"{col_letter(j)}{grid.row_no(i)}"))  # fmt: skip
+
 
 class _ReportTable(_Table):
     """A tổ's monthly table: its columns checked against the catalog once, then read row by row."""
@@ -353,12 +577,21 @@ class _ReportTable(_Table):
 
     # ------------------------------------------------------------ the rows
 
+    def read_columns(self) -> set[int]:
+        """The columns whose cells make a figure: the indicators, the month, year, tổ and report date."""
+        return {c.index for c in self.columns} | {
+            j for f, j in self.fields.items() if f not in ("note", "index")
+        }
+
     def rows(self) -> Iterator[Row]:
         started = gap = False
         month_col = self.fields["month"]
+        read = self.read_columns()
+        merged, reported = self.merged_over(read), set()
+        uncomputed = {i for i, j in self.grid.uncomputed if j in read}
         for i in range(self.header.first_data, len(self.grid.rows)):
             cells = self.grid.rows[i]
-            if all(V.is_blank(c) for c in cells):
+            if all(V.is_blank(c) for c in cells) and i not in uncomputed:
                 gap = started
                 continue
             started = True
@@ -368,6 +601,12 @@ class _ReportTable(_Table):
             if gap and not _is_month(mcell):
                 continue
             if isinstance(mcell, str) and key(mcell) in TOTAL_LABELS:
+                continue
+            for rng in merged.get(i, ()):
+                if rng not in reported:
+                    reported.add(rng)
+                    self.merged_problem(rng, read)
+            if i in uncomputed:  # reported with its cell by the sheet; its blank would only add noise
                 continue
             row = self._row(i, cells)
             if row is not None:
@@ -484,8 +723,11 @@ def read_reports(path: Path | None, grids: list[Grid], file: str, ward: Ward, ca
         if header is None:
             continue
         tables += 1
+        _report_uncomputed(grid, file, res.problems)
         res.rows.extend(_ReportTable(grid, header, file, res.problems, ward, catalog, from_path).rows())
     if tables == 0:
+        for grid in grids:
+            _report_uncomputed(grid, file, res.problems)
         res.problems.append(Problem("no_table", file, None, None, "Tháng", None,
                                     "một bảng có dòng tiêu đề với cột “Tháng” và các chỉ tiêu"))  # fmt: skip
     return res
@@ -504,9 +746,17 @@ class _PlanTable(_Table):
                         for j, t in header.columns.items() if t[0] == "indicator"]  # fmt: skip
 
     def rows(self, seen: dict[int, Location]) -> Iterator[PlanRow]:
+        read = {self.year_col} | {c.index for c in self.columns}
+        merged, reported = self.merged_over(read), set()
         for i in range(self.header.first_data, len(self.grid.rows)):
             cells = self.grid.rows[i]
             if all(V.is_blank(c) for c in cells):
+                continue
+            for rng in merged.get(i, ()):
+                if rng not in reported:
+                    reported.add(rng)
+                    self.merged_problem(rng, read)
+            if any((i, j) in self.grid.uncomputed for j in read):
                 continue
             rno = self.grid.row_no(i)
             year = self._year(rno, cells, seen)
@@ -553,7 +803,10 @@ def read_plan(grids: list[Grid], file: str, catalog: Catalog) -> FileResult:
         if header is None:
             continue
         tables += 1
+        _report_uncomputed(grid, file, res.problems)
         res.plans.extend(_PlanTable(grid, header, file, res.problems, catalog).rows(seen))
     if tables == 0:
+        for grid in grids:
+            _report_uncomputed(grid, file, res.problems)
         res.problems.append(Problem("no_table", file, None, None, "Năm", None, "bảng kế hoạch có cột “Năm”"))
     return res

@@ -169,9 +169,25 @@ def build_workbook(catalog: Catalog, unit: str | None = None, year: int | None =
     return wb, Layout(columns, month_rows, "B2", "B3")
 
 
+# A text starting with one of these is a formula to Excel (or to Excel reading a CSV copy of the sheet): a tổ name or
+# catalog label "=HYPERLINK(…)" must stay the text it is, never run in the workbook people open.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cells(wb: Workbook) -> None:
+    """Write every text that Excel would read as a formula as a text cell, marked so (Excel's leading apostrophe)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def save_workbook(wb: Workbook, path: str | os.PathLike) -> Path:
-    """Save atomically (no half-written file) and byte-reproducibly (fixed timestamps)."""
+    """Save atomically (no half-written file) and byte-reproducibly (fixed timestamps); no text becomes a formula."""
     path = Path(path)
+    as_text_cells(wb)
     buf = io.BytesIO()
     wb.save(buf)
     out = io.BytesIO()

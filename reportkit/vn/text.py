@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["TONE_STYLES", "fold", "join", "nfc", "sort_key", "title", "tone_style"]
+__all__ = ["TONE_STYLES", "fold", "hidden_characters", "join", "nfc", "sort_key", "title", "tone_style"]
 
 # "classic": hòa, thủy, khỏe (mark on the first vowel); "modern": hoà, thuỷ, khoẻ (Unikey "kiểu mới").
 TONE_STYLES = ("classic", "modern")
@@ -47,6 +47,36 @@ def nfc_tree(value: object) -> object:
     if isinstance(value, list):
         return [nfc_tree(v) for v in value]
     return value
+
+
+# Characters no Vietnamese text needs and a reader cannot see: controls (NUL, escape …), format characters
+# (right-to-left overrides and isolates, zero-width spaces and joiners, the BOM, soft hyphens), line and paragraph
+# separators, private-use, surrogate and unassigned code points. A right-to-left override in a name makes the PDF
+# show it reversed; a zero-width space makes two equal-looking names differ.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+_CONTROL_NAMES = {"\0": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
+
+
+def hidden_characters(text: str, *, newlines: bool = False) -> list[tuple[int, str]]:
+    """The invisible or control characters of ``text`` as (position, "U+202E RIGHT-TO-LEFT OVERRIDE").
+
+    ``newlines`` allows line breaks (and tabs) in a text of several lines.
+
+    >>> hidden_characters("Nguy\u202eễn Văn A")
+    [(4, 'U+202E RIGHT-TO-LEFT OVERRIDE')]
+    >>> hidden_characters("Tổ 3")
+    []
+    """
+    if text.isascii() and text.isprintable():
+        return []
+    found = []
+    for i, ch in enumerate(text):
+        if newlines and ch in "\n\t":
+            continue
+        if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+            name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch, "CONTROL CHARACTER")
+            found.append((i, f"U+{ord(ch):04X} {name}"))
+    return found
 
 
 _WS_RE = re.compile(r"\s+")

@@ -169,12 +169,27 @@ def csv_files() -> None:
         (HERE / name).write_bytes(text.encode(enc))
 
 
+def encrypted() -> bool:
+    """encrypted.xlsx: the good workbook with a password ("mat-khau"), stored as Excel's "Encrypt with Password"
+    stores it (an OLE2 container holding EncryptedPackage). Needs msoffcrypto-tool (MIT; a generator's tool only,
+    not a dependency: ``pip install msoffcrypto-tool``); without it the committed file stays. The AES key is
+    random, so each run writes different bytes."""
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        return False
+    with open(HERE / "good-to-03-2022.xlsx", "rb") as plain, open(HERE / "encrypted.xlsx", "wb") as out:
+        OOXMLFile(plain).encrypt("mat-khau", out)
+    return True
+
+
 def main() -> None:
     for name, change in CASES.items():
         edit(name, change)
     shutil.copyfile(BASE, HERE / "good-to-03-2022.xlsx")
     csv_files()
-    print(f"wrote {len(CASES) + 3} files to {HERE}")
+    made = encrypted()
+    print(f"wrote {len(CASES) + 3 + made} files to {HERE}" + ("" if made else " (encrypted.xlsx kept)"))
 
 
 if __name__ == "__main__":

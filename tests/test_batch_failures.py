@@ -1,0 +1,204 @@
+"""Failures say what a person needs (issue 11): a dead kernel or a timeout names the cell and the report, the limits
+are options, a cell's huge output is cut with a note, and Ctrl-C or SIGTERM print only the summary and leave no
+process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from conftest import TINY_NOTEBOOK, make_tiny_project
+
+from reportkit.batch import BatchOptions, format_summary, run_batch
+from reportkit.cli import main
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("stable_code_digest")]
+
+PERIODS = {"2022-H1": 1236, "2022-H2": 1310}
+CRASH_CELL = 4  # as JupyterLab numbers the cells of the notebook below
+SLEEP_CELLS = (3, 4)
+
+
+def project_with(root: Path, **params: dict[str, str]) -> Path:
+    """The tiny project whose notebook can crash its kernel, sleep twice and print a lot, per period."""
+    make_tiny_project(root, PERIODS)
+    nb = nbformat.read(TINY_NOTEBOOK, as_version=4)
+    nb.cells[1].source += '\ncrash = ""\nsleep_again = 0.0\nspam = 0\n'
+    nb.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            'if crash == "exit":\n    import os\n    os._exit(3)\n'
+            'if crash == "segfault":\n    import ctypes\n    ctypes.string_at(0)\n'
+            "time.sleep(float(sleep_again))"
+        ),
+    )
+    nb.cells.insert(4, nbformat.v4.new_code_cell('print("x" * int(spam))'))
+    nbformat.write(nb, root / "notebooks" / "report.ipynb")
+    for period, extra in params.items():
+        path = root / "params" / f"{period}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return root
+
+
+def run(root: Path, **kw):
+    kw.setdefault("jobs", 1)
+    kw.setdefault("formats", ("html",))
+    return run_batch(BatchOptions(root=root, **kw))
+
+
+def failure(result, run_id: str) -> dict:
+    (report,) = [r for r in result.reports if r.run_id == run_id]
+    assert report.status == "failed", format_summary(result)
+    return report.error.as_json()
+
+
+@pytest.mark.parametrize(("crash", "how"), [("exit", "exit code 3"), ("segfault", "killed by SIGSEGV")])
+def test_a_dead_kernel_names_the_cell_and_the_report(tmp_path, crash, how):
+    root = project_with(tmp_path, **{"2022-H1": f"crash: {crash}\n"})
+    result = run(root)
+    error = failure(result, "2022-H1")
+    assert (error["kind"], error["exception"], error["cell"]) == ("kernel", "DeadKernel", CRASH_CELL)
+    assert error["cell_source"] == 'if crash == "exit":'
+    assert how in error["message"] and "the kernel died while running this cell" in error["message"]
+    assert Path(error["notebook"]).is_file()  # what ran before the crash, for the analyst
+    summary = format_summary(result)
+    assert "2022-H1" in summary and f"cell {CRASH_CELL}" in summary and "DeadKernel" in summary
+    assert "Traceback" not in summary
+    assert {r.run_id: r.status for r in result.reports}[
+        "2022-H2"
+    ] == "ok"  # the next report gets a new kernel
+
+
+def test_a_cell_timeout_names_the_cell_and_the_option(tmp_path):
+    root = project_with(tmp_path, **{"2022-H1": "sleep_again: 60\n"})
+    result = run(root, cell_timeout=2)
+    error = failure(result, "2022-H1")
+    assert (error["kind"], error["exception"], error["cell"]) == ("timeout", "CellTimeout", CRASH_CELL)
+    assert (
+        error["message"] == "this cell did not finish within 2 s (--cell-timeout 2); the kernel was stopped"
+    )
+    assert {r.run_id: r.status for r in result.reports}["2022-H2"] == "ok"
+
+
+def test_a_report_timeout_covers_the_cells_together(tmp_path):
+    # Each sleep is well within the cell limit; together they pass the report's.
+    root = project_with(tmp_path, **{"2022-H1": "sleep: 3\nsleep_again: 3\n"})
+    result = run(root, report_timeout=4)
+    error = failure(result, "2022-H1")
+    assert (error["kind"], error["exception"]) == ("timeout", "ReportTimeout")
+    assert error["cell"] in SLEEP_CELLS
+    assert "did not finish within 4 s (--report-timeout 4)" in error["message"]
+
+
+def test_timeout_options_and_their_checks(tmp_path, capsys):
+    root = project_with(tmp_path)
+    assert main(["run", "--root", str(root), "--cell-timeout", "0"]) == 2
+    assert "--cell-timeout must be a number of seconds above 0, got 0.0" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--root", str(root), "--report-timeout", "lâu"])
+    assert info.value.code == 2
+    from reportkit.cli import build_parser
+
+    args = build_parser().parse_args(["run"])
+    assert (args.cell_timeout, args.report_timeout) == (600.0, 1800.0)  # the defaults the README documents
+
+
+def test_a_cell_printing_megabytes_keeps_a_short_notebook_with_a_note(tmp_path):
+    root = project_with(tmp_path, **{"2022-H1": "spam: 20000000\n"})
+    result = run(root)
+    assert result.exit_code == 0, format_summary(result)
+    path = root / "outputs/2022-H1/report-2022-H1.ipynb"
+    assert path.stat().st_size < 1_000_000  # 20 MB before
+    nb = nbformat.read(path, as_version=4)
+    (text,) = [o["text"] for c in nb.cells for o in c.get("outputs", []) if "xxxx" in o.get("text", "")]
+    assert "[reportkit: đã lược bớt 19.900.001 ký tự ở đây; mỗi đầu ra chỉ giữ 100.000 ký tự." in text
+    assert text.startswith("x" * 80_000) and text.endswith("x" * 19_999 + "\n")
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reportkit.cli",
+            "run",
+            "--root",
+            str(root),
+            "--jobs",
+            "2",
+            "--to",
+            "html",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a group of its own, like a command typed at a terminal
+    )
+
+
+def _wait_running(proc: subprocess.Popen) -> list[str]:
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if ": running" in line:
+            return seen
+    raise AssertionError("".join(seen))
+
+
+@pytest.mark.parametrize(
+    ("signum", "group", "code"),
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143), (signal.SIGTERM, True, 143)],
+    ids=["ctrl-c", "sigterm-runner", "sigterm-group"],
+)
+def test_a_stopped_run_prints_only_the_summary_and_leaves_no_process(tmp_path, signum, group, code):
+    root = project_with(tmp_path, **{p: "sleep: 20\n" for p in PERIODS})
+    proc = _start(root)
+    seen = _wait_running(proc)
+    tree = psutil.Process(proc.pid).children(recursive=True)
+    assert len(tree) >= 2  # the workers, the kernels (and multiprocessing's resource tracker)
+    if group:  # what Ctrl-C at a terminal and `timeout` do: the whole foreground group
+        os.killpg(proc.pid, signum)
+    else:  # what `kill PID` and a supervisor do
+        os.kill(proc.pid, signum)
+    out, err = proc.communicate(timeout=120)
+    err = "".join(seen) + err
+    assert proc.returncode == code, err
+    for noise in ("Traceback", "ZMQ", "asyncio", "Task exception", "Error"):
+        assert noise not in err, err
+    assert "interrupted" in out and "reportkit run: " in err and "nothing partial was written" in err
+    _, alive = psutil.wait_procs(tree, timeout=10)
+    assert alive == [], alive
+    assert not list((root / "outputs").glob("*/report-*"))  # the reports still sleeping committed nothing
+
+
+def test_a_worker_whose_runner_is_gone_commits_nothing(tmp_path):
+    """The commit checks the output folder's lock, not a parent process: a Dask worker (whose "runner" is a client
+    on another machine) or an orphan commits nothing once its run no longer holds the folder."""
+    from reportkit.batch import store, worker
+    from reportkit.batch.plan import prepare, schedule
+
+    root = project_with(tmp_path)
+    options = BatchOptions(root=root, formats=("html",))
+    plan = prepare(options)
+    stage_root = store.staging_root(plan.cache_dir, plan.out_dir)
+    try:
+        with store.run_lock(plan.out_dir, root):  # a later run owns the folder now
+            tasks, _ = schedule(plan, options, stage_root, "pinned-for-tests", lock_token="a-run-that-died")
+            taken_over = worker.execute_run(tasks[0])
+        gone = worker.execute_run(tasks[1])  # nobody holds the folder: the runner is gone
+    finally:
+        pool = worker._state().pop("pool", None)
+        if pool is not None:
+            pool.close()
+    assert (taken_over.status, taken_over.error.exception) == ("failed", "RunnerGone")
+    assert "another run holds the output folder now" in taken_over.error.message
+    assert (gone.status, gone.error.exception) == ("failed", "RunnerGone")
+    assert "has stopped" in gone.error.message
+    assert not list((root / "outputs").glob("*/report-*")) and not any(stage_root.iterdir())

@@ -1,0 +1,226 @@
+"""Input that cannot be read exactly is a located error, never a blank (issue 11): formulas without the value Excel
+computed, merged cells over the figures, formats reportkit does not read, password-protected workbooks, a CSV with
+a line in another encoding, hidden characters in ward.yaml, sheets too large to read, and error messages that stay
+readable however many problems there are."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from reportkit.data import DataError, Problem, load, readers
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "duy-tan"
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+TO3 = "bao-cao/2022/to-03-2022.xlsx"
+SHEET = "Số liệu"
+FUND_2022_H1 = 153_000_000  # Tổ 3 gave 4.300.000 of it in March (cell I9)
+
+
+def sample_ward(tmp_path: Path) -> Path:
+    ward = tmp_path / "duy-tan"
+    shutil.copytree(SAMPLE, ward)
+    return ward
+
+
+def edit_sheet(path: Path, change) -> None:
+    wb = load_workbook(path)
+    change(wb[SHEET])
+    wb.save(path)
+
+
+def problems(ward: Path) -> list[Problem]:
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    return info.value.problems
+
+
+def test_a_formula_without_its_computed_value_is_an_error_not_a_blank(tmp_path):
+    # openpyxl (or any script) writes the formula but not its result: read as blank, Tổ 3's March fund would
+    # silently count as "not reported" and the ward's figure fall to 148.700.000.
+    ward = sample_ward(tmp_path)
+    edit_sheet(ward / TO3, lambda ws: ws.__setitem__("I9", "=SUM(4000000,300000)"))
+    (p,) = problems(ward)
+    assert (p.kind, p.sheet, p.row, p.cell, p.value) == (
+        "uncomputed_formula",
+        SHEET,
+        9,
+        "I9",
+        "=SUM(4000000,300000)",
+    )
+    assert p.file.endswith(TO3) and "mở bằng Excel và lưu lại dạng .xlsx" in p.expected
+
+
+def test_a_formula_excel_computed_is_read_as_its_value(tmp_path):
+    ward = sample_ward(tmp_path)
+    path = ward / TO3
+    edit_sheet(path, lambda ws: ws.__setitem__("I9", "=SUM(4000000,300000)"))
+    # What Excel (or LibreOffice) writes on saving: the formula and its cached result.
+    with zipfile.ZipFile(path) as zin:
+        parts = {name: zin.read(name) for name in zin.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet], n = re.subn(
+        rb"(<c r=\"I9\"[^>]*><f>[^<]*</f>)(?:<v */>|<v></v>)", rb"\1<v>4300000</v>", parts[sheet]
+    )
+    assert n == 1
+    with zipfile.ZipFile(path, "w") as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    assert load(ward, cache=False).figures("2022-H1").quy_vnn == FUND_2022_H1
+
+
+@pytest.mark.parametrize(
+    ("suffix", "named"),
+    [(".xls", "tệp Excel 97–2003 (.xls)"), (".xlsb", "(.xlsb)"), (".ods", "tệp OpenDocument (.ods)")],
+)
+def test_a_workbook_in_a_format_reportkit_does_not_read_is_named(tmp_path, suffix, named):
+    # Skipped, the tổ would count as not reported (9/10) and the fund fall to 137.800.000 with exit 0.
+    ward = sample_ward(tmp_path)
+    (ward / TO3).rename((ward / TO3).with_suffix(suffix))
+    (p,) = problems(ward)
+    assert p.kind == "unsupported_format" and p.file.endswith(f"to-03-2022{suffix}")
+    assert named in p.expected and "mở bằng Excel và lưu lại dạng .xlsx" in p.expected
+
+
+def test_an_old_workbook_renamed_xlsx_is_named_too(tmp_path):
+    ward = sample_ward(tmp_path)
+    (ward / TO3).write_bytes(readers.OLE_MAGIC + bytes(504))  # what every .xls file starts with
+    (p,) = problems(ward)
+    assert (p.kind, p.value) == ("unsupported_format", ".xls")
+    assert "tệp Excel 97–2003 mang tên .xlsx" in p.expected
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path):
+    # tests/data/bad/encrypted.xlsx: good-to-03-2022.xlsx encrypted by msoffcrypto-tool (make_bad.py).
+    ward = sample_ward(tmp_path)
+    shutil.copy(BAD / "encrypted.xlsx", ward / TO3)
+    (p,) = problems(ward)
+    assert p.kind == "encrypted_workbook" and p.describe() == "tệp được đặt mật khẩu"
+    assert "gỡ mật khẩu" in p.expected and "lưu lại dạng .xlsx" in p.expected
+
+
+def test_merged_cells_over_the_figures_are_located(tmp_path):
+    ward = sample_ward(tmp_path)
+    edit_sheet(ward / TO3, lambda ws: ws.merge_cells("I9:I11"))  # one amount shown over March to May
+    (p,) = problems(ward)
+    assert (p.kind, p.sheet, p.row, p.cell, p.value) == ("merged_cells", SHEET, 9, "I9:I11", 4_300_000)
+    assert p.column == "Vì người nghèo / Quỹ vận động được (đồng)"
+
+
+def test_merged_cells_in_the_header_and_below_the_table_are_fine(tmp_path):
+    ward = sample_ward(tmp_path)
+
+    def signature(ws):
+        ws["C21"] = "Người lập biểu"
+        ws.merge_cells("C21:F21")
+
+    edit_sheet(ward / TO3, signature)
+    assert load(ward, cache=False).figures("2022-H1").quy_vnn == FUND_2022_H1
+
+
+def test_merged_cells_over_plan_targets_are_located(tmp_path):
+    ward = sample_ward(tmp_path)
+    path = ward / "ke-hoach.xlsx"
+    wb = load_workbook(path)
+    wb.active.merge_cells("B4:B5")
+    wb.save(path)
+    (p,) = problems(ward)
+    assert (p.kind, p.row, p.cell) == ("merged_cells", 4, "B4:B5") and p.file.endswith("ke-hoach.xlsx")
+
+
+def test_a_csv_line_in_another_encoding_is_located_to_its_line(tmp_path):
+    # One line pasted from a Windows-1258 file into a UTF-8 file: decoded whole as legacy, the file read as
+    # "không tìm thấy bảng số liệu".
+    ward = tmp_path / "ward"
+    (ward / "bao-cao").mkdir(parents=True)
+    for name in ("ward.yaml", "catalog.yaml", "ke-hoach.xlsx"):
+        shutil.copy(SAMPLE / name, ward / name)
+    lines = (BAD / "to-03-2022-utf8-bom.csv").read_bytes().split(b"\n")
+    lines[4] = lines[4].replace("Có".encode(), "C\xf3".encode("cp1258"), 1)
+    (ward / "bao-cao" / "to-03-2022.csv").write_bytes(b"\n".join(lines))
+    (p,) = problems(ward)
+    assert (p.kind, p.row, p.sheet) == ("mixed_encoding", 5, None)
+    assert "\\xf3" in p.value and "UTF-8" in p.expected
+
+
+def test_hidden_characters_in_ward_yaml_are_refused(tmp_path):
+    # A right-to-left override reverses the signer's name in the PDF; a zero-width space makes "Tổ 3" another tổ.
+    ward = sample_ward(tmp_path)
+    doc = yaml.safe_load((ward / "ward.yaml").read_text(encoding="utf-8"))
+    doc["signer"]["name"] = "\u202eNguyễn Văn A"
+    doc["units"][2] = "Tổ\u200b 3"
+    (ward / "ward.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    found = {(p.kind, p.column): p.expected for p in problems(ward)}
+    assert set(found) == {("hidden_character", "signer.name"), ("hidden_character", "units[2]")}
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in found[("hidden_character", "signer.name")]
+    assert "U+200B ZERO WIDTH SPACE" in found[("hidden_character", "units[2]")]
+
+
+def big_workbook(rows: int) -> bytes:
+    """A one-sheet workbook of ``rows`` rows of 21 numbers, its sheet XML written directly (openpyxl would take
+    minutes to write it, and as long to read it)."""
+    buf = io.BytesIO()
+    wb = Workbook()
+    wb.active.title = SHEET
+    wb.save(buf)
+    cells = "".join(f'<c t="n"><v>{j}</v></c>' for j in range(21))
+    body = "".join(f'<row r="{r}">{cells}</row>' for r in range(1, rows + 1))
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            zout.writestr(name, sheet if name == "xl/worksheets/sheet1.xml" else zin.read(name))
+    return out.getvalue()
+
+
+def test_a_sheet_of_100000_rows_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    ward = sample_ward(tmp_path)
+    (ward / TO3).write_bytes(big_workbook(100_000))
+    import openpyxl
+
+    real = openpyxl.load_workbook
+
+    def only_small(data, *args, **kwargs):
+        assert not (isinstance(data, io.BytesIO) and len(data.getvalue()) > 1_000_000), "parsed the big sheet"
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", only_small)
+    (p,) = problems(ward)
+    assert (p.kind, p.sheet, p.value) == ("too_large", SHEET, "100.000 dòng")
+    assert "tối đa 10.000 dòng số liệu mỗi trang" in p.expected
+
+
+def test_a_csv_of_100000_lines_is_refused(tmp_path):
+    ward = tmp_path / "ward"
+    (ward / "bao-cao").mkdir(parents=True)
+    for name in ("ward.yaml", "catalog.yaml", "ke-hoach.xlsx"):
+        shutil.copy(SAMPLE / name, ward / name)
+    (ward / "bao-cao" / "to-03-2022.csv").write_text("Tháng,Số buổi\n" + "3,1\n" * 100_000, encoding="utf-8")
+    (p,) = problems(ward)
+    assert (p.kind, p.value) == ("too_large", "100.001 dòng")
+
+
+def test_the_error_message_stays_short_however_many_problems():
+    many = [
+        Problem("duplicate", "to-03-2022.xlsx", SHEET, 19 + i, "Tháng", "Tổ 3, 01/2022")
+        for i in range(100_000)
+    ]
+    many.append(Problem("negative", "to-04-2022.xlsx", SHEET, 9, "Số buổi", -1, "số ≥ 0", cell="E9"))
+    err = DataError(many)
+    lines = str(err).splitlines()
+    assert len(err.problems) == 100_001  # every problem is kept for whoever reads them as data
+    assert lines[0] == "Dữ liệu có 100.001 lỗi, chưa nạp được (sửa hết rồi nạp lại):"
+    assert len(lines) == 3 + 50 + 1 + 1
+    assert lines[-1] == "… và 99.950 dòng khác cùng lỗi “trùng tổ và tháng”"
+    assert any("E9 (Số buổi)" in line for line in lines)  # another kind is never hidden by the many
