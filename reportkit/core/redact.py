@@ -64,9 +64,37 @@ def mask_url(url: str) -> str:
     return base + sep + _QUERY_PAIR.sub(pair, query) + hash_sep + fragment
 
 
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+_URL_REST = re.compile(r"[^\s\"'<>\\]+")
+
+
 def mask_urls(text: str) -> str:
-    """Every URL inside ``text`` (an error message, a log line) passed through :func:`mask_url`."""
-    return _URL_IN_TEXT.sub(lambda m: mask_url(m.group()), text)
+    """Every URL inside ``text`` (an error message, a log line) passed through :func:`mask_url`.
+
+    The URLs ``_URL_IN_TEXT`` finds, found from each "://" backwards: the regular expression alone tries every
+    letter of a long run of letters and digits as a scheme, which made a notebook with a base64 chart (300 KB)
+    cost a second per pass.
+    """
+    out: list[str] = []
+    last = 0
+    i = text.find("://")
+    while i != -1:
+        start = i
+        while start > last and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        while start < i and not ("A" <= text[start] <= "Z" or "a" <= text[start] <= "z"):
+            start += 1  # a scheme begins with a letter: the earliest one of the run
+        rest = _URL_REST.match(text, i + 3) if start < i else None
+        if rest is None:
+            i = text.find("://", i + 1)
+            continue
+        out += [text[last:start], mask_url(text[start : rest.end()])]
+        last = rest.end()
+        i = text.find("://", last)
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def masked(parameters: dict, secret_keys: Iterable[str]) -> dict:
