@@ -178,27 +178,42 @@ def test_a_stopped_run_prints_only_the_summary_and_leaves_no_process(tmp_path, s
     assert not list((root / "outputs").glob("*/report-*"))  # the reports still sleeping committed nothing
 
 
-def test_a_worker_whose_runner_is_gone_commits_nothing(tmp_path):
-    """The commit checks the output folder's lock, not a parent process: a Dask worker (whose "runner" is a client
-    on another machine) or an orphan commits nothing once its run no longer holds the folder."""
+def test_a_worker_writes_nothing_and_a_run_that_lost_its_folder_commits_nothing(tmp_path):
+    """A worker sends the report's files back and writes nothing; the submitter commits them under the output
+    folder's lock, and only while its run holds the folder: once a later run owns it, or nobody does (the runner
+    stopped), nothing of the old run lands — whichever machine its worker ran on."""
     from reportkit.batch import store, worker
     from reportkit.batch.plan import prepare, schedule
+    from reportkit.batch.store import RunnerGone
 
     root = project_with(tmp_path)
     options = BatchOptions(root=root, formats=("html",))
     plan = prepare(options)
     stage_root = store.staging_root(plan.cache_dir, plan.out_dir)
+    scheduled = schedule(plan, options, "pinned-for-tests")
     try:
-        with store.run_lock(plan.out_dir, root):  # a later run owns the folder now
-            tasks, _ = schedule(plan, options, stage_root, "pinned-for-tests", lock_token="a-run-that-died")
-            taken_over = worker.execute_run(tasks[0])
-        gone = worker.execute_run(tasks[1])  # nobody holds the folder: the runner is gone
+        made = [worker.execute_run(task, worker.Workspace(root)) for task in scheduled.tasks]
     finally:
         pool = worker._state().pop("pool", None)
         if pool is not None:
             pool.close()
-    assert (taken_over.status, taken_over.error.exception) == ("failed", "RunnerGone")
-    assert "another run holds the output folder now" in taken_over.error.message
-    assert (gone.status, gone.error.exception) == ("failed", "RunnerGone")
-    assert "has stopped" in gone.error.message
+    assert [m.status for m in made] == ["ok", "ok"] and all(m.files for m in made)
+    assert not list((root / "outputs").rglob("*"))  # nothing written by the workers
+
+    def commit(outcome, token):
+        planned = scheduled.planned[outcome.run_id]
+        manifest = store.report_manifest(planned, outcome.generated_at, outcome.record, root)
+        store.commit_report(plan.out_dir, token, stage_root, planned.run_dir, planned.run.stem, outcome.files,
+                            manifest)  # fmt: skip
+
+    with (
+        store.run_lock(plan.out_dir, root),  # a later run owns the folder now
+        pytest.raises(RunnerGone, match="another run holds the output folder now"),
+    ):
+        commit(made[0], "a-run-that-died")
+    with pytest.raises(RunnerGone, match="has stopped"):  # nobody holds the folder: the runner is gone
+        commit(made[1], "a-run-that-died")
     assert not list((root / "outputs").glob("*/report-*")) and not any(stage_root.iterdir())
+    with store.run_lock(plan.out_dir, root) as lock:
+        commit(made[0], lock.token)
+    assert (root / "outputs/2022-H1/report-2022-H1.html").is_file()

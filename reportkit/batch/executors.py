@@ -1,7 +1,9 @@
 """Where tasks run: a local pool of long-lived worker processes, or a Dask distributed cluster.
 
 Both are ``concurrent.futures``-style executors of :func:`reportkit.batch.worker.execute_run`; each yields an
-:class:`~reportkit.batch.tasks.Outcome` per task as reports finish, whatever order they finish in.
+:class:`~reportkit.batch.tasks.Outcome` per task as reports finish, whatever order they finish in, carrying the
+report's files for the submitter to commit. A local worker reads the project's files in place; a Dask worker is
+sent them (each file's bytes scattered once, by content, whatever number of reports read it).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import multiprocessing as mp
 import os
 import queue
 from collections.abc import Iterator
+from pathlib import Path
 
 from reportkit.batch.tasks import Failure, Outcome, ReportTask
 
 __all__ = ["run_dask", "run_local"]
 
 
-def run_local(tasks: list[ReportTask], jobs: int, progress) -> Iterator[Outcome]:
+def run_local(tasks: list[ReportTask], jobs: int, progress, root: Path) -> Iterator[Outcome]:
     """Run on ``jobs`` worker processes of this machine, each warmed once and kept for the whole batch."""
     from reportkit.batch import worker
 
@@ -31,7 +34,7 @@ def run_local(tasks: list[ReportTask], jobs: int, progress) -> Iterator[Outcome]
         max_workers=jobs,
         mp_context=ctx,
         initializer=worker.init_local_worker,
-        initargs=(tasks[0].warm, events, os.getpid()),
+        initargs=(tasks[0].warm, events, os.getpid(), str(root)),
     ) as pool:
         futures = {pool.submit(worker.execute_run, task): task for task in tasks}
         pending = set(futures)
@@ -80,8 +83,12 @@ def _outcome(fut, task: ReportTask) -> Outcome:
         return Outcome(task.run_id, "failed", error=Failure.from_lost_worker(err))
 
 
-def run_dask(tasks: list[ReportTask], scheduler, progress) -> Iterator[Outcome]:
-    """Run on a Dask cluster (an address or a ``distributed.Client``); each Dask worker thread warms itself."""
+def run_dask(tasks: list[ReportTask], scheduler, progress, root: Path) -> Iterator[Outcome]:
+    """Run on a Dask cluster (an address or a ``distributed.Client``); each Dask worker thread warms itself.
+
+    The project files the reports read are read here and scattered to the cluster once each (keyed by their
+    content); a task names them by sha256, and Dask hands each worker the bytes of its tasks' files.
+    """
     from distributed import Client, as_completed
 
     from reportkit.batch import worker
@@ -89,14 +96,29 @@ def run_dask(tasks: list[ReportTask], scheduler, progress) -> Iterator[Outcome]:
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler
     try:
+        wanted: dict[str, str] = {}
+        for task in tasks:
+            for rel, sha in task.files.items():
+                wanted.setdefault(sha, rel)
+        blobs = {sha: (root / rel).read_bytes() for sha, rel in wanted.items()}
+        scattered = (
+            dict(zip(blobs, client.scatter(list(blobs.values()), hash=True), strict=True)) if blobs else {}
+        )
         futures = {}
         for task in tasks:
             fut = client.submit(
-                worker.execute_on_dask, task, pure=False, key=f"reportkit-{task.run_id}-{os.urandom(4).hex()}"
+                worker.execute_on_dask,
+                task,
+                {sha: scattered[sha] for sha in set(task.files.values())},
+                pure=False,
+                key=f"reportkit-{task.run_id}-{os.urandom(4).hex()}",
             )
             futures[fut] = task
+        del blobs
         for fut in as_completed(futures):
-            yield _outcome(fut, futures[fut])
+            task = futures.pop(fut)
+            yield _outcome(fut, task)
+            fut.release()
     finally:
         if own:
             client.close()

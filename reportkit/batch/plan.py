@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reportkit.batch import params as P
@@ -16,9 +16,9 @@ from reportkit.batch.check import texts_missing
 from reportkit.batch.kernels import notebook_imports
 from reportkit.batch.options import FORMATS, BatchOptions, SetupError
 from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
-from reportkit.core import redact
+from reportkit.core import clock, redact
 
-__all__ = ["Plan", "fingerprint", "prepare", "schedule"]
+__all__ = ["Plan", "Planned", "Schedule", "data_digests", "fingerprint", "prepare", "schedule"]
 
 
 @dataclass
@@ -107,36 +107,65 @@ def _check_scheduler(address: str, timeout: float = 5.0) -> None:
     client.close()
 
 
-def schedule(
-    plan: Plan, options: BatchOptions, stage_root: Path, code_digest: str, lock_token: str | None = None
-) -> tuple[list[ReportTask], dict[str, Outcome]]:
+@dataclass
+class Planned:
+    """What the submitter keeps of a report it sent to a worker, to commit the files that come back."""
+
+    run: P.Run
+    run_dir: Path
+    fingerprint: str
+    shown: dict[str, Any]
+    listing: dict[str, list]  # the data files watched for it (store.data_listing)
+    data_digest: str | None  # the rows it reads in its database (data.sql.report_digests), when known
+
+
+@dataclass
+class Schedule:
+    """The batch as scheduled: tasks for the workers, an outcome for every run, what the submitter keeps."""
+
+    tasks: list[ReportTask]
+    outcomes: dict[str, Outcome]
+    planned: dict[str, Planned]
+
+
+def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "") -> Schedule:
     """Fingerprint every run; an unchanged one (unless ``force``) is an outcome "skipped", the rest are tasks.
 
-    ``lock_token`` is the run's token in the output folder's lock: a worker commits only while it is there.
+    A report is unchanged when its fingerprint (notebook, code, formats, parameters) is, its files are all there,
+    and its data are: the files of a data folder through the manifest's account of them, a database (SQLite or a
+    server) through the digest of exactly the rows the report reads, one batched query per database
+    (:func:`data_digests`). ``batch`` names this run for the workers (a remote worker's copy of the project).
     """
     import reportkit
     from reportkit.export.docx import PROJECT_TEMPLATE
 
     nb_bytes = plan.notebook.read_bytes()
+    nb_sha = hashlib.sha256(nb_bytes).hexdigest()
     nb_json = json.loads(nb_bytes)
+    notebook = notebook_place(plan.notebook, plan.root)
     word_template = plan.root / PROJECT_TEMPLATE
+    template_sha = store.sha256_file(word_template) if word_template.is_file() else None
     base = {
-        "notebook": hashlib.sha256(nb_bytes).hexdigest(),
+        "notebook": nb_sha,
         "reportkit": code_digest,
         "formats": sorted(options.formats),
         # A project's own Word template shapes its .docx files: replacing it redoes them.
-        "word_template": store.sha256_file(word_template) if word_template.is_file() else None,
+        "word_template": template_sha,
     }
     warm = WarmSpec(
         kernel_name=nb_json.get("metadata", {}).get("kernelspec", {}).get("name") or "python3",
-        cwd=str(plan.notebook.parent),
+        notebook_dir=PurePosixPath(notebook).parent.as_posix(),
         modules=tuple(notebook_imports(nb_json)),
         reuse=not options.fresh_kernels,
         max_reports=options.kernel_max_reports,
     )
+    shipped = {notebook: nb_sha}
+    if template_sha and "docx" in options.formats:
+        shipped[PROJECT_TEMPLATE] = template_sha
+    digests = data_digests(plan.runs)
+    epoch = clock.epoch()
     listings: dict[str, dict[str, list]] = {}
-    tasks: list[ReportTask] = []
-    outcomes: dict[str, Outcome] = {}
+    found = Schedule([], {}, {})
     for run in plan.runs:
         # The data enter through the manifest: the files the report named and those of the years it read.
         listing: dict[str, list] = {}
@@ -144,10 +173,13 @@ def schedule(
             if hint not in listings:
                 listings[hint] = store.data_listing([hint], plan.root)
             listing.update(listings[hint])
+        digest = digests.get(run.run_id)
+        # A database file whose rows are digested is watched by its rows: another ward's change is not this one's.
+        watched = {k: v for k, v in listing.items() if not (digest and k in _database_files(run, plan.root))}
         shown = run.shown_parameters(plan.root)
-        digest = fingerprint({**base, "parameters": shown})
+        fingerprint_ = fingerprint({**base, "parameters": shown})
         run_dir = plan.out_dir / run.run_id
-        outcome = outcomes[run.run_id] = Outcome(run.run_id, params_file=run.params_file)
+        outcome = found.outcomes[run.run_id] = Outcome(run.run_id, params_file=run.params_file)
         missing = texts_missing(run, plan.root)
         if missing:
             outcome.notes.append(missing)
@@ -155,39 +187,96 @@ def schedule(
                 outcome.status = "failed"
                 outcome.error = Failure("texts", "MissingTexts", f"--strict: {missing}")
                 continue
-        if not options.force and store.up_to_date(run_dir, digest, plan.root, listing):
+        if not options.force and store.up_to_date(run_dir, fingerprint_, plan.root, watched, digest):
             manifest = store.read_manifest(run_dir) or {}
             outcome.status = "skipped"
             outcome.outputs = {n: str(run_dir / n) for n in manifest.get("files", {})}
             outcome.generated_at = manifest.get("generated_at")
             continue
-        tasks.append(
+        found.planned[run.run_id] = Planned(run, run_dir, fingerprint_, shown, watched, digest)
+        found.tasks.append(
             ReportTask(
                 run_id=run.run_id,
                 stem=run.stem,
                 params_file=run.params_file,
-                notebook=str(plan.notebook),
-                notebook_display=P.display_path(plan.notebook, plan.root),
-                parameters=_for_kernel(run.parameters, plan.notebook.parent, plan.root),
+                notebook=notebook,
+                parameters=_for_kernel(run.parameters, plan.root / notebook, plan.root),
                 shown_parameters=shown,
                 secret=secret_texts(run),
                 secret_keys=tuple(run.secret),
                 formats=tuple(options.formats),
-                run_dir=str(run_dir),
-                stage_root=str(stage_root),
-                failed_dir=str(plan.cache_dir / "failed" / run.run_id),
-                fingerprint=digest,
-                data_listing=listing,
+                fingerprint=fingerprint_,
                 version=reportkit.__version__,
-                root=str(plan.root),
                 warm=warm,
+                files={**shipped, **{k: v[0] for k, v in listing.items()}},
+                batch=batch,
+                clock=epoch,
                 cell_timeout=options.cell_timeout,
                 report_timeout=options.report_timeout,
-                out_dir=str(plan.out_dir),
-                lock_token=lock_token,
             )
         )
-    return tasks, outcomes
+    return found
+
+
+def notebook_place(notebook: Path, root: Path) -> str:
+    """Where the notebook runs, relative to the project: its own place when inside, else ``notebooks/<name>``
+    (its content travels with each task; its folder is the kernel's working folder)."""
+    try:
+        return notebook.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"notebooks/{notebook.name}"
+
+
+def _database_files(run: P.Run, root: Path) -> set[str]:
+    data = run.parameters.get("data")
+    local = P.local_database(data) if isinstance(data, str) else None
+    if local is None or not local[1]:
+        return set()
+    return {store.data_key(local[1], root)}
+
+
+def data_digests(runs: list[P.Run]) -> dict[str, str]:
+    """{run id: digest of the database rows its report reads} for every run whose data is a database URL.
+
+    One :func:`reportkit.data.report_digests` call per database (and kind of run: a ward's reports, or reports of
+    a whole one-ward database), whatever number of wards and periods it serves. A database that cannot be asked
+    (unreachable, a kind the digest does not know, a province read whole by a roll-up notebook) gives no digest:
+    its reports are made every time, and a report of an unknown ward fails on its own.
+    """
+    groups: dict[tuple[str, bool], list[tuple[str, str | None, str]]] = {}
+    for run in runs:
+        data, period = run.parameters.get("data"), run.parameters.get("period")
+        if not isinstance(data, str) or "://" not in data or not isinstance(period, str):
+            continue
+        from reportkit.data.sql import split_unit
+
+        try:
+            base, unit = split_unit(data)
+        except ValueError:
+            continue
+        groups.setdefault((base, unit is None), []).append((run.run_id, unit, period))
+    out: dict[str, str] = {}
+    for (base, _), items in groups.items():
+        out.update(_digests_of(base, items))
+    return out
+
+
+def _digests_of(url: str, items: list[tuple[str, str | None, str]]) -> dict[str, str]:
+    from reportkit import vn
+    from reportkit.data import UnitError, report_digests
+
+    for _ in range(3):  # an unknown ward is left out (its report fails on its own), not every ward with it
+        try:
+            found = report_digests(url, [(unit, period) for _, unit, period in items])
+        except UnitError as err:
+            if err.unit is None or not any(unit == err.unit for _, unit, _ in items):
+                return {}
+            items = [item for item in items if item[1] != err.unit]
+            continue
+        except Exception:
+            return {}
+        return {run_id: found[(unit, vn.Period(period).spec)] for run_id, unit, period in items}
+    return {}
 
 
 def secret_texts(run: P.Run) -> tuple[str, ...]:
@@ -210,10 +299,11 @@ def _texts(value: Any) -> list[str]:
     return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
-def _for_kernel(parameters: dict[str, Any], notebook_dir: Path, root: Path) -> dict[str, Any]:
+def _for_kernel(parameters: dict[str, Any], notebook: Path, root: Path) -> dict[str, Any]:
     """The parameters as the kernel gets them: a data path (and the analyst's texts) inside the project relative to
-    the notebook's folder (the kernel's working folder), so the executed notebook names no folder of this machine
-    and re-runs in place."""
+    the notebook's folder (the kernel's working folder), so the executed notebook names no folder of this machine,
+    re-runs in place, and runs the same in a worker's copy of the project."""
+    notebook_dir = notebook.parent
     out = dict(parameters)
     data = parameters.get("data")
     if isinstance(data, str):

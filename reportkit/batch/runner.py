@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from reportkit.batch import store
 from reportkit.batch.executors import run_dask, run_local
 from reportkit.batch.options import FORMATS, BatchOptions, SetupError
-from reportkit.batch.plan import jobs_for, prepare, schedule
+from reportkit.batch.plan import Planned, jobs_for, prepare, schedule, secret_texts
 from reportkit.batch.publish import collect_entries, publish_remote, write_site_index
 from reportkit.batch.summary import BatchResult, Progress, format_summary
+from reportkit.batch.tasks import Failure, Outcome
+from reportkit.core.atomic import write_atomic
 from reportkit.core.redact import Redactor
 
 __all__ = [
@@ -67,6 +69,42 @@ def _stop_on_signals(lock: store.OutputLock) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+class _Committer:
+    """Puts the files a worker sent back in place: the report all or nothing (``store.commit_report``, under the
+    output folder's lock and only while this run holds it), the executed notebook of a failed one in the cache."""
+
+    def __init__(self, plan, lock: store.OutputLock, stage_root, redactor: Redactor):
+        self.plan, self.lock, self.stage_root, self.redactor = plan, lock, stage_root, redactor
+
+    def __call__(self, result: Outcome, planned: Planned) -> None:
+        files, record, failed = result.files, result.record, result.failed_notebook
+        result.files, result.record, result.failed_notebook = (
+            {},
+            None,
+            None,
+        )  # not kept for a 1,000-report run
+        redactor = Redactor(secret_texts(planned.run), root=self.plan.root)
+        if failed is not None and result.error is not None:
+            path = self.plan.cache_dir / "failed" / planned.run.run_id / f"{planned.run.stem}.ipynb"
+            with contextlib.suppress(OSError):
+                write_atomic(path, redactor.text(failed))
+                result.error.notebook = str(path)
+        if result.status != "ok":
+            return
+        try:
+            manifest = store.report_manifest(planned, result.generated_at, record or {}, self.plan.root)
+            placed = store.commit_report(self.plan.out_dir, self.lock.token, self.stage_root, planned.run_dir,
+                                         planned.run.stem, files, manifest, redactor)  # fmt: skip
+        except store.RunnerGone:
+            result.status = "interrupted"
+            return
+        except Exception as err:  # a full disk, a folder made read-only meanwhile
+            result.status = "failed"
+            result.error = Failure.from_exception("commit", err).redact(redactor)
+            return
+        result.outputs = {name: str(path) for name, path in placed.items()}
+
+
 def run_batch(options: BatchOptions) -> BatchResult:
     """Run a batch: raises ParamsError/SetupError before anything is written; otherwise returns every report.
 
@@ -82,7 +120,8 @@ def run_batch(options: BatchOptions) -> BatchResult:
         stage_root = store.staging_root(plan.cache_dir, out_dir)
         store.clean_stale_staging(stage_root)
         code_digest = store.reportkit_digest()
-        tasks, outcomes = schedule(plan, options, stage_root, code_digest, lock.token)
+        scheduled = schedule(plan, options, code_digest, batch=lock.token)
+        tasks, outcomes = scheduled.tasks, scheduled.outcomes
         redactor = Redactor([t for task in tasks for t in task.secret])
         progress = Progress(options.progress, len(plan.runs), redactor)
         for outcome in outcomes.values():
@@ -90,14 +129,16 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 progress.finish(outcome)
         stopped: Stopped | None = None
         results = None
+        commit = _Committer(plan, lock, stage_root, redactor)
         try:
             if tasks:
                 if options.scheduler is not None:
-                    results = run_dask(tasks, options.scheduler, progress)
+                    results = run_dask(tasks, options.scheduler, progress, plan.root)
                 else:
-                    results = run_local(tasks, jobs_for(options, tasks), progress)
+                    results = run_local(tasks, jobs_for(options, tasks), progress, plan.root)
                 for result in results:
                     entry = outcomes[result.run_id]
+                    commit(result, scheduled.planned[result.run_id])
                     entry.update(result)
                     progress.finish(entry)
         except KeyboardInterrupt as err:
@@ -111,7 +152,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 results.close()  # a stop between two reports: the executor stops its workers here
             progress.close()
         if stopped is not None:
-            store.clean_stale_staging(stage_root)  # what the stopped workers had staged
+            store.clean_stale_staging(stage_root)  # what a killed earlier run had staged
         index, index_error = None, None
         if stopped is None:
             try:

@@ -51,7 +51,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _key(path: Path | str, root: Path) -> str:
+def data_key(path: Path | str, root: Path) -> str:
     """A data file as the manifest names it: relative to the project root when inside it, else absolute."""
     full = Path(path) if Path(path).is_absolute() else root / path
     full = Path(os.path.normpath(full))
@@ -72,7 +72,7 @@ def data_listing(hints: Iterable[str], root: Path) -> dict[str, list]:
     for hint in hints:
         top = Path(hint)
         if top.is_file():
-            listing[_key(top, root)] = [sha256_file(top), None]
+            listing[data_key(top, root)] = [sha256_file(top), None]
             continue
         if not top.is_dir():
             continue
@@ -81,7 +81,7 @@ def data_listing(hints: Iterable[str], root: Path) -> dict[str, list]:
             if any(part.startswith((".", "~$")) or part == "__pycache__" for part in rel.parts):
                 continue
             if path.is_file():
-                listing[_key(path, root)] = [sha256_file(path), inputs.year_in_name(rel)]
+                listing[data_key(path, root)] = [sha256_file(path), inputs.year_in_name(rel)]
     return listing
 
 
@@ -90,18 +90,27 @@ def _watched(entry: list, years: list[int] | None) -> bool:
     return years is None or year is None or year in years
 
 
-def input_manifest(record: dict, listing: dict[str, list], root: Path) -> dict[str, Any]:
+def input_manifest(
+    record: dict,
+    listing: dict[str, list],
+    root: Path,
+    data_digest: str | None = None,
+    period: str | None = None,
+) -> dict[str, Any]:
     """The manifest's account of a report's inputs, from its record and the data listing made when it was planned.
 
     ``sources``: the files the record names, with their hash when the report was planned (a file changed during
     the run is then seen as changed next time); ``years``: every year the report read or looked for (None: any);
     ``watch``: every listed file of those years, or of no year, with its hash — a file among them that appears,
-    changes or goes makes the report stale, a file of another year never does.
+    changes or goes makes the report stale, a file of another year never does. ``data_digest``: the digest of the
+    database rows a ward's report for ``period`` reads (``reportkit.data.report_digests``), kept only when the
+    years the record says it read are among those rows' years: a notebook that reads more of the database than a
+    ward's report does is made again every time rather than trusted with a digest of less than it read.
     """
     sources = []
     for source in record.get("sources", []) or []:
         path = str(source.get("path", ""))
-        key = _key(path, root) if "://" not in path else path
+        key = data_key(path, root) if "://" not in path else path
         if key in listing:
             sources.append({"path": path, "sha256": listing[key][0]})
             continue
@@ -111,12 +120,43 @@ def input_manifest(record: dict, listing: dict[str, list], root: Path) -> dict[s
     years = (record.get("provenance") or {}).get("years")
     years = sorted(years) if isinstance(years, list) else None
     watch = {key: entry[0] for key, entry in listing.items() if _watched(entry, years)}
-    return {"sources": sources, "years": years, "watch": watch}
+    if data_digest is not None and not _digest_covers(period, years):
+        data_digest = None
+    return {"sources": sources, "years": years, "watch": watch, "data_digest": data_digest}
 
 
-def inputs_current(manifest: dict[str, Any], root: Path, listing: dict[str, list]) -> bool:
-    """True when no input of the manifest's report changed: every source as it was, and no file of the years it
-    read (or of no year) appeared, changed or went since."""
+def _digest_covers(period: str | None, years: list[int] | None) -> bool:
+    if period is None or years is None:
+        return False
+    from reportkit.data.sql import report_reads
+
+    try:
+        _, read = report_reads(period)
+    except ValueError:
+        return False
+    return set(years) <= set(read)
+
+
+def report_manifest(planned, generated_at: str | None, record: dict, root: Path) -> dict[str, Any]:
+    """The manifest of a report the submitter commits (``planned``: a :class:`reportkit.batch.plan.Planned`)."""
+    run = planned.run
+    inputs = input_manifest(record, planned.listing, root, planned.data_digest, run.parameters.get("period"))
+    return {
+        "fingerprint": planned.fingerprint,
+        "run_id": run.run_id,
+        "params_file": run.params_file,
+        "parameters": planned.shown,
+        "generated_at": generated_at,
+        **inputs,
+    }
+
+
+def inputs_current(
+    manifest: dict[str, Any], root: Path, listing: dict[str, list], data_digest: str | None = None
+) -> bool:
+    """True when no input of the manifest's report changed: every source as it was, no file of the years it read
+    (or of no year) appeared, changed or went since, and the database rows it read (``data_digest`` now) hash as
+    they did."""
     watch = manifest.get("watch")
     if not isinstance(watch, dict):
         return False  # a manifest from before reports named their years: redo it once
@@ -127,9 +167,12 @@ def inputs_current(manifest: dict[str, Any], root: Path, listing: dict[str, list
             return False
     if any(listing.get(key, [None])[0] != sha for key, sha in watch.items()):
         return False
+    rows_same = data_digest is not None and manifest.get("data_digest") == data_digest
     for source in manifest.get("sources", []):
         path = str(source.get("path", ""))
-        key = _key(path, root) if "://" not in path else path
+        if "://" in path and rows_same:
+            continue  # a table of the database: its rows are the digest's
+        key = data_key(path, root) if "://" not in path else path
         if key in listing:
             current = listing[key][0]
         else:
@@ -169,9 +212,16 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def up_to_date(run_dir: Path, fingerprint: str, root: Path, listing: dict[str, list] | None = None) -> bool:
+def up_to_date(
+    run_dir: Path,
+    fingerprint: str,
+    root: Path,
+    listing: dict[str, list] | None = None,
+    data_digest: str | None = None,
+) -> bool:
     """True when the report in ``run_dir`` was made with the same notebook, code and parameters, from the same
-    data (:func:`inputs_current` against ``listing``, see :func:`data_listing`), and all its files are still there."""
+    data (:func:`inputs_current` against ``listing`` (see :func:`data_listing`) and the database rows'
+    ``data_digest``), and all its files are still there."""
     manifest = read_manifest(run_dir)
     if not manifest or manifest.get("fingerprint") != fingerprint:
         return False
@@ -181,7 +231,7 @@ def up_to_date(run_dir: Path, fingerprint: str, root: Path, listing: dict[str, l
                 return False
         except OSError:
             return False
-    return inputs_current(manifest, root, listing or {})
+    return inputs_current(manifest, root, listing or {}, data_digest)
 
 
 def _same_device(a: Path, b: Path) -> bool:
@@ -469,3 +519,27 @@ def run_lock(out_dir: Path, project: Path | None = None) -> Iterator[OutputLock]
         yield lock
     finally:
         lock.release()
+
+
+def commit_report(
+    out_dir: Path,
+    token: str | None,
+    stage_root: Path,
+    run_dir: Path,
+    stem: str,
+    files: dict[str, str | bytes],
+    manifest: dict[str, Any],
+    redactor: Redactor | None = None,
+) -> dict[str, Path]:
+    """Stage a report's files (as a worker sent them back) and move them into ``run_dir`` all together, under the
+    output folder's commit lock and only while the run of ``token`` holds the folder (else :class:`RunnerGone`)."""
+    staging = Staging(stage_root, manifest.get("run_id") or run_dir.name, redactor)
+    try:
+        for name, data in files.items():
+            if "/" in name or name.startswith(".") or not name.startswith(stem + "."):
+                raise ValueError(f"a report file must be named {stem}.<format>, not {name!r}")
+            staging.write(name, data)
+        with commit_guard(out_dir, token):
+            return staging.commit(run_dir, manifest, stem)
+    finally:
+        staging.discard()

@@ -15,15 +15,17 @@ from typing import Any
 __all__ = ["STATUSES", "Failure", "Outcome", "ReportTask", "WarmSpec"]
 
 STATUSES = ("ok", "failed", "skipped", "pending", "interrupted")
+_CARRIED = frozenset({"files", "record", "failed_notebook"})  # what only travels back, never kept in a result
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass(frozen=True)
 class WarmSpec:
-    """How a worker prepares kernels before the parameters arrive: which kernel, where, what to pre-import."""
+    """How a worker prepares kernels before the parameters arrive: which kernel, in which folder of the project
+    (relative to the project, e.g. "notebooks"), what to pre-import."""
 
     kernel_name: str
-    cwd: str
+    notebook_dir: str
     modules: tuple[str, ...]
     reuse: bool = True
     max_reports: int = 25
@@ -31,40 +33,52 @@ class WarmSpec:
 
 @dataclass(frozen=True)
 class ReportTask:
-    """One report to make: what to run with which parameters, and where its files go."""
+    """One report to make: everything a worker needs, on whatever machine it runs, and nothing of the submitter's.
+
+    No path of the submitting machine: the notebook and every file of the project the report reads (the analyst's
+    texts, a local data folder or SQLite file, the project's Word template) are named relative to the project, with
+    their sha256 in ``files``; a worker finds them in the project itself (a local worker) or is sent their bytes
+    (a Dask worker, which writes them into a private copy of the project's layout). A data source on a server is a
+    URL in ``parameters``. The worker sends the report's files back; the submitter commits them.
+
+    ``parameters`` and ``secret`` hold secrets (a database password): they are left out of the task's repr, which
+    Dask and loggers may print.
+    """
 
     run_id: str
     stem: str  # file stem of the outputs, "report-2022-H1"
     params_file: str  # as the user wrote it, relative to the project
-    notebook: str  # the notebook's path on the machine that runs it
-    notebook_display: str  # the notebook as shared files name it (relative to the project)
-    parameters: dict[str, Any]  # injected into the notebook
-    shown_parameters: dict[
-        str, Any
-    ]  # the same, secrets masked and paths relative, for anything a person reads
-    secret: tuple[str, ...]  # values never to appear in an output (every text of a secret parameter)
-    secret_keys: tuple[str, ...]  # the parameters they come from, shown as "***"
-    formats: tuple[str, ...]
-    run_dir: str  # outputs/<run id>/
-    stage_root: str
-    failed_dir: str  # where the executed notebook of a failed report is kept for the analyst
-    fingerprint: str  # of notebook, code, formats, parameters; the data are checked through the manifest
-    version: str
-    root: str
-    warm: WarmSpec
+    notebook: (
+        str  # the notebook's place in the project ("notebooks/report.ipynb"): its folder is the kernel's
+    )
+    parameters: dict[str, Any] = field(repr=False)  # injected into the notebook; paths relative to its folder
+    # the same, secrets masked and paths relative, for anything a person reads
+    shown_parameters: dict[str, Any] = field(default_factory=dict)
+    # values never to appear in an output (every text of a secret parameter)
+    secret: tuple[str, ...] = field(default=(), repr=False)
+    secret_keys: tuple[str, ...] = ()  # the parameters they come from, shown as "***"
+    formats: tuple[str, ...] = ()
+    fingerprint: str = ""  # of notebook, code, formats, parameters; the data are checked through the manifest
+    version: str = ""
+    warm: WarmSpec | None = None
+    files: dict[str, str] = field(
+        default_factory=dict
+    )  # project file (relative) → sha256: what the report reads
+    batch: str = ""  # the run this task belongs to (a remote worker keeps one copy of the project per run)
+    clock: str = (
+        ""  # the submitter's SOURCE_DATE_EPOCH ("" : the time of day), so a cluster builds the same bytes
+    )
     cell_timeout: float = 600.0
     report_timeout: float = 1800.0  # every cell of the report together
     more: bool = True  # more reports follow on this worker: start the next kernel early
-    # {data file: [sha256, year of its name]} when planned (store.data_listing): the manifest's account of inputs
-    data_listing: dict[str, list] = field(default_factory=dict)
-    out_dir: str | None = None  # the output folder, whose lock says whether this run may still commit
-    lock_token: str | None = (
-        None  # the run's token in that lock (None: no runner to check, e.g. a tool's task)
-    )
 
     @property
     def kernel_name(self) -> str:
-        return self.warm.kernel_name
+        return self.warm.kernel_name if self.warm else "python3"
+
+    @property
+    def notebook_sha(self) -> str:
+        return self.files[self.notebook]
 
 
 @dataclass
@@ -190,10 +204,17 @@ class Outcome:
     generated_at: str | None = None
     published: bool | None = None
     notes: list[str] = field(default_factory=list)  # for the person: e.g. the analyst's sections not written
+    # From a worker to the submitter, which commits them and then drops them: the report's files (name → text or
+    # bytes, every secret already masked), its record, and the executed notebook of a failed report.
+    files: dict[str, str | bytes] = field(default_factory=dict, repr=False)
+    record: dict[str, Any] | None = field(default=None, repr=False)
+    failed_notebook: str | None = field(default=None, repr=False)
 
     def update(self, other: Outcome) -> None:
         """Take what a worker reported (everything it set) into the runner's entry."""
         for f in dataclasses.fields(other):
+            if f.name in _CARRIED:
+                continue
             value = getattr(other, f.name)
             if f.name != "run_id" and value not in (None, {}, [], "pending"):
                 setattr(self, f.name, value)

@@ -2,8 +2,13 @@
 
 The worker keeps a warm exporter (nbconvert templates and WeasyPrint fonts loaded once) and a warm kernel for the
 next report. papermill injects the parameters; nbclient runs the cells on the warm kernel (papermill's own engine
-would save the notebook at every cell start and end, which the batch does not need); the files are staged and
-committed together.
+would save the notebook at every cell start and end, which the batch does not need). The report's files go back to
+the submitter in the :class:`Outcome` (every secret masked), which commits them: a worker writes nothing outside its
+own copy of the project, so it needs no disk it shares with the submitter.
+
+Where the project's files are: a local worker reads them in the project itself (:class:`Workspace`); a Dask worker,
+which may be on another machine or run as a user who cannot read the project, gets their bytes with the task and
+writes them into a private folder laid out like the project (:class:`RemoteWorkspace`), one per run.
 """
 
 from __future__ import annotations
@@ -11,14 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import hashlib
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
 
 from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
 from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
@@ -83,7 +91,9 @@ class _SignalsBelongToTheRunner(asyncio.DefaultEventLoopPolicy):
         return loop
 
 
-def init_local_worker(warm: WarmSpec | None, events=None, parent: int | None = None) -> None:
+def init_local_worker(
+    warm: WarmSpec | None, events=None, parent: int | None = None, root: str | None = None
+) -> None:
     """Initializer of a local pool process: die with the runner, then warm up before the first report.
 
     Ctrl-C reaches every process of the terminal's group: the runner alone handles it (it stops the workers and
@@ -95,7 +105,8 @@ def init_local_worker(warm: WarmSpec | None, events=None, parent: int | None = N
     skip_iri_format_checker()
     _PROCESS["parent"] = parent if parent is not None else os.getppid()
     _PROCESS["events"] = events
-    warm_worker(warm)
+    _PROCESS["workspace"] = Workspace(Path(root or os.getcwd()))
+    warm_worker(warm, _PROCESS["workspace"].root)
 
 
 def _exporter():
@@ -129,23 +140,122 @@ def _pool(reuse: bool = True, max_reports: int = MAX_REPORTS_PER_KERNEL):
     return pool
 
 
-def execute_on_dask(task: ReportTask) -> Outcome:
-    """Dask entry point: warm this worker thread on its first report, then run the report."""
+def execute_on_dask(task: ReportTask, blobs: dict[str, bytes] | None = None) -> Outcome:
+    """Dask entry point: the project's files the report reads (``blobs``: sha256 → bytes) into this worker's copy
+    of the project, this thread warmed on its first report, then the report."""
+    try:
+        workspace = RemoteWorkspace.of(task.batch)
+        workspace.provide(task.files, blobs or {})
+    except Exception as err:
+        outcome = Outcome(task.run_id, "failed", params_file=task.params_file, worker=os.getpid())
+        from reportkit.core.redact import Redactor
+
+        outcome.error = Failure.from_exception("setup", err).redact(Redactor(task.secret))
+        return outcome
     state = _state()
-    if not state.get("warm"):
-        warm_worker(task.warm)
-    return execute_run(task)
+    if state.get("warm") != workspace.root:
+        warm_worker(task.warm, workspace.root)
+    return execute_run(task, workspace)
 
 
-def warm_worker(warm: WarmSpec | None) -> None:
+def warm_worker(warm: WarmSpec | None, root: Path | None = None) -> None:
     """Start the first kernel (it boots meanwhile), then import and warm the exporter."""
-    _state()["warm"] = True
-    if warm:
+    _state()["warm"] = root
+    if warm and root is not None:
         pool = _pool(warm.reuse, warm.max_reports)
-        pool.prestart(warm.kernel_name, warm.cwd, warm.modules)
+        pool.prestart(warm.kernel_name, str(root / warm.notebook_dir), warm.modules)
     _warm_exporter(_exporter())
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
+
+
+class Workspace:
+    """The project as a worker finds it: a local worker reads the submitter's project folder itself."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def read(self, rel: str, sha: str) -> bytes:
+        """The bytes of the project file ``rel``, which must still be those the batch was planned with."""
+        data = (self.root / _inside(rel)).read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise RuntimeError(f"{rel} changed while the batch ran; run reportkit again to report from it")
+        return data
+
+
+class RemoteWorkspace(Workspace):
+    """A private copy of the project's layout on a worker that shares no disk with the submitter: the files each
+    report reads, written once per run from the bytes its tasks carry. Named by this process and its run; a copy
+    left by a process that died is removed when a later one starts."""
+
+    _mine: ClassVar[dict[str, RemoteWorkspace]] = {}  # run → its copy, in this process
+    _lock = threading.Lock()
+    KEEP = 2  # copies of earlier runs kept (another run may still use this worker)
+
+    @classmethod
+    def of(cls, batch: str) -> RemoteWorkspace:
+        with cls._lock:
+            found = cls._mine.get(batch)
+            if found is None:
+                cls._clean_stale()
+                found = cls._mine[batch] = cls(batch)
+                for old in list(cls._mine)[: -cls.KEEP - 1]:
+                    cls._mine.pop(old).remove()
+            return found
+
+    def __init__(self, batch: str):
+        name = f"reportkit-project-{os.getpid()}-{''.join(c for c in batch if c.isalnum())[:12]}-"
+        super().__init__(Path(tempfile.mkdtemp(prefix=name)))
+        for folder in (
+            "params",
+            "notebooks",
+        ):  # what makes a folder a project (reportkit.core.redact.find_root)
+            (self.root / folder).mkdir()
+        self.have: dict[str, str] = {}
+        self._write = threading.Lock()
+        import atexit
+
+        atexit.register(self.remove)
+
+    @staticmethod
+    def _clean_stale() -> None:
+        from reportkit.batch.store import pid_alive
+
+        for entry in Path(tempfile.gettempdir()).glob("reportkit-project-*"):
+            pid = entry.name.split("-")[2]
+            if pid.isdigit() and not pid_alive(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def provide(self, files: dict[str, str], blobs: dict[str, bytes]) -> None:
+        with self._write:
+            for rel, sha in files.items():
+                if self.have.get(rel) == sha:
+                    continue
+                data = blobs.get(sha)
+                if data is None or hashlib.sha256(data).hexdigest() != sha:
+                    raise RuntimeError(f"the submitter did not send {rel} (sha256 {sha[:12]}…)")
+                target = self.root / _inside(rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+                self.have[rel] = sha
+
+    def read(self, rel: str, sha: str) -> bytes:
+        return (
+            (self.root / _inside(rel)).read_bytes() if self.have.get(rel) == sha else super().read(rel, sha)
+        )
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _inside(rel: str) -> PurePosixPath:
+    """A task's project-relative path, refused when it would lead out of the project."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise ValueError(f"not a path inside the project: {rel!r}")
+    return path
 
 
 def _warm_exporter(ex) -> None:
@@ -161,16 +271,14 @@ def _warm_exporter(ex) -> None:
         ex.docx(nbformat.v4.new_notebook())
 
 
-def _read_notebook(path: str):
+def _read_notebook(workspace: Workspace, rel: str, sha: str):
     import nbformat
 
-    stat = os.stat(path)
     cache = _state().setdefault("notebooks", {})
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in cache:
+    if sha not in cache:
         cache.clear()
-        cache[key] = nbformat.read(path, as_version=4)
-    return copy.deepcopy(cache[key])
+        cache[sha] = nbformat.reads(workspace.read(rel, sha).decode("utf-8"), as_version=4)
+    return copy.deepcopy(cache[sha])
 
 
 def _coalesce_streams(nb) -> None:
@@ -233,7 +341,8 @@ def _cap_printed(nb) -> None:
 def _redacted(nb, task: ReportTask, redactor):
     """The notebook with every secret masked wherever it landed: the injected parameters cell rewritten with
     "***" for each secret parameter, then every form of every secret value (outputs, tracebacks) masked, and the
-    project's absolute path removed (the record's sources, any printed path)."""
+    project's absolute path removed (the record's sources, any printed path). The files written from it are
+    scrubbed as text once more."""
     import nbformat
 
     _coalesce_streams(nb)
@@ -249,25 +358,31 @@ def _redacted(nb, task: ReportTask, redactor):
                 cell.source = translate_parameters("python", "python", masked, "Parameters")
     if not redactor:
         return nb
-    return nbformat.reads(redactor.text(nbformat.writes(nb)), as_version=4)
+    # Value by value: the notebook's keys (cell fields, MIME types) are read by the exporters.
+    return nbformat.from_dict(redactor.values(nb))
 
 
-def _parent_gone() -> bool:
-    parent = _PROCESS.get("parent")
-    return parent is not None and os.getppid() != parent
+def execute_run(task: ReportTask, workspace: Workspace | None = None) -> Outcome:
+    """Produce one report; never raises for a report's own failure (the outcome says what failed, where).
+
+    ``workspace``: where the project's files are (default: this local worker's project). The report's files come
+    back in ``Outcome.files``; nothing is written outside the workspace.
+    """
+    from reportkit.core import clock
+
+    workspace = workspace or _PROCESS.get("workspace") or Workspace(Path.cwd())
+    with clock.using(task.clock):
+        return _execute(task, workspace)
 
 
-def execute_run(task: ReportTask) -> Outcome:
-    """Produce one report; never raises for a report's own failure (the outcome says what failed, where)."""
+def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.parameterize import parameterize_notebook
 
-    from reportkit.batch.store import RunnerGone, Staging, commit_guard, input_manifest
     from reportkit.core import clock
     from reportkit.core import record as report
-    from reportkit.core.atomic import write_atomic
     from reportkit.core.redact import Redactor
 
     t0 = time.perf_counter()
@@ -276,17 +391,17 @@ def execute_run(task: ReportTask) -> Outcome:
         events.put(("start", task.run_id, os.getpid()))
     timings: dict[str, float] = {}
     outcome = Outcome(task.run_id, "failed", params_file=task.params_file, worker=os.getpid())
-    redactor = Redactor(task.secret, root=task.root)
+    root = workspace.root
+    redactor = Redactor(task.secret, root=root)
     nb = None
     current: dict[str, int] = {}
-    staging = None
     kernel = None
     try:
-        nb = _read_notebook(task.notebook)
+        nb = _read_notebook(workspace, task.notebook, task.notebook_sha)
         nb.metadata["papermill"] = nbformat.NotebookNode(parameters={})
         for cell in nb.cells:  # papermill expects every cell to carry a tags list
             cell.metadata.setdefault("tags", [])
-        nb_dir = str(Path(task.notebook).parent)
+        nb_dir = str(root / PurePosixPath(task.notebook).parent)
         nb = parameterize_notebook(nb, task.parameters, kernel_name=task.kernel_name, language="python")
         injected = next(
             (i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])), None
@@ -296,7 +411,7 @@ def execute_run(task: ReportTask) -> Outcome:
                 injected
             ].id = "injected-parameters"  # papermill's is random: the same run, the same bytes
         t = time.perf_counter()
-        warm = task.warm
+        warm = task.warm or WarmSpec(task.kernel_name, str(PurePosixPath(task.notebook).parent), ())
         pool = _pool(warm.reuse, warm.max_reports)
         kernel = pool.take(task.kernel_name, nb_dir, warm.modules, prestart_next=task.more)
         timings["kernel_wait"] = time.perf_counter() - t
@@ -351,7 +466,7 @@ def execute_run(task: ReportTask) -> Outcome:
             nb.metadata.papermill.update(
                 start_time=started.isoformat(),
                 end_time=clock.now().isoformat(),
-                input_path=task.notebook_display,
+                input_path=task.notebook,
                 exception=outcome.error is not None,
             )
             if not clock.reproducible():
@@ -360,13 +475,11 @@ def execute_run(task: ReportTask) -> Outcome:
             nb = _redacted(nb, task, redactor)
             _cap_printed(nb)
             if outcome.error is not None:
-                failed = Path(task.failed_dir) / f"{task.stem}.ipynb"
-                write_atomic(failed, redactor.text(nbformat.writes(nb)))
-                outcome.error.notebook = str(failed)
+                outcome.failed_notebook = redactor.text(nbformat.writes(nb))
                 outcome.error.redact(redactor)
 
         t = time.perf_counter()
-        record = report.read(nb, source=task.notebook_display)
+        record = report.read(nb, source=task.notebook)
         if not record:
             raise RuntimeError(
                 f"the notebook displayed no report record ({report.RECORD_MIME}); "
@@ -380,46 +493,29 @@ def execute_run(task: ReportTask) -> Outcome:
             "generated_at": generated_at,
             "version": task.version,
         }
-        staging = Staging(Path(task.stage_root), task.run_id, redactor)
         stem = task.stem
-        staging.write(f"{stem}.ipynb", nbformat.writes(nb))
+        files: dict[str, str | bytes] = {f"{stem}.ipynb": redactor.text(nbformat.writes(nb))}
         sidecar = redactor.text(report.dumps(record))
         if "html" in formats or "pdf" in formats:
-            html = exporter.html(nb, run_info)
+            html = redactor.text(exporter.html(nb, run_info))
             timings["html"] = time.perf_counter() - t
             if "html" in formats:
-                staging.write(f"{stem}.html", html)
+                files[f"{stem}.html"] = html
             if "pdf" in formats:
                 t = time.perf_counter()
-                staging.write(
-                    f"{stem}.pdf", exporter.pdf(redactor.text(html), sidecar, attachment_name=f"{stem}.json")
-                )
+                files[f"{stem}.pdf"] = exporter.pdf(html, sidecar, attachment_name=f"{stem}.json")
                 timings["pdf"] = time.perf_counter() - t
         if "docx" in formats:
             from reportkit.export.docx import template_for
 
             t = time.perf_counter()
-            staging.write(f"{stem}.docx", exporter.docx(nb, template=template_for(task.root)))
+            files[f"{stem}.docx"] = exporter.docx(nb, template=template_for(root))
             timings["docx"] = time.perf_counter() - t
         if "article" in formats:
-            staging.write(f"{stem}.article.html", exporter.article(nb))
-        staging.write(f"{stem}.json", sidecar)
-        inputs = input_manifest(record, task.data_listing, Path(task.root))
-        manifest = {
-            "fingerprint": task.fingerprint,
-            "run_id": task.run_id,
-            "params_file": task.params_file,
-            "parameters": task.shown_parameters,
-            "generated_at": generated_at,
-            **inputs,
-        }
-        out_dir = Path(task.out_dir) if task.out_dir else Path(task.run_dir).parent
-        with commit_guard(out_dir, task.lock_token):
-            if _parent_gone():
-                raise RunnerGone("the runner is gone; not committing")
-            placed = staging.commit(Path(task.run_dir), manifest, stem)
-        staging = None
-        outcome.outputs = {name: str(path) for name, path in placed.items()}
+            files[f"{stem}.article.html"] = redactor.text(exporter.article(nb))
+        files[f"{stem}.json"] = sidecar
+        outcome.files = files
+        outcome.record = redactor.tree(record)  # type: ignore[assignment]
         outcome.generated_at = generated_at
         outcome.status = "ok"
         return outcome
@@ -431,8 +527,6 @@ def execute_run(task: ReportTask) -> Outcome:
             raise
         return outcome
     finally:
-        if staging is not None:
-            staging.discard()
         if kernel is not None:
             kernel.shutdown()
         outcome.timings = {k: round(v, 3) for k, v in timings.items()}

@@ -7,17 +7,49 @@ daylight saving), whatever the machine's zone: a report made on a cluster in UTC
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as _dt
 import os
+from collections.abc import Iterator
 
-__all__ = ["VIETNAM", "now", "reproducible", "shown"]
+__all__ = ["VIETNAM", "epoch", "now", "reproducible", "shown", "using"]
 
 VIETNAM = _dt.timezone(_dt.timedelta(hours=7), "ICT")
+_FROM_ENVIRONMENT = object()
+# A worker on another machine keeps the clock of the run that sent it the report, not its own environment's.
+_EPOCH: contextvars.ContextVar = contextvars.ContextVar(
+    "reportkit_source_date_epoch", default=_FROM_ENVIRONMENT
+)
+
+
+def epoch() -> str:
+    """``SOURCE_DATE_EPOCH`` as this clock reads it ("" when the clock is the system time)."""
+    value = _EPOCH.get()
+    if value is _FROM_ENVIRONMENT:
+        value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return (value or "").strip()
+
+
+@contextlib.contextmanager
+def using(source_date_epoch: str | None) -> Iterator[None]:
+    """Within the block (this thread or task), the clock is ``source_date_epoch`` ("" or None: the system time),
+    whatever this process's environment says.
+
+    >>> with using("1656032400"):
+    ...     now().isoformat()
+    '2022-06-24T08:00:00+07:00'
+    """
+    token = _EPOCH.set(source_date_epoch or "")
+    try:
+        yield
+    finally:
+        _EPOCH.reset(token)
 
 
 def reproducible() -> bool:
     """True when ``SOURCE_DATE_EPOCH`` fixes the clock (outputs then carry no run-dependent timing either)."""
-    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+    return bool(epoch())
 
 
 def now() -> _dt.datetime:
@@ -28,13 +60,13 @@ def now() -> _dt.datetime:
     '2022-06-24T08:00:00+07:00'
     >>> del os.environ["SOURCE_DATE_EPOCH"]
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
+    fixed = epoch()
+    if fixed:
         try:
-            return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).astimezone(VIETNAM)
+            return _dt.datetime.fromtimestamp(int(fixed), _dt.UTC).astimezone(VIETNAM)
         except (ValueError, OverflowError, OSError):
             raise ValueError(
-                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got {epoch!r}"
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got {fixed!r}"
             ) from None
     return _dt.datetime.now(VIETNAM)
 

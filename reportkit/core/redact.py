@@ -204,6 +204,18 @@ class Redactor:
             return type(value)(self.tree(v) for v in value)
         return value
 
+    def values(self, value: object) -> object:
+        """Like :meth:`tree`, but mapping keys stay as they are: for structures whose keys are names a program
+        reads (a notebook's cell fields and MIME types), which a secret that happens to be a word — a database
+        password "reportkit" — must not rename."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.values(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self.values(v) for v in value)
+        return value
+
     def bytes(self, data: bytes) -> bytes:
         """File content with the secrets masked; bytes that are not UTF-8 pass through unchanged."""
         if not self and b"://" not in data:
