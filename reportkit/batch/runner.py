@@ -123,7 +123,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         scheduled = schedule(plan, options, code_digest, batch=lock.token)
         tasks, outcomes = scheduled.tasks, scheduled.outcomes
         redactor = Redactor([t for task in tasks for t in task.secret])
-        progress = Progress(options.progress, len(plan.runs), redactor)
+        progress = Progress(options.progress, len(plan.runs), redactor, to_make=len(tasks))
         for outcome in outcomes.values():
             if outcome.status in ("skipped", "failed"):  # failed before running: --strict, texts missing
                 progress.finish(outcome)

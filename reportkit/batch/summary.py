@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,11 @@ from reportkit.batch import remote
 from reportkit.batch.tasks import Outcome
 from reportkit.core.redact import Redactor, terminal_path
 
-__all__ = ["BatchResult", "Progress", "format_summary"]
+__all__ = ["TABLE_MAX", "BatchResult", "Progress", "failure_groups", "format_summary"]
+
+TABLE_MAX = 30  # a batch of more reports is summarised by cause, not listed report by report
+LISTED = 8  # run ids named per cause in the terminal (--json names them all)
+_TEXT_FILE = re.compile(r"[^\s:]+\.md\b")
 
 
 @dataclass
@@ -51,51 +56,88 @@ class BatchResult:
             **({"mirror": str(self.out_dir)} if self.out_url else {}),
             "index": str(self.index) if self.index else None,
             "index_error": self.index_error,
+            "failures": failure_groups(self.reports),
             "reports": [r.as_json() for r in self.reports],
         }
 
 
 class Progress:
-    """Per-report lines, plus a redrawn status bar on a terminal."""
+    """What a person sees while the batch runs.
 
-    def __init__(self, stream: TextIO | None, total: int, redactor: Redactor | None = None):
+    On a terminal, one live line (tqdm): how many reports are made, failed and left, the rate and the time left;
+    a failed report also gets a line of its own above it. Elsewhere (a log file, CI), one plain line per report
+    as it starts and ends, so ``grep`` and ``tail -f`` work.
+    """
+
+    def __init__(
+        self, stream: TextIO | None, total: int, redactor: Redactor | None = None, to_make: int | None = None
+    ):
         self.stream = stream
         self.redactor = redactor
         self.tty = bool(stream) and stream.isatty()
         self.total = total
+        self.to_make = total if to_make is None else to_make
         self.done: dict[str, int] = {}
+        self.finished = 0  # of the reports to make
         self.running: dict[str, float] = {}
         self.t0 = time.monotonic()
+        self.bar = None
+        if self.tty and self.to_make:
+            from tqdm import tqdm
 
-    def _bar(self) -> str:
-        n = sum(self.done.values())
-        width = 24
-        filled = int(width * n / self.total) if self.total else width
-        counts = " ".join(f"{k} {v}" for k, v in sorted(self.done.items()))
-        running = ", ".join(list(self.running)[:4]) + ("…" if len(self.running) > 4 else "")
-        elapsed = time.monotonic() - self.t0
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {n}/{self.total} {counts} {elapsed:.0f}s"
-        return line + (f" · running: {running}" if running else "")
+            self.bar = tqdm(
+                total=self.to_make,
+                file=stream,
+                unit=" reports",
+                dynamic_ncols=True,
+                mininterval=0.5,
+                smoothing=0.1,  # the rate of the last few dozen reports, not of the kernels' start
+                bar_format="{percentage:3.0f}%|{bar:16}| {n_fmt}/{total_fmt} finished{postfix} "
+                "[{elapsed}<{remaining}, {rate_fmt}]",
+            )
+            self._postfix()
+
+    def _counts(self) -> str:
+        made, failed = self.done.get("ok", 0), self.done.get("failed", 0)
+        left = max(0, self.to_make - self.finished)
+        parts = [f"{made} made", f"{failed} failed", f"{left} left"]
+        if self.done.get("skipped"):
+            parts.append(f"{self.done['skipped']} up to date")
+        return ", ".join(parts)
+
+    def _postfix(self) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(self._counts(), refresh=False)
 
     def line(self, text: str) -> None:
         if not self.stream:
             return
         if self.redactor:
             text = self.redactor.text(text)
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + text + "\n" + self._bar())
-        else:
-            self.stream.write(text + "\n")
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)
+            return
+        self.stream.write(text + "\n")
         self.stream.flush()
 
     def start(self, run_id: str) -> None:
         self.running[run_id] = time.monotonic()
-        self.line(f"  … {run_id}: running")
+        if self.bar is None:
+            self.line(f"  … {run_id}: running")
 
     def finish(self, report: Outcome) -> None:
         self.running.pop(report.run_id, None)
         self.done[report.status] = self.done.get(report.status, 0) + 1
         mark = {"ok": "✓", "failed": "✗", "skipped": "="}.get(report.status, "?")
+        made_here = report.status != "skipped" and report.seconds is not None  # by a worker, not the planner
+        self.finished += made_here
+        if self.bar is not None:
+            if made_here:
+                self.bar.update(1)  # what the rate and the time left are of
+            self._postfix()
+            self.bar.refresh()
+            if report.status != "failed":
+                return
         if report.status == "skipped":
             self.line(f"  {mark} {report.run_id}: unchanged, skipped")
             return
@@ -105,19 +147,64 @@ class Progress:
         self.line(f"  {mark} {report.run_id}: {report.status}{extra}")
 
     def close(self) -> None:
-        if self.stream and self.tty:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def failure_groups(reports: list[Outcome]) -> list[dict[str, Any]]:
+    """The failed reports grouped by cause (kind, cell, exception), the commonest first: {"cause", "count",
+    "run_ids", "messages", "cell_source", "traceback", "notebooks"} — one cell failing for 300 wards is one cause,
+    not 300 rows; ``messages`` counts the different messages among them."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    messages: dict[tuple, set[str]] = {}
+    for r in reports:
+        if r.status != "failed":
+            continue
+        err = r.error
+        key = (err.kind, err.cell, err.exception) if err else ("?", None, "?")
+        if key not in groups:
+            notebooks = None
+            if err is not None and err.notebook:  # .reportkit-cache/failed/<run id>/<stem>.ipynb
+                notebooks = str(Path(err.notebook).parents[len(r.run_id.split("/"))])
+            groups[key] = {"cause": err.line() if err else "failed", "count": 0, "run_ids": [],
+                           "cell_source": err.cell_source if err else None,
+                           "traceback": err.traceback[:5] if err else [], "notebooks": notebooks}  # fmt: skip
+            messages[key] = set()
+        groups[key]["count"] += 1
+        groups[key]["run_ids"].append(r.run_id)
+        messages[key].add(err.message if err else "")
+    for key, group in groups.items():
+        group["messages"] = len(messages[key])
+    return sorted(groups.values(), key=lambda g: -g["count"])
+
+
+def _note_groups(reports: list[Outcome]) -> list[tuple[str, list[str]]]:
+    found: dict[str, list[str]] = {}
+    for r in reports:
+        for note in r.notes:
+            found.setdefault(_TEXT_FILE.sub("…", note), []).append(r.run_id)
+    return sorted(found.items(), key=lambda item: -len(item[1]))
+
+
+def _named(run_ids: list[str]) -> str:
+    shown = ", ".join(run_ids[:LISTED])
+    return shown + (f" and {len(run_ids) - LISTED} more" if len(run_ids) > LISTED else "")
 
 
 def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
     """The terminal table: one row per report; a failure adds its cell, exception and first traceback lines.
+    A batch of more than ``TABLE_MAX`` reports is summarised instead: its counts, its failures grouped by cause
+    (each cause once, with the reports it failed), its notes grouped alike; ``--json`` still lists every report.
 
     Paths read as the terminal shows them: relative below the working folder, absolute elsewhere.
     """
 
     def rel(p: str | Path) -> str:
         return str(p) if remote.is_url(str(p)) else terminal_path(p, cwd=cwd)
+
+    if len(result.reports) > TABLE_MAX:
+        return _grouped_summary(result, rel)
 
     rows = []
     for r in result.reports:
@@ -152,8 +239,46 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
                 lines.append(f"{pad}  executed notebook: {rel(err.notebook)}")
             if err.local:
                 lines.append(f"{pad}  local copy: {rel(err.local)}")
-    counts = result.counts()
     lines.append("")
+    _closing(result, rel, lines)
+    text = "\n".join(lines)
+    return result.redactor.text(text) if result.redactor else text
+
+
+def _grouped_summary(result: BatchResult, rel) -> str:
+    lines: list[str] = []
+    groups = failure_groups(result.reports)
+    if groups:
+        lines.append(f"Failed reports, by cause ({len(groups)}):")
+        for group in groups:
+            other = group["messages"] - 1
+            lines.append(
+                f"  {group['count']} × {group['cause']}" + (f" (and {other} other messages)" if other else "")
+            )
+            lines.append(f"      {_named(group['run_ids'])}")
+            if group["cell_source"]:
+                lines.append(f"      in: {group['cell_source']}")
+            for tb in group["traceback"][:3]:
+                lines.append(f"      | {tb}")
+            if group["notebooks"]:
+                lines.append(f"      executed notebooks: {rel(group['notebooks'])}/")
+    notes = _note_groups(result.reports)
+    if notes:
+        lines.append("Notes, by kind:")
+        for note, run_ids in notes:
+            lines.append(f"  {len(run_ids)} × lưu ý: {note}")
+            lines.append(f"      {_named(run_ids)}")
+    if lines:
+        lines.append("")
+    _closing(result, rel, lines)
+    if result.failed:
+        lines.append("Every report, with its error: reportkit run … --json")
+    text = "\n".join(lines)
+    return result.redactor.text(text) if result.redactor else text
+
+
+def _closing(result: BatchResult, rel, lines: list[str]) -> None:
+    counts = result.counts()
     lines.append(
         f"{len(result.reports)} reports: "
         + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
@@ -165,5 +290,3 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/ — index: {rel(result.index)}")
     else:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/")
-    text = "\n".join(lines)
-    return result.redactor.text(text) if result.redactor else text
