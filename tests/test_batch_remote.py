@@ -181,3 +181,36 @@ def test_bad_urls_exit_2_and_write_nothing(tmp_path: Path, capsys) -> None:
 def test_url_detection() -> None:
     assert is_url("s3://b/x") and is_url("file:///tmp/x") and is_url("simplecache::s3://b/x")
     assert not is_url("/tmp/out") and not is_url("outputs") and not is_url("c:/tmp") and not is_url("a b://x")
+
+
+@pytest.mark.slow
+def test_a_province_publishes_every_units_page_and_the_list_of_units(tmp_path: Path) -> None:
+    """More units than one page holds: each unit's page goes with the reports, index.html (the list) last."""
+    from bs4 import BeautifulSoup
+
+    from reportkit.export.index import UNITS_ON_ONE_PAGE
+
+    root = make_tiny_project(tmp_path / "tinh", {"2022-H1": 1})
+    notebook = root / "notebooks/report.ipynb"
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8").replace(
+            '\\"unit\\": \\"Phường Thử Nghiệm\\"', '\\"unit\\": figures[\\"name\\"]'
+        ),
+        encoding="utf-8",
+    )
+    units = [f"phuong-{n}" for n in range(1, UNITS_ON_ONE_PAGE + 2)]
+    for n, unit in enumerate(units, 1):
+        (root / f"data/{unit}").mkdir(parents=True)
+        (root / f"data/{unit}/ward.yaml").write_text(f"name: Phường {n}\n", encoding="utf-8")
+        (root / f"data/{unit}/figures.json").write_text(json.dumps({"2022-H1": n, "name": f"Phường {n}"}))
+    (root / "params/2022-H1.yaml").write_text(
+        f"period: 2022-H1\ndata: data/{{unit}}\nunits: [{', '.join(units)}]\n", encoding="utf-8"
+    )
+    dest = tmp_path / "web"
+    result = run_batch(options(root, out=f"file://{dest}/", formats=("html",)))
+    assert result.exit_code == 0, format_summary(result)
+    index = BeautifulSoup((dest / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in index.select(".units a")]
+    assert [h for h in links if h.endswith("/index.html")] == [f"{u}/index.html" for u in units]
+    assert all((dest / h).is_file() for h in links)  # every page and report it links was published
+    assert "Phường 3" in (dest / "phuong-3/index.html").read_text(encoding="utf-8")

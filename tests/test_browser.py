@@ -136,7 +136,31 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     out = root / "outputs"
     record = json.loads((out / "2022-H1/report-2022-H1.json").read_text(encoding="utf-8"))
     index = twenty_periods(root / "site", record)
-    return {"report": out / "2022-H1/report-2022-H1.html", "index": index}
+    units = many_units(root / "province", record)
+    return {"report": out / "2022-H1/report-2022-H1.html", "index": index, "units": units,
+            "unit": units.parent / "duy-tan/index.html"}  # fmt: skip
+
+
+def many_units(out: Path, record: dict) -> Path:
+    """A province's batch of 40 wards × 2 halves: index.html lists them, each ward has its own page."""
+    from reportkit import vn
+    from reportkit.data.sample_province import ward_names
+    from reportkit.export import write_site
+
+    entries = []
+    for w in ward_names(40):
+        code = w.code
+        for spec in ("2022-H1", "2022-H2"):
+            mine = copy.deepcopy(record)
+            mine["document"].update(unit=w.name, period=spec, period_name=vn.Period(spec).name)
+            folder = out / code / spec
+            folder.mkdir(parents=True, exist_ok=True)
+            files = {}
+            for kind in ("html", "pdf", "docx"):
+                (folder / f"report-{code}-{spec}.{kind}").write_text("x")
+                files[kind] = f"{code}/{spec}/report-{code}-{spec}.{kind}"
+            entries.append({"run_id": f"{code}/{spec}", "record": mine, "files": files})
+    return write_site(out, entries)[0]
 
 
 def twenty_periods(out: Path, record: dict) -> Path:
@@ -189,6 +213,17 @@ def test_the_report_reads_on_every_screen(pages, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["units", "unit"])
+def test_a_provinces_list_of_units_and_a_units_page_read_on_every_screen(pages, name, width):
+    seen = layout(pages[name], width)
+    assert seen["overflow"] <= 0, f"{name} scrolls sideways by {seen['overflow']} px at {width} px"
+    meaning = seen["semantics"]
+    assert meaning["lang"] == "vi" and meaning["levels"][0] == 1 and meaning["jumps"] == 0, meaning
+    assert meaning["unscoped"] == [] and meaning["unnamed"] == 0, meaning
+    assert seen["broken"] == [], f"words broken across lines at {width} px: {seen['broken'][:10]}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_index_reads_on_every_screen(pages, width):
     seen = layout(pages["index"], width)
     assert seen["overflow"] <= 0, f"the index scrolls sideways by {seen['overflow']} px at {width} px"
@@ -214,7 +249,7 @@ def test_sizes(pages):
 
 
 @pytest.mark.skipif(axe_script() is None, reason="axe-core not installed (.ci/run installs it with npm)")
-@pytest.mark.parametrize("name", ["report", "index"])
+@pytest.mark.parametrize("name", ["report", "index", "units", "unit"])
 @pytest.mark.parametrize("width", (375, 1280))
 def test_axe_finds_nothing_serious(pages, name, width):
     with Browser() as browser:

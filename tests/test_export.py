@@ -626,6 +626,71 @@ def test_index_groups_a_batch_of_units_by_unit(tmp_path):
     assert len(ids) == len(set(ids))
 
 
+MANY_WARDS = ["Phường Hòa Khánh", "Phường 3", "Xã Đông Hà", "Phường An Hải", "Phường Ân Phú", "Phường Duy Tân",
+              "Phường Trần Hưng Đạo", "Phường 12", "Thị trấn Hà Lam"]  # fmt: skip
+
+
+def test_many_units_get_a_page_each_and_an_index_listing_them(tmp_path):
+    """A province's batch: each ward's dashboard is its own page beside its reports, index.html lists the wards in
+    natural order under the letter of their own name, and every link of every page leads to a file."""
+    from reportkit import vn
+    from reportkit.export import write_site
+
+    entries = []
+    for n, name in enumerate(MANY_WARDS):
+        code = vn.fold(name).replace(" ", "-")
+        for period in ("2022-H1", "2022-H2"):
+            record = _record(
+                period, f"Số: {40 + n}/BC-MTTQ-BTT", tuyen_truyen_luot=("Lượt người dân dự", 100 + n, "lượt")
+            )
+            record["document"]["unit"] = name
+            entries.append(_entry(tmp_path, f"{code}/{period}", record))
+    pages = write_site(tmp_path, entries)
+    assert pages[0] == tmp_path / "index.html" and len(pages) == 1 + len(MANY_WARDS)
+    index = BeautifulSoup(pages[0].read_text(), "html.parser")
+    assert index.h1.get_text() == "Báo cáo định kỳ"
+    assert "9 đơn vị, 18 báo cáo" in index.get_text()
+    letters = [a.get_text() for a in index.select(".letters a")]
+    assert letters == ["0–9", "A", "D", "Đ", "H", "T"]
+    names = [a.get_text() for a in index.select(".units .unit-name")]
+    assert names == ["Phường 3", "Phường 12", "Phường An Hải", "Phường Ân Phú", "Phường Duy Tân", "Xã Đông Hà",
+                     "Phường Hòa Khánh", "Thị trấn Hà Lam", "Phường Trần Hưng Đạo"]  # fmt: skip
+    first = index.select_one(".units li")
+    assert [a["href"] for a in first.select("a")] == [
+        "phuong-3/index.html",
+        "phuong-3/2022-H2/report-phuong-3-2022-H2.html",
+    ]
+    assert "— 2 báo cáo, mới nhất: 6 tháng cuối năm 2022" in " ".join(first.get_text().split())
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        hrefs = [a["href"] for a in soup.find_all("a") if not a["href"].startswith("#")]
+        assert hrefs and all((page.parent / h).resolve().is_file() for h in hrefs), (page, hrefs)
+        anchors = [a["href"][1:] for a in soup.find_all("a") if a["href"].startswith("#")]
+        assert all(soup.find(id=anchor) for anchor in anchors)
+        ids = [t["id"] for t in soup.find_all(id=True)]
+        assert len(ids) == len(set(ids))
+        assert "<script" not in page.read_text().lower() and _external_references(page.read_text()) == []
+    ward = BeautifulSoup((tmp_path / "xa-dong-ha/index.html").read_text(), "html.parser")
+    assert ward.h1.get_text() == "Báo cáo định kỳ — Xã Đông Hà"
+    assert ward.select_one("nav a")["href"] == "../index.html" and "Tất cả 9 đơn vị" in ward.nav.get_text()
+    assert [a["href"] for a in ward.select("table.reports a")][:2] == [
+        "2022-H2/report-xa-dong-ha-2022-H2.html", "2022-H2/report-xa-dong-ha-2022-H2.pdf"]  # fmt: skip
+
+
+def test_a_few_units_share_one_page(tmp_path):
+    from reportkit.export import write_site
+    from reportkit.export.index import UNITS_ON_ONE_PAGE
+
+    entries = []
+    for name in MANY_WARDS[:UNITS_ON_ONE_PAGE]:
+        record = copy.deepcopy(synthetic.RECORD)
+        record["document"]["unit"] = name
+        entries.append(_entry(tmp_path, f"{len(entries)}/2022-H2", record))
+    (page,) = write_site(tmp_path, entries)
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    assert len(soup.select("section.unit")) == UNITS_ON_ONE_PAGE and not soup.select(".units")
+
+
 def test_index_rejects_bad_entries_listing_all(tmp_path):
     good = _entry(tmp_path, "2022-H1", synthetic.RECORD)
     bad = [

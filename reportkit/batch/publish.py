@@ -15,7 +15,7 @@ from reportkit.core import record as report
 from reportkit.core.atomic import write_atomic
 from reportkit.core.redact import Redactor
 
-__all__ = ["collect_entries", "publish_remote", "write_site_index"]
+__all__ = ["collect_entries", "index_pages", "publish_remote", "write_site_index"]
 
 INDEX_STAMP = ".reportkit-index.json"
 
@@ -45,7 +45,8 @@ def collect_entries(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None = None) -> Path | None:
-    """``out_dir/index.html`` for the reports there, rewritten only when an entry or reportkit changed.
+    """``out_dir/index.html`` for the reports there (and a page per unit for many units), rewritten only when an
+    entry or reportkit changed.
 
     The entries come from the reports' JSON records, already scrubbed when they were staged; they pass through the
     run's ``redactor`` again, like every other file the runner writes.
@@ -64,11 +65,22 @@ def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None 
         return index
     if not entries:
         return None
-    from reportkit.export import write_index
+    from reportkit.export import write_site
 
-    written = Path(write_index(out_dir, entries))
-    write_atomic(stamp, json.dumps({"digest": digest}))
-    return written
+    pages = [Path(p) for p in write_site(out_dir, entries)]
+    write_atomic(
+        stamp, json.dumps({"digest": digest, "pages": [p.relative_to(out_dir).as_posix() for p in pages]})
+    )
+    return pages[0]
+
+
+def index_pages(out_dir: Path) -> list[str]:
+    """The pages of the index written last (relative to ``out_dir``, index.html first)."""
+    try:
+        pages = json.loads((out_dir / INDEX_STAMP).read_text(encoding="utf-8")).get("pages")
+    except (OSError, ValueError):
+        pages = None
+    return pages if isinstance(pages, list) and pages else ["index.html"]
 
 
 def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, index, index_error, progress):
@@ -105,14 +117,15 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
             return None, index_error
         if unpublished:
             return None, f"index.html was not published: {unpublished} report(s) could not be published"
-        try:
-            if target.publish_file(Path(index), "index.html"):
-                progress.line(f"  ↑ index.html: published to {target.display('index.html')}")
-        except Exception as err:
-            return None, (
-                f"index.html could not be published to {target.display('index.html')}: "
-                f"{type(err).__name__}: {err}"
-            )
+        # The units' pages first, the page linking them last: a reader never follows a link to a missing page.
+        for page in [*index_pages(out_dir)[1:], "index.html"]:
+            try:
+                if target.publish_file(out_dir / page, page):
+                    progress.line(f"  ↑ {page}: published to {target.display(page)}")
+            except Exception as err:
+                return None, (
+                    f"{page} could not be published to {target.display(page)}: {type(err).__name__}: {err}"
+                )
         return target.display("index.html"), index_error
     finally:
         target.drop_empty_staging()

@@ -1,7 +1,8 @@
 """reportkit.export: executed report notebook → shareable HTML, official-layout PDF, web article, index page.
 
 ``ReportExporter`` keeps nbconvert's ``reportkit`` template and WeasyPrint's fonts warm across reports;
-``report_record`` reads the notebook's report record; ``write_index`` writes ``outputs/index.html``.
+``report_record`` reads the notebook's report record; ``write_index`` writes ``outputs/index.html`` (and
+``write_site`` returns every page, a page per unit for a province's batch).
 
 The names are imported on first use, so that writing the index page (``write_index``) does not pay for importing
 nbconvert, nbformat and WeasyPrint (about 2 s in a process that needs none of them).
@@ -18,6 +19,7 @@ _WHERE = {
     "ReportExporter": "exporter",
     "IndexPageError": "index",
     "write_index": "index",
+    "write_site": "index",
     "ExportError": "preprocess",
     "GlyphError": "typeface",
 }
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from reportkit.core.record import RECORD_MIME, RecordError
     from reportkit.core.record import read as report_record
     from reportkit.export.exporter import TEMPLATE_NAME, TEMPLATES_DIR, ReportExporter
-    from reportkit.export.index import IndexPageError, write_index
+    from reportkit.export.index import IndexPageError, write_index, write_site
     from reportkit.export.preprocess import ExportError
     from reportkit.export.typeface import GlyphError
 
@@ -41,6 +43,7 @@ __all__ = [
     "ReportExporter",
     "report_record",
     "write_index",
+    "write_site",
 ]
 
 

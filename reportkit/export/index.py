@@ -1,6 +1,10 @@
 """outputs/index.html, the ward's dashboard: every report with every format it comes in, and each key figure's
 trend across the periods of one kind (halves with halves, quarters with quarters), as a small picture and a table.
 
+A batch of a few units shows each unit's dashboard on the one page. A province's batch of hundreds of wards gets a
+page per unit (``<unit>/index.html``, beside its reports) and an ``index.html`` listing the units in natural
+order, with a jump list by first letter: each page stays the size of one ward's.
+
 Self-contained like the reports: inline CSS and inline SVG, no script, no external URL.
 """
 
@@ -8,6 +12,8 @@ from __future__ import annotations
 
 import html
 import os
+import posixpath
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -41,6 +47,9 @@ KINDS = (
     ("other", "Các kỳ khác"),
 )
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 160, 44, 5
+UNITS_ON_ONE_PAGE = 5  # more units than this: a page per unit, and index.html lists them
+# Words before a unit's own name, left out of the letter it is found under ("Phường Hòa Khánh" is under H).
+_UNIT_WORDS = ("phường", "xã", "thị trấn", "đặc khu", "tổ dân phố", "tổ", "thôn", "ấp", "bản", "khu phố")
 
 
 class IndexPageError(ReportkitError, ValueError):
@@ -161,7 +170,8 @@ def _check(out_dir: Path, entries) -> list[str]:
     return problems
 
 
-def _report(entry: Mapping) -> dict:
+def _report(entry: Mapping, base: str = "") -> dict:
+    """The page's view of one entry; its links relative to ``base``, the folder of the page that shows it."""
     from reportkit import vn
 
     document = entry["record"].get("document") or {}
@@ -172,7 +182,7 @@ def _report(entry: Mapping) -> dict:
     for kind, label in FORMATS:
         rel = entry["files"].get(kind)
         if rel:
-            links.append({"href": quote(PurePosixPath(*Path(rel).parts).as_posix()), "label": label})
+            links.append({"href": _href(_posix(rel), base), "label": label})
     return {
         "run_id": entry["run_id"],
         "period": period,
@@ -183,6 +193,7 @@ def _report(entry: Mapping) -> dict:
         "number": _number_only(document.get("number") or ""),
         "subject": nfc(document.get("subject") or document.get("title") or ""),
         "links": links,
+        "files": entry["files"],
         "figures": entry["record"].get("key_figures") or [],
     }
 
@@ -238,8 +249,17 @@ def _trends(reports: list[dict]) -> list[dict]:
     return groups
 
 
+def _posix(rel: str) -> str:
+    return PurePosixPath(*Path(rel).parts).as_posix()
+
+
+def _href(target: str, base: str) -> str:
+    return quote(posixpath.relpath(target, base or ".") if base else target)
+
+
 def write_index(out_dir, entries) -> Path:
-    """Write ``out_dir/index.html`` atomically and return its path.
+    """Write ``out_dir/index.html`` (and, for more than ``UNITS_ON_ONE_PAGE`` units, a page per unit) atomically
+    and return the path of index.html; :func:`write_site` returns every page.
 
     Each entry is ``{"run_id", "record", "files": {"html": relpath, "pdf": …, "docx": …, "article": …,
     "ipynb": …, "json": …}}`` (any of them). Per unit (a batch of several units shows each under its name): the
@@ -247,7 +267,11 @@ def write_index(out_dir, entries) -> Path:
     with its unit, its latest value, a small trend picture and a table of every period's value, e.g. the row
     "Lượt người dân dự tuyên truyền (lượt người) | 1.302 | 1.236 | 1.417 | 1.402".
     """
-    import reportkit
+    return write_site(out_dir, entries)[0]
+
+
+def write_site(out_dir, entries) -> list[Path]:
+    """Every page of the index (index.html first), written atomically: see :func:`write_index`."""
     from reportkit import vn
 
     out_dir = Path(out_dir)
@@ -257,26 +281,123 @@ def write_index(out_dir, entries) -> Path:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise IndexPageError(f"cannot write {out_dir / 'index.html'}:\n{lines}")
 
-    reports = [_report(entry) for entry in entries]
-    units = []
-    for name in sorted(dict.fromkeys(r["unit"] for r in reports), key=vn.sort_key):
-        mine = [r for r in reports if r["unit"] == name]
-        listed = sorted(mine, key=lambda r: (_ends_first(r["period"]), r["run_id"]), reverse=True)
-        units.append({"name": name, "reports": listed, "trends": _trends(mine)})
+    names = sorted(dict.fromkeys(nfc(_unit_of(e)) for e in entries), key=vn.sort_key)
+    if len(names) <= UNITS_ON_ONE_PAGE:
+        reports = [_report(entry) for entry in entries]
+        units = [_unit(name, [r for r in reports if r["unit"] == name]) for name in names]
+        return [_write_page(out_dir, "index.html", units=units, count=len(reports))]
+
+    pages, listed = [], []
+    for number, name in enumerate(names, 1):
+        mine = [e for e in entries if nfc(_unit_of(e)) == name]
+        page = _unit_page(mine, number)
+        base = posixpath.dirname(page)
+        reports = [_report(entry, base) for entry in mine]
+        unit = _unit(name, reports)
+        pages.append(_write_page(out_dir, page, units=[unit], count=len(reports),
+                                 up=posixpath.relpath("index.html", base or "."), units_count=len(names)))  # fmt: skip
+        latest = unit["reports"][0] if unit["reports"] else None
+        page_of = latest and latest["files"].get("html")
+        listed.append(
+            {
+                "name": name or "Đơn vị chưa ghi tên",
+                "href": quote(page),
+                "count_text": f"{vn.number(len(reports))} báo cáo",
+                "latest": {"name": latest["period_name"], "href": _href(_posix(page_of), "")}
+                if page_of
+                else None,
+            }
+        )
+    index = _write_units(out_dir, listed, len(entries))
+    return [index, *pages]
+
+
+def _unit_of(entry: Mapping) -> str:
+    return (entry["record"].get("document") or {}).get("unit") or ""
+
+
+def _unit(name: str, reports: list[dict]) -> dict:
+    listed = sorted(reports, key=lambda r: (_ends_first(r["period"]), r["run_id"]), reverse=True)
+    return {"name": name, "reports": listed, "trends": _trends(reports)}
+
+
+def _unit_page(entries: list[Mapping], number: int) -> str:
+    """Where a unit's page goes: ``<unit>/index.html`` beside its reports when they all lie in one folder of the
+    output folder (a batch's ``<unit>/<period>/``), else ``don-vi-<n>.html`` at the top."""
+    tops = {PurePosixPath(*Path(rel).parts).parts[0] for e in entries for rel in e["files"].values()}
+    deep = all(len(Path(rel).parts) > 2 for e in entries for rel in e["files"].values())
+    if len(tops) == 1 and deep:
+        return f"{next(iter(tops))}/index.html"
+    return f"don-vi-{number}.html"
+
+
+def _write_page(out_dir: Path, page: str, *, units: list[dict], count: int, up: str | None = None,
+                units_count: int = 0) -> Path:  # fmt: skip
+    import reportkit
 
     names = [u["name"] for u in units if u["name"]]
     title = "Báo cáo định kỳ" + (f" — {names[0]}" if len(names) == 1 else "")
-    page = (
+    text = (
         _environment()
         .get_template("index.html.j2")
         .render(
             title=title,
-            count=len(reports),
+            count=count,
             units=units,
             many_units=len(units) > 1,
             generated_at=clock.shown(),
             version=reportkit.__version__,
             escape=html.escape,
+            up=up,
+            units_count=units_count,
         )
     )
-    return write_atomic(out_dir / "index.html", nfc(page))
+    return write_atomic(out_dir / page, nfc(text))
+
+
+def _letter(name: str) -> str:
+    """The letter a unit is listed under: the first of its own name ("Phường Hòa Khánh" → "H", "Xã Đông Hà" →
+    "Đ", "Phường 3" → "0–9")."""
+    text = nfc(name).strip()
+    folded = text.lower()
+    for word in sorted(_UNIT_WORDS, key=len, reverse=True):
+        if folded.startswith(word + " "):
+            text = text[len(word) + 1 :].strip()
+            break
+    if not text:
+        return "#"
+    first = text[0]
+    if first.isdigit():
+        return "0–9"
+    if first in "đĐ":
+        return "Đ"
+    return unicodedata.normalize("NFD", first)[0].upper()
+
+
+def _write_units(out_dir: Path, units: list[dict], count: int) -> Path:
+    import reportkit
+    from reportkit import vn
+
+    groups: list[dict] = []
+    for unit in units:  # already in natural order
+        letter = _letter(unit["name"])
+        found = next((g for g in groups if g["letter"] == letter), None)
+        if found is None:
+            found = {"letter": letter, "units": []}
+            groups.append(found)
+        found["units"].append(unit)
+    groups.sort(key=lambda g: (g["letter"] != "0–9", vn.sort_key(g["letter"])))
+    text = (
+        _environment()
+        .get_template("units.html.j2")
+        .render(
+            title="Báo cáo định kỳ",
+            units_text=f"{vn.number(len(units))} đơn vị",
+            reports_text=f"{vn.number(count)} báo cáo",
+            groups=groups,
+            count=count,
+            generated_at=clock.shown(),
+            version=reportkit.__version__,
+        )
+    )
+    return write_atomic(out_dir / "index.html", nfc(text))
