@@ -18,6 +18,7 @@ from conftest import make_tiny_project
 
 from reportkit.batch import BatchOptions, format_summary, run_batch
 from reportkit.batch.store import MANIFEST
+from reportkit.core import record as report
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("stable_code_digest")]
 
@@ -65,6 +66,9 @@ def test_first_run_writes_every_report(project: Path, first) -> None:
         )
         record = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
         assert record["document"]["period"] == period
+        # the sidecar is the record the saved notebook holds, byte for byte (its keys in the same order)
+        saved = report.read(nbformat.read(folder / f"{stem}.ipynb", as_version=4))
+        assert (folder / f"{stem}.json").read_text(encoding="utf-8") == report.dumps(saved)
         assert record["key_figures"][0]["value"] == value
         assert (folder / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
         assert str(value) in (folder / f"{stem}.html").read_text(encoding="utf-8")

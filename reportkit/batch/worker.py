@@ -358,8 +358,9 @@ def _redacted(nb, task: ReportTask, redactor):
                 cell.source = translate_parameters("python", "python", masked, "Parameters")
     if not redactor:
         return nb
-    # Value by value: the notebook's keys (cell fields, MIME types) are read by the exporters.
-    return nbformat.from_dict(redactor.values(nb))
+    # Value by value: the notebook's keys (cell fields, MIME types) are read by the exporters. Then written and
+    # read back as a saved notebook is: its keys in order, whatever order the kernel sent them in.
+    return nbformat.reads(nbformat.writes(nbformat.from_dict(redactor.values(nb))), as_version=4)
 
 
 def execute_run(task: ReportTask, workspace: Workspace | None = None) -> Outcome:
