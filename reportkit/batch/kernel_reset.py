@@ -50,6 +50,12 @@ def snapshot(project: str) -> None:
         import matplotlib
 
         _saved["rc"] = dict(matplotlib.rcParams)
+    # What the warm-up imported lives as long as the kernel: out of the collector's sight, every collection (one
+    # per reset, in IPython's output-cache flush) walks only what the reports made since.
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _own_module(module, project: str) -> bool:

@@ -34,15 +34,25 @@ RESET_CODE = "__import__('sys').modules['_reportkit_kernel'].reset()"
 MAX_REPORTS_PER_KERNEL = 25
 
 
+_INLINE_BACKEND = re.compile(r"^\s*%matplotlib\s+inline\b", re.MULTILINE)
+
+
 def notebook_imports(nb) -> list[str]:
-    """Top-level modules the notebook's code cells import (and ``%load_ext`` extensions), in order."""
+    """Top-level modules the notebook's code cells import (and ``%load_ext`` extensions, and the inline backend
+    ``%matplotlib inline`` loads), in order; then ``module:name`` for each name a cell imports from a module or
+    uses of it (``from reportkit.narrative import bar_chart``, ``reportkit.load(…)``), which may load a submodule
+    of its own on first use: the warm-up loads them too, before the first report's parameters arrive."""
     found: list[str] = []
+    names: list[str] = []
+    modules: dict[str, str] = {}  # a name bound by ``import x`` (or ``import x as y``) → the module
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         found += _MAGIC_EXT.findall(source)
+        if _INLINE_BACKEND.search(source):
+            found.append("matplotlib_inline.backend_inline")
         code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
         try:
             tree = ast.parse(code)
@@ -51,9 +61,20 @@ def notebook_imports(nb) -> list[str]:
         for node in tree.body:
             if isinstance(node, ast.Import):
                 found += [alias.name for alias in node.names]
+                modules.update(
+                    {(a.asname or a.name): a.name for a in node.names if a.asname or "." not in a.name}
+                )
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 found.append(node.module)
-    return list(dict.fromkeys(found))
+                names += [f"{node.module}:{alias.name}" for alias in node.names if alias.name != "*"]
+        for node in ast.walk(tree):  # reportkit.load(…): a module's attribute, loaded on first use
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+            ):
+                names.append(f"{modules[node.value.id]}:{node.attr}")
+    return list(dict.fromkeys([*found, *names]))
 
 
 # Run first in a local worker's kernel: Linux kills it (SIGKILL) the moment its worker dies. ipykernel's own parent
@@ -82,7 +103,13 @@ def warmup_code(modules: list[str], reusable_in: str | None = None, *, die_with_
     lines = [DIE_WITH_PARENT] if die_with_parent else []
     lines.append("import importlib as _rk_il")
     for name in modules:
-        lines.append(f"try:\n    _rk_il.import_module({name!r})\nexcept Exception:\n    pass")
+        module, _, attribute = name.partition(":")
+        get = (
+            f"getattr(_rk_il.import_module({module!r}), {attribute!r})"
+            if attribute
+            else f"_rk_il.import_module({module!r})"
+        )
+        lines.append(f"try:\n    {get}\nexcept Exception:\n    pass")
     lines.append("del _rk_il")
     if reusable_in is not None:
         source = _KERNEL_SIDE.read_text(encoding="utf-8")
@@ -194,7 +221,9 @@ class KernelPool:
             transport="ipc",
             ip=os.path.join(self._ipc_dir, f"k{self._count}"),
         )
-        km.start_kernel(cwd=cwd)
+        # No history database: a report's cells are not a session to recall, and IPython's thread writing each
+        # cell to SQLite costs CPU on every report (the execution counter still starts again at 1 per report).
+        km.start_kernel(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
         client = BlockingKernelClient()
         client.load_connection_info(km.get_connection_info())
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)

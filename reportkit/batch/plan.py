@@ -158,6 +158,7 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
         modules=tuple(notebook_imports(nb_json)),
         reuse=not options.fresh_kernels,
         max_reports=options.kernel_max_reports,
+        formats=tuple(options.formats),
     )
     shipped = {notebook: nb_sha}
     if template_sha and "docx" in options.formats:

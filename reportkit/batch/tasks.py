@@ -29,6 +29,7 @@ class WarmSpec:
     modules: tuple[str, ...]
     reuse: bool = True
     max_reports: int = 25
+    formats: tuple[str, ...] = ("html", "pdf", "docx")  # the exporters to warm (a batch without Word skips it)
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def warm_worker(warm: WarmSpec | None, root: Path | None = None) -> None:
     if warm and root is not None:
         pool = _pool(warm.reuse, warm.max_reports)
         pool.prestart(warm.kernel_name, str(root / warm.notebook_dir), warm.modules)
-    _warm_exporter(_exporter())
+    _warm_exporter(_exporter(), warm.formats if warm else ("html", "pdf", "docx"))
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
 
@@ -258,17 +258,20 @@ def _inside(rel: str) -> PurePosixPath:
     return path
 
 
-def _warm_exporter(ex) -> None:
-    """Load nbconvert's template and WeasyPrint's fonts now, not during the first report."""
+def _warm_exporter(ex, formats: tuple[str, ...]) -> None:
+    """Load nbconvert's template and WeasyPrint's fonts now, not during the first report; only what the batch
+    makes (python-docx and its template cost a second of start-up for nothing in an HTML+PDF batch)."""
     import nbformat
 
     page = None
     with contextlib.suppress(Exception):
         page = ex.html(nbformat.v4.new_notebook(), None)
-    with contextlib.suppress(Exception):
-        ex.pdf(page or '<!DOCTYPE html><html lang="vi"><body><p>Khởi động</p></body></html>')
-    with contextlib.suppress(Exception):
-        ex.docx(nbformat.v4.new_notebook())
+    if "pdf" in formats:
+        with contextlib.suppress(Exception):
+            ex.pdf(page or '<!DOCTYPE html><html lang="vi"><body><p>Khởi động</p></body></html>')
+    if "docx" in formats:
+        with contextlib.suppress(Exception):
+            ex.docx(nbformat.v4.new_notebook())
 
 
 def _read_notebook(workspace: Workspace, rel: str, sha: str):
