@@ -157,6 +157,12 @@ def schedule(
                 continue
         if not options.force and store.up_to_date(run_dir, digest, plan.root, listing):
             manifest = store.read_manifest(run_dir) or {}
+            outcome.findings = list(manifest.get("findings") or [])
+            damaged = [f for f in outcome.findings if f.get("kind") == "damaged"]
+            if options.strict and damaged:  # the report stays as it is; --strict says it may not be signed
+                outcome.status = "failed"
+                outcome.error = Failure.from_damaged_text(damaged)
+                continue
             outcome.status = "skipped"
             outcome.outputs = {n: str(run_dir / n) for n in manifest.get("files", {})}
             outcome.generated_at = manifest.get("generated_at")
@@ -181,6 +187,7 @@ def schedule(
                 version=reportkit.__version__,
                 root=str(plan.root),
                 warm=warm,
+                strict=options.strict,
                 cell_timeout=options.cell_timeout,
                 report_timeout=options.report_timeout,
                 out_dir=str(plan.out_dir),

@@ -142,6 +142,10 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         pad = " " * (widths[0] + widths[1] + widths[2] + 6)
         for note in r.notes:
             lines.append(f"{pad}  lưu ý: {note}")
+        for finding in r.findings[:10]:
+            lines.append(f"{pad}  soát chính tả: {_finding_line(finding)}")
+        if len(r.findings) > 10:
+            lines.append(f"{pad}  soát chính tả: … và {len(r.findings) - 10} chỗ khác (xem --json)")
         if status == "failed" and r.error is not None:
             err = r.error
             if err.cell_source:
@@ -167,3 +171,8 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/")
     text = "\n".join(lines)
     return result.redactor.text(text) if result.redactor else text
+
+
+def _finding_line(finding: dict[str, Any]) -> str:
+    """ "ô 5: “Mt trn” → “Mặt trận” (âm tiết bị mất chữ)"."""
+    return f"ô {finding.get('cell')}: {finding.get('message') or finding.get('found')}"

@@ -55,6 +55,7 @@ class ReportTask:
     cell_timeout: float = 600.0
     report_timeout: float = 1800.0  # every cell of the report together
     more: bool = True  # more reports follow on this worker: start the next kernel early
+    strict: bool = False  # --strict: text with lost letters fails the report (its previous report stays)
     # {data file: [sha256, year of its name]} when planned (store.data_listing): the manifest's account of inputs
     data_listing: dict[str, list] = field(default_factory=dict)
     out_dir: str | None = None  # the output folder, whose lock says whether this run may still commit
@@ -71,7 +72,8 @@ class ReportTask:
 class Failure:
     """Why a report failed, for a person: where (kind, cell), what (exception, message), a short traceback."""
 
-    kind: str  # "cell", "timeout", "kernel", "export", "setup", "worker", "publish", "texts" (--strict)
+    # "cell", "timeout", "kernel", "export", "setup", "worker", "publish"; with --strict "texts", "proofreading"
+    kind: str
     exception: str
     message: str
     traceback: list[str] = field(default_factory=list)
@@ -158,6 +160,15 @@ class Failure:
                 self.cell_source = redactor.text(self.cell_source)
         return self
 
+    @classmethod
+    def from_damaged_text(cls, damaged: list[dict[str, Any]]) -> Failure:
+        """--strict: the report's prose has syllables that lost letters (vn.check findings of kind "damaged")."""
+        shown = "; ".join(
+            f"ô {f['cell']}: “{f['found']}” → “{(f.get('suggestions') or ['?'])[0]}”" for f in damaged[:5]
+        )
+        more = f" và {len(damaged) - 5} chỗ khác" if len(damaged) > 5 else ""
+        return cls("proofreading", "DamagedText", f"--strict: {len(damaged)} chỗ bị mất chữ: {shown}{more}")
+
     def line(self) -> str:
         """One line for the progress display and the summary: "cell 5 (In [4]): KeyError: 'x'"."""
         where = ""
@@ -190,6 +201,8 @@ class Outcome:
     generated_at: str | None = None
     published: bool | None = None
     notes: list[str] = field(default_factory=list)  # for the person: e.g. the analyst's sections not written
+    # What the proofreader found in the report's prose: vn.Finding.as_dict() plus "cell" (as JupyterLab counts).
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     def update(self, other: Outcome) -> None:
         """Take what a worker reported (everything it set) into the runner's entry."""
@@ -201,7 +214,7 @@ class Outcome:
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"run_id": self.run_id, "status": self.status, "params_file": self.params_file,
                                 "seconds": self.seconds, "outputs": dict(self.outputs)}  # fmt: skip
-        for name in ("timings", "worker", "generated_at", "published", "notes"):
+        for name in ("timings", "worker", "generated_at", "published", "notes", "findings"):
             value = getattr(self, name)
             if value not in (None, {}, []):
                 data[name] = value

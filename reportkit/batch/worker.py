@@ -252,6 +252,22 @@ def _redacted(nb, task: ReportTask, redactor):
     return nbformat.reads(redactor.text(nbformat.writes(nb)), as_version=4)
 
 
+def proofread(nb, injected: int | None) -> list[dict[str, Any]]:
+    """What ``vn.check`` finds in the prose the report prints, as people read it (``vn.proof.notes``), each with the
+    cell it is in (numbered as JupyterLab shows the notebook, without papermill's injected cell)."""
+    from reportkit.core.content import prose
+    from reportkit.vn.proof import KINDS, notes
+
+    kind_of = {label: kind for kind, label in KINDS.items()}
+    found = []
+    for index, text in prose(nb):
+        cell = index + 1 - (1 if injected is not None and index > injected else 0)
+        for note in notes(text):  # neighbouring damaged words together: "Mt trn" → "Mặt trận"
+            found.append({"cell": cell, "kind": kind_of.get(note.label, note.label), "found": note.found,
+                          "suggestions": [note.suggestion] if note.suggestion else [], "message": str(note)})  # fmt: skip
+    return found
+
+
 def _parent_gone() -> bool:
     parent = _PROCESS.get("parent")
     return parent is not None and os.getppid() != parent
@@ -365,6 +381,12 @@ def execute_run(task: ReportTask) -> Outcome:
                 outcome.error.notebook = str(failed)
                 outcome.error.redact(redactor)
 
+        outcome.findings = proofread(nb, injected)
+        damaged = [f for f in outcome.findings if f["kind"] == "damaged"]
+        if task.strict and damaged:
+            outcome.error = Failure.from_damaged_text(damaged)
+            return outcome
+
         t = time.perf_counter()
         record = report.read(nb, source=task.notebook_display)
         if not record:
@@ -411,6 +433,7 @@ def execute_run(task: ReportTask) -> Outcome:
             "params_file": task.params_file,
             "parameters": task.shown_parameters,
             "generated_at": generated_at,
+            "findings": outcome.findings,
             **inputs,
         }
         out_dir = Path(task.out_dir) if task.out_dir else Path(task.run_dir).parent
