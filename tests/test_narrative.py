@@ -34,6 +34,7 @@ from reportkit.narrative import (
     last_year_change,
     markdown_to_html,
     meetings,
+    of_year_plan,
     plan_reached,
     plan_result,
     ratio,
@@ -47,6 +48,7 @@ from reportkit.narrative import (
     units,
     units_in_months,
     units_without,
+    year_elapsed,
     year_to_date,
 )
 
@@ -333,6 +335,72 @@ def test_plan_of_a_year_to_date_total():
         compare_plan(now, "quy_vnn", word="so với kế hoạch vận động")  # one wording for every plan
 
 
+@pytest.mark.parametrize(
+    ("spec", "elapsed"),
+    [("2022-H1", "1/2"), ("2022-9M", "3/4"), ("2022-Q1", "1/4"), ("2022-Q3", "3/4"), ("2022-01", "1/12"),
+     ("2022-03", "1/4"), ("2022-11", "11/12"), ("2022-H2", "1"), ("2022-Q4", "1"), ("2022", "1")],
+)  # fmt: skip
+def test_the_share_of_the_year_gone_is_the_months_elapsed_over_twelve(spec, elapsed):
+    assert str(year_elapsed(Period(spec))) == elapsed
+    assert year_elapsed(spec) == year_elapsed(Period(spec))
+
+
+@pytest.mark.parametrize(
+    ("spec", "actual", "plan", "said"),
+    [
+        # 6 tháng đầu năm: on schedule from 50%
+        ("2023-H1", 157_100_000, 160_000_000, "đạt 98,2% kế hoạch năm 2023"),
+        ("2023-H1", 5, 10, "đạt 50% kế hoạch năm 2023"),  # the boundary is on schedule
+        ("2023-H1", 4_999, 10_000, "mới đạt 49,9% kế hoạch năm 2023"),  # never rounded up to the boundary
+        ("2022-H1", 6, 13, "mới đạt 46,2% kế hoạch năm 2022"),
+        ("2022-H1", 2, 3, "đạt 66,7% kế hoạch năm 2022"),  # Hải Châu's poverty target at mid-year
+        ("2022-H1", 153_000_000, 150_000_000, "đạt 102% kế hoạch năm 2022"),
+        # 9 tháng đầu năm: 75%
+        ("2022-9M", 3, 4, "đạt 75% kế hoạch năm 2022"),
+        ("2022-9M", 9, 13, "mới đạt 69,2% kế hoạch năm 2022"),
+        # a quarter: its months elapsed over 12
+        ("2022-Q1", 1, 4, "đạt 25% kế hoạch năm 2022"),
+        ("2022-Q1", 24, 100, "mới đạt 24% kế hoạch năm 2022"),
+        ("2022-Q3", 9, 13, "mới đạt 69,2% kế hoạch năm 2022"),
+        ("2022-Q3", 10, 13, "đạt 76,9% kế hoạch năm 2022"),
+        # a month: one twelfth per month gone
+        ("2022-03", 113_600_000, 150_000_000, "đạt 75,7% kế hoạch năm 2022"),
+        ("2022-01", 1, 12, "đạt 8,3% kế hoạch năm 2022"),
+        ("2022-01", 8, 100, "mới đạt 8% kế hoạch năm 2022"),
+        ("2022-03", 0, 13, "mới đạt 0% kế hoạch năm 2022"),
+        # a year, and the half that ends it: the whole plan
+        ("2022", 13, 13, "đạt 100% kế hoạch năm 2022"),
+        ("2022", 9_996, 10_000, "mới đạt 99,9% kế hoạch năm 2022"),  # never "mới đạt 100%"
+        ("2022-H2", 41_200_000, 150_000_000, "mới đạt 27,5% kế hoạch năm 2022"),
+        ("2022-H2", 194_200_000, 150_000_000, "đạt 129,5% kế hoạch năm 2022"),
+    ],
+)
+def test_a_yearly_plan_is_judged_by_the_share_of_the_year_gone(spec, actual, plan, said):
+    """ "đạt N% kế hoạch năm" on or ahead of schedule, "mới đạt" behind it: the share of the year's plan against
+    the share of the year elapsed by the period's end."""
+    assert of_year_plan(actual, plan, Period(spec)) == said
+    f = figures(spec, quy_vnn=actual, plan=lambda _id: plan)
+    assert compare_plan(f, "quy_vnn") == said
+
+
+def test_a_yearly_plan_refuses_what_it_cannot_judge():
+    with pytest.raises(ValueError, match="plan"):
+        of_year_plan(5, 0, "2022-H1")
+    with pytest.raises(ValueError, match="negative"):
+        of_year_plan(-1, 10, "2022-H1")
+    with pytest.raises(TypeError):
+        of_year_plan("năm", 10, "2022-H1")
+    with pytest.raises(ValueError, match="period"):
+        of_year_plan(5, 10, "2022-H3")
+    assert of_year_plan(SimpleNamespace(count=6, total=10), 10, "2022-H1") == "đạt 60% kế hoạch năm 2022"
+    assert compare_plan(figures("2022-H1", quy_vnn=5, plan=lambda _id: 0), "quy_vnn") == (
+        "chưa có kế hoạch năm 2022 để so sánh"
+    )
+    assert compare_plan(figures("2022-H1", quy_vnn=None, plan=lambda _id: 10), "quy_vnn") == (
+        "chưa có kế hoạch năm 2022 để so sánh"
+    )
+
+
 def poverty(spec: str, done: int, plan: int | None = 13):
     return SimpleNamespace(
         period=Period(spec), giam_ho_ngheo=done, plan=lambda _id: plan,
@@ -351,6 +419,10 @@ def poverty(spec: str, done: int, plan: int | None = 13):
          "hộ nghèo, mới đạt 69,2% kế hoạch năm 2022"),
         ("2022-03", 0, 0, False, "trong tháng 3 năm 2022 chưa giảm thêm hộ nghèo nào, lũy kế từ đầu năm chưa giảm "
          "được hộ nghèo nào, mới đạt 0% kế hoạch năm 2022"),
+        # more than half the target at mid-year is ahead of schedule; 5 of 13 by the end of April too
+        ("2022-H1", 7, None, False, "trong 6 tháng đầu năm 2022 đã giảm 07 hộ nghèo, đạt 53,8% kế hoạch năm 2022"),
+        ("2022-04", 1, 5, False, "trong tháng 4 năm 2022 đã giảm 01 hộ nghèo, lũy kế từ đầu năm đã giảm 05 hộ "
+         "nghèo, đạt 38,5% kế hoạch năm 2022"),
     ],
 )  # fmt: skip
 def test_a_yearly_target_and_the_verbs_of_year_to_date_results(spec, done, to_date, reached, said):

@@ -25,6 +25,7 @@ from reportkit.narrative.phrasing import (
     established,
     last_year_change,
     meetings,
+    of_year_plan,
     part_number,
     plan_reached,
     plan_result,
@@ -35,6 +36,7 @@ from reportkit.narrative.phrasing import (
     units,
     units_in_months,
     units_without,
+    year_elapsed,
     year_to_date,
 )
 
@@ -85,6 +87,7 @@ __all__ = [
     "last_year_change",
     "markdown_to_html",
     "meetings",
+    "of_year_plan",
     "part_number",
     "plan_reached",
     "plan_result",
@@ -104,6 +107,7 @@ __all__ = [
     "units_in_months",
     "units_without",
     "use_theme",
+    "year_elapsed",
     "year_to_date",
 ]
 

@@ -8,7 +8,8 @@ values and on the data layer's objects by duck typing (a ``UnitCount`` has ``cou
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from reportkit import vn
 from reportkit.narrative import _state
@@ -191,10 +192,57 @@ def compare_previous(figures: object, indicator: str, unit: str | None = None) -
     return compare(*pair, unit, against=figures.previous.period.name)
 
 
+def year_elapsed(period: object) -> Fraction:
+    """The share of the year gone by the end of ``period``: the months elapsed over 12. A result is on schedule
+    when its share of the yearly plan is at least this share.
+
+    >>> [str(year_elapsed(vn.Period(s))) for s in ("2022-H1", "2022-9M", "2022-Q1", "2022-03", "2022-H2", "2022")]
+    ['1/2', '3/4', '1/4', '1/4', '1', '1']
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    return Fraction(period.end.month, 12)
+
+
+def _share_shown(share: Fraction, below: Fraction) -> str:
+    """``share`` as a percentage (one decimal at most); a share below ``below`` never rounds up to it: 49,96% of
+    the plan at mid-year reads "mới đạt 49,9%", not "mới đạt 50%", and 99,96% not "100%"."""
+    exact = Decimal(share.numerator) * 100 / Decimal(share.denominator)
+    shown = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if share < below and Fraction(shown) >= below * 100:
+        shown = exact.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    return vn.percent(shown / 100)
+
+
+def of_year_plan(actual: object, plan: object, period: object) -> str:
+    """A result against the year's plan, judged by the time gone: on or ahead of schedule (its share of the plan at
+    least the share of the year elapsed by the end of ``period``, :func:`year_elapsed`) it reads "đạt N% kế hoạch
+    năm 2023", behind it "mới đạt N% kế hoạch năm 2023". A year report (and 6 tháng cuối năm, which ends the year)
+    compares with the whole plan. ``vn.of_plan`` stays the plain comparison with 100%.
+
+    >>> of_year_plan(157_100_000, 160_000_000, vn.Period("2023-H1"))  # 98,2% at mid-year: on schedule
+    'đạt 98,2% kế hoạch năm 2023'
+    >>> of_year_plan(5, 10, "2023-H1"), of_year_plan(6, 13, "2022-H1"), of_year_plan(9, 13, "2022-Q3")
+    ('đạt 50% kế hoạch năm 2023', 'mới đạt 46,2% kế hoạch năm 2022', 'mới đạt 69,2% kế hoạch năm 2022')
+    >>> of_year_plan(113_600_000, 150_000_000, "2022-03"), of_year_plan(41_200_000, 150_000_000, "2022-H2")
+    ('đạt 75,7% kế hoạch năm 2022', 'mới đạt 27,5% kế hoạch năm 2022')
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    done = Fraction(Decimal(str(_count_of(actual, "of_year_plan()"))))
+    target = Fraction(Decimal(str(_count_of(plan, "of_year_plan()"))))
+    if target <= 0:
+        raise ValueError(f"of_year_plan(): the plan must be > 0, got {plan!r}")
+    if done < 0:
+        raise ValueError(f"of_year_plan(): a result cannot be negative, got {actual!r}")
+    share, due = done / target, year_elapsed(period)
+    verb = "đạt" if share >= due else "mới đạt"
+    return f"{verb} {_share_shown(share, due if share < due else Fraction(1))} kế hoạch năm {period.year}"
+
+
 def compare_plan(figures: object, indicator: str, *, actual: object = None) -> str:
-    """The figure against the year's plan, one wording for every plan: "đạt 102% kế hoạch năm 2022" ("mới đạt"
-    below it), or that there is no plan. ``actual=`` compares another value, e.g. the year-to-date total
-    (:func:`year_to_date`) in a report for 6 tháng cuối năm.
+    """The figure against the year's plan in one wording, judged by the time gone (:func:`of_year_plan`): "đạt 102%
+    kế hoạch năm 2022"; "mới đạt" when behind the share of the year elapsed; or that there is no plan.
+    ``actual=`` compares another value, e.g. the year-to-date total (:func:`year_to_date`) in a report for a period
+    that does not start in January.
 
     >>> class F:  # a stand-in for Figures
     ...     period = vn.Period("2022-H1"); quy_vnn = 153_000_000
@@ -208,7 +256,7 @@ def compare_plan(figures: object, indicator: str, *, actual: object = None) -> s
         actual = _figure(figures, indicator)
     if plan is None or plan <= 0 or actual is None:
         return f"chưa có kế hoạch năm {year} để so sánh"
-    return f"{vn.of_plan(_count_of(actual, 'compare_plan()'), plan)} năm {year}"
+    return of_year_plan(actual, plan, figures.period)
 
 
 def plan_reached(figures: object, indicator: str, year_to_date: object = None) -> bool:
@@ -263,7 +311,7 @@ def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_t
         )
         target = counted(plan, unit or noun.split()[0])
         return f"{text}, {'vượt' if total > plan else 'đạt'} kế hoạch năm {period.year} ({target})"
-    return f"{text}, {vn.of_plan(total, plan)} năm {period.year}"
+    return f"{text}, {of_year_plan(total, plan, period)}"
 
 
 def year_to_date(dataset: object, period: object, indicator: str) -> int | float | None:
@@ -471,6 +519,7 @@ GLOBALS = {
     "last_year_change": last_year_change,
     "compare_previous": compare_previous,
     "compare_plan": compare_plan,
+    "of_year_plan": of_year_plan,
     "plan_result": plan_result,
     "plan_reached": plan_reached,
     "ratio_named": ratio_named,
