@@ -16,6 +16,7 @@ from IPython.utils.capture import capture_output
 from reportkit import Period, vn
 from reportkit.narrative import (
     MIME,
+    MISSING_MARK,
     NO_LAST_YEAR,
     NarrativeError,
     annex_reference,
@@ -33,8 +34,12 @@ from reportkit.narrative import (
     key_figures,
     last_year_change,
     markdown_to_html,
+    marked_units,
     meetings,
+    missing_data,
+    missing_note,
     of_year_plan,
+    period_opening,
     plan_reached,
     plan_result,
     ratio,
@@ -401,6 +406,66 @@ def test_a_yearly_plan_refuses_what_it_cannot_judge():
     )
 
 
+def test_a_change_too_small_to_show_is_not_zero_percent():
+    assert change(87_297, 87_271) == "tăng 26 (tăng dưới 0,1%)"
+    assert change(99_999, 100_000, "lượt") == "giảm 01 lượt (giảm dưới 0,1%)"
+    assert change(1_001, 1_000) == "tăng 01 (tăng 0,1%)"
+
+
+def _completeness(missing, months=6, total=10):
+    return SimpleNamespace(
+        missing=missing, units_total=total, months=[(2023, m) for m in range(1, months + 1)]
+    )
+
+
+def test_what_the_totals_leave_out_is_named_from_the_data():
+    june = _completeness([("Tổ 9", (2023, 6))])
+    assert missing_data(june) == "số liệu tháng 6 năm 2023 của tổ 9"
+    assert missing_note(june) == "(*) Tổ 9 chưa có số liệu tháng 6 năm 2023."
+    assert marked_units(june) == {"Tổ 9": "Tổ 9 (*)"} and MISSING_MARK == "(*)"
+    several = _completeness(
+        [("Tổ 10", (2022, m)) for m in range(1, 7)]
+        + [("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6)), ("Tổ 2", (2022, 6))]
+    )
+    assert missing_data(several) == (
+        "số liệu tháng 6 năm 2022 của tổ 2, tháng 5 và tháng 6 năm 2022 của tổ 4, của tổ 10"
+    )
+    assert missing_note(several) == (
+        "(*) Tổ 2 chưa có số liệu tháng 6 năm 2022; tổ 4 chưa có số liệu tháng 5 và tháng 6 năm 2022; "
+        "tổ 10 chưa có số liệu trong kỳ."
+    )
+    assert list(marked_units(several).values()) == ["Tổ 2 (*)", "Tổ 4 (*)", "Tổ 10 (*)"]
+    across = _completeness([("Tổ 3", (2021, 12)), ("Tổ 3", (2022, 1))], months=3)
+    assert missing_data(across) == "số liệu tháng 12 năm 2021 và tháng 1 năm 2022 của tổ 3"
+    complete = _completeness([])
+    for helper in (missing_data, missing_note):
+        with pytest.raises(ValueError, match="every tổ has reported"):
+            helper(complete)
+    assert marked_units(complete) == {}
+    for helper in (missing_data, missing_note, marked_units):
+        with pytest.raises(TypeError, match="Completeness"):
+            helper("9/10")
+
+
+def test_the_marked_rows_keep_their_natural_order(by_unit):
+    setup()
+    frame = by_unit.rename(index=marked_units(_completeness([("Tổ 9", (2023, 6))])))
+    table = unit_table(frame, {"luot": "Lượt"}, caption="Tuyên truyền")
+    assert [r[0] for r in table.rows][-3:] == ["Tổ 8", "Tổ 9 (*)", "Tổ 10"]
+
+
+def test_a_period_not_from_january_does_not_open_from_the_start_of_the_year():
+    assert period_opening(Period("2022-H1")) == "Ngay từ đầu năm"
+    assert (
+        period_opening("2022") == period_opening("2022-9M") == period_opening("2022-01") == "Ngay từ đầu năm"
+    )
+    assert period_opening("2022-H2") == "Trong 6 tháng cuối năm"
+    assert period_opening("2022-Q3") == "Trong quý III"
+    assert period_opening("2022-03") == "Trong tháng 3"
+    with pytest.raises(ValueError):
+        period_opening("2022-13")
+
+
 def poverty(spec: str, done: int, plan: int | None = 13):
     return SimpleNamespace(
         period=Period(spec), giam_ho_ngheo=done, plan=lambda _id: plan,
@@ -500,7 +565,18 @@ def test_report_subject_and_the_annex_line():
         "Kết quả công tác Mặt trận quý III năm 2022"
     )
     doc = {"type": "BÁO CÁO", "number": "Số:     /BC-MTTQ-BTT", "issued_on": "2022-03-05", "issuer": "Ban X"}
-    assert annex_reference(doc) == "(Kèm theo Báo cáo số …/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+    # the number left blank: the header's gap, as wide, in no-break spaces (a page would close up plain ones)
+    gap = "\u00a0" * 5
+    assert (
+        annex_reference(doc) == f"(Kèm theo Báo cáo số{gap}/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+    )
+    wide = dict(doc, number="Số:        /BC-MTTQ-BTT")
+    assert "số" + "\u00a0" * 8 + "/BC-MTTQ-BTT" in annex_reference(wide)
+    assert "…" not in annex_reference(doc)
+    numbered = dict(doc, number="Số: 05/BC-MTTQ-BTT")
+    assert (
+        annex_reference(numbered) == "(Kèm theo Báo cáo số 05/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+    )
 
 
 def test_part_numbers_count_in_run_order(ip):

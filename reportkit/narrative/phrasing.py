@@ -16,6 +16,8 @@ from reportkit.narrative import _state
 
 NO_LAST_YEAR = "không có số liệu cùng kỳ để so sánh"
 NO_PREVIOUS = "không có số liệu kỳ trước để so sánh"
+NO_BREAK_SPACE = "\u00a0"
+MISSING_MARK = "(*)"  # after a tổ's name in the phụ lục's table, and opening the note under it
 
 _NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)$")
 
@@ -103,6 +105,8 @@ def change(current: object, previous: object, unit: str | None = None, *, relati
     ('tăng 02 vụ việc (tăng 20%)', 'tăng 06 buổi (gấp 4 lần)', 'tăng 803 lượt (gấp 4,3 lần)', 'bằng')
     >>> change(153_000_000, 128_600_000, "đồng"), change(20, 24), change(3, 0, "hộ")
     ('tăng 24.400.000 đồng (tăng 19%)', 'giảm 04 (giảm 16,7%)', 'tăng 03 hộ')
+    >>> change(87_297, 87_271)  # 0,03%: a rate that rounds to nothing is said as such
+    'tăng 26 (tăng dưới 0,1%)'
     """
     relative = relative and not hasattr(current, "total")
     cur = Decimal(str(_count_of(current, "change()")))
@@ -119,7 +123,10 @@ def change(current: object, previous: object, unit: str | None = None, *, relati
     if prev > 0 and cur >= 2 * prev:
         times = (cur / prev).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
         return f"{text} (gấp {vn.number(times)} lần)"
-    return f"{text} ({verb} {vn.percent(size / abs(prev))})"
+    share = vn.percent(size / abs(prev))
+    if share == "0%":  # a change too small to show in one decimal is still a change: never "(tăng 0%)"
+        share = "dưới 0,1%"
+    return f"{text} ({verb} {share})"
 
 
 def compare(
@@ -395,16 +402,17 @@ def meetings(
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 
-def established(items: object) -> str:
+def established(items: object, *, where: bool = True) -> str:
     """What the ward has, each with where it is, and what it has not: "có 01 tổ tự quản an ninh tại tổ 3, 02 câu
     lạc bộ tuyên truyền pháp luật tại tổ 6 và tổ 8 (chưa có mô hình khu dân cư bảo đảm an toàn giao thông)".
+    ``where=False`` leaves out where, for a roll-up of many wards: "có 120 tổ tự quản an ninh, …".
 
     ``items``: (UnitCount, noun) pairs, in the order the sentence names them.
     """
     present, absent = [], []
     for value, noun in items:
         if value.count:
-            present.append(f"{counted(value, noun)} {at_units(value)}")
+            present.append(f"{counted(value, noun)} {at_units(value)}" if where else counted(value, noun))
         else:
             absent.append(noun)
     if not present:
@@ -436,18 +444,24 @@ def report_subject(period: object, work: str, *, tasks: bool = True) -> str:
 def annex_reference(document: object) -> str:
     """The italic line under a phụ lục's title (Nghị định 30/2020, Phụ lục I), from the record's document block:
     "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực …)". A number left for the
-    văn thư reads "số …/BC-MTTQ-BTT".
+    văn thư keeps the header's gap ("Số:     /BC-MTTQ-BTT"), in no-break spaces so that a page does not close it
+    up: the number is written by hand in both places alike.
 
     >>> annex_reference({"type": "BÁO CÁO", "number": "Số: 47/BC-MTTQ-BTT", "issued_on": "2022-06-24",
     ...                  "issuer": "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân"})
     '(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân)'
+    >>> annex_reference({"type": "BÁO CÁO", "number": "Số:     /BC-MTTQ-BTT", "issued_on": "2022-06-30",
+    ...                  "issuer": "Ban X"}).replace(NO_BREAK_SPACE, "_")
+    '(Kèm theo Báo cáo số_____/BC-MTTQ-BTT ngày 30 tháng 6 năm 2022 của Ban X)'
     """
     kind = vn.upper_first(str(document["type"]).strip().lower())
-    number = str(document["number"]).strip().removeprefix("Số:").strip()
-    if number.startswith("/"):
-        number = "…" + number
+    number = str(document["number"]).strip().removeprefix("Số:")
     when = vn.date(document["issued_on"], long=True)
-    return f"(Kèm theo {kind} số {number} {when} của {document['issuer']})"
+    symbol = number.lstrip(" \u00a0")
+    if symbol.startswith("/"):  # the header's blank: the same gap, however wide it is there
+        gap = NO_BREAK_SPACE * max(len(number) - len(symbol), 1)
+        return f"(Kèm theo {kind} số{gap}{symbol} {when} của {document['issuer']})"
+    return f"(Kèm theo {kind} số {number.strip()} {when} của {document['issuer']})"
 
 
 def part_number() -> str:
@@ -502,6 +516,83 @@ def _months(months: list[tuple[int, int]]) -> str:
     return vn.join([f"{vn.join([f'tháng {m}' for m in ms])} năm {y}" for y, ms in sorted(years.items())])
 
 
+def _missing_by_unit(value: object) -> tuple[dict[str, list[tuple[int, int]]], int | None]:
+    if getattr(value, "units_total", None) is None:
+        raise TypeError(f"expected a Completeness, got {type(value).__name__} {value!r}")
+    found: dict[str, list[tuple[int, int]]] = {}
+    for unit, month in getattr(value, "missing", []):
+        found.setdefault(vn.nfc(str(unit)), []).append(tuple(month))
+    months = getattr(value, "months", None)
+    return {u: sorted(found[u]) for u in sorted(found, key=vn.sort_key)}, (len(months) if months else None)
+
+
+def missing_data(value: object) -> str:
+    """What the totals of a period leave out, after "chưa bao gồm": the months and the tổ that did not report,
+    tổ missing the same months named together (in the order of their first tổ); a tổ that sent nothing for the
+    period, by its name alone.
+
+    >>> class C:  # a stand-in for Completeness
+    ...     def __init__(self, missing, months=6): self.missing, self.units_total, self.months = missing, 10, [0] * months
+    >>> missing_data(C([("Tổ 9", (2023, 6))]))
+    'số liệu tháng 6 năm 2023 của tổ 9'
+    >>> missing_data(C([("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6)), ("Tổ 9", (2022, 6)), ("Tổ 2", (2022, 6))]))
+    'số liệu tháng 6 năm 2022 của tổ 2 và tổ 9, tháng 5 và tháng 6 năm 2022 của tổ 4'
+    >>> missing_data(C([("Tổ 10", (2022, m)) for m in (1, 2, 3)], months=3))
+    'số liệu của tổ 10'
+    """
+    by_unit, per_unit = _missing_by_unit(value)
+    if not by_unit:
+        raise ValueError("missing_data(): every tổ has reported; test the completeness first ({% if … %})")
+    groups: dict[tuple, list[str]] = {}
+    for unit, months in by_unit.items():
+        whole = per_unit is not None and len(months) >= per_unit
+        groups.setdefault(() if whole else tuple(months), []).append(unit)
+    parts = [f"{_months(list(months))} của {units(names)}" if months else f"của {units(names)}"
+             for months, names in groups.items()]  # fmt: skip
+    return "số liệu " + ", ".join(parts)
+
+
+def missing_note(value: object, mark: str = MISSING_MARK) -> str:
+    """The note under the phụ lục's table naming what its rows marked ``mark`` lack, from the data.
+
+    >>> class C:  # a stand-in for Completeness
+    ...     def __init__(self, missing): self.missing, self.units_total, self.months = missing, 10, [0] * 6
+    >>> missing_note(C([("Tổ 9", (2023, 6))]))
+    '(*) Tổ 9 chưa có số liệu tháng 6 năm 2023.'
+    >>> missing_note(C([("Tổ 9", (2022, 6)), ("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6))]))
+    '(*) Tổ 4 chưa có số liệu tháng 5 và tháng 6 năm 2022; tổ 9 chưa có số liệu tháng 6 năm 2022.'
+    """
+    by_unit, per_unit = _missing_by_unit(value)
+    if not by_unit:
+        raise ValueError("missing_note(): every tổ has reported; test the completeness first ({% if … %})")
+    parts = []
+    for unit, months in by_unit.items():
+        whole = per_unit is not None and len(months) >= per_unit
+        parts.append(f"{unit_name(unit)} chưa có số liệu {'trong kỳ' if whole else _months(months)}")
+    return f"{mark} {vn.upper_first('; '.join(parts))}."
+
+
+def marked_units(value: object, mark: str = MISSING_MARK) -> dict[str, str]:
+    """The tổ with a month missing, each with its mark, to rename the rows of the phụ lục's table:
+    ``f.by_unit.rename(index=marked_units(f.completeness))`` → "Tổ 9 (*)"."""
+    by_unit, _ = _missing_by_unit(value)
+    return {unit: f"{unit} {mark}" for unit in by_unit}
+
+
+def period_opening(period: object) -> str:
+    """How a sentence on the period's steady work opens: "Ngay từ đầu năm" for a period from January, else the
+    period within its year ("Trong 6 tháng cuối năm", "Trong quý III"): a report for July to December cannot say
+    what was done from the start of the year.
+
+    >>> period_opening(vn.Period("2022-H1")), period_opening(vn.Period("2022-H2")), period_opening("2022-Q3")
+    ('Ngay từ đầu năm', 'Trong 6 tháng cuối năm', 'Trong quý III')
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    if period.start.month == 1:
+        return "Ngay từ đầu năm"
+    return f"Trong {period.name_in_year}"
+
+
 FILTERS = {
     "units": units,
     "at_units": at_units,
@@ -534,5 +625,8 @@ GLOBALS = {
     "ratio": ratio,
     "counted": counted,
     "completeness": completeness,
+    "missing_data": missing_data,
+    "missing_note": missing_note,
+    "period_opening": period_opening,
     "NO_LAST_YEAR": NO_LAST_YEAR,
 }
