@@ -120,6 +120,12 @@ def layout(page: Path, width: int) -> dict:
             "total": tab.evaluate(PHRASE_LINES + "('Tổng cộng')"),
             "to_1": tab.evaluate(PHRASE_LINES + "('Tổ 1')"),
             "charts": tab.evaluate(CHART_TEXT_PX),
+            # a caption inside a table's scrolling box: what runs past the box's edge is cut off
+            "captions": tab.evaluate(
+                "[...document.querySelectorAll('caption')].filter(c => { const box = c.closest('.rk-table') ||"
+                " document.documentElement; return c.getBoundingClientRect().right >"
+                " box.getBoundingClientRect().right + 0.5; }).map(c => c.textContent)"
+            ),
         }
 
 
@@ -202,6 +208,7 @@ def test_the_report_reads_on_every_screen(pages, width):
     assert seen["broken"] == [], f"words broken across lines at {width} px: {seen['broken'][:10]}"
     assert seen["total"] and set(seen["total"]) == {1}, "“Tổng cộng” must stay on one line"
     assert seen["to_1"] and set(seen["to_1"]) == {1}, "“Tổ 1” must stay on one line"
+    assert seen["captions"] == [], "a table caption runs past its scrolling box (the phụ lục's too)"
     meaning = seen["semantics"]
     assert meaning["lang"] == "vi" and meaning["levels"][0] == 1 and meaning["jumps"] == 0, meaning
     assert meaning["unscoped"] == [] and meaning["unnamed"] == 0 and meaning["pictures"] >= 1, meaning

@@ -163,3 +163,46 @@ def test_the_texts_of_a_params_file_with_problems_are_still_read(project: Path, 
     assert code == 2
     assert "params/2022-H1.yaml, dòng 1: period: kỳ báo cáo không hợp lệ" in out
     assert "params/2022-H1.md, dòng 12: tên “ky_sau” chưa được định nghĩa" in out
+
+
+def test_damaged_text_is_found_in_the_texts_the_notebook_and_the_data_with_its_place(
+    project: Path, capsys
+) -> None:
+    """Issue 15: text with lost letters is found before it is signed — in the analyst's file, in a %%report cell, in
+    ward.yaml and in a tổ's note — each with its file and line, key or cell; --strict makes lost letters a problem."""
+    texts = project / "params" / "2022-H1.md"
+    texts.write_text(GOOD_TEXTS.replace("Một số Ban CTMT chưa chủ động.", "Mt trn phường chưa chủ động."),
+                     encoding="utf-8")  # fmt: skip
+    ward = project / "data" / "hai-chau" / "ward.yaml"
+    ward.write_text(ward.read_text(encoding="utf-8").replace("Thường trực Đảng ủy phường;", "Thường trc Đảng ủy phường;"),
+                    encoding="utf-8")  # fmt: skip
+    notebook = project / "notebooks" / "report.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "".join(c["source"]).startswith("%%report"))
+    cell["source"] = ["%%report\n", "Ban Thường trực đã hướng dn các tổ.\n", *cell["source"][1:]]
+    notebook.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    sheet = project / "data/hai-chau/bao-cao/2022/to-01-2022.xlsx"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(sheet)
+    ws = wb.worksheets[0]
+    note_col = next(c.column for row in ws.iter_rows(max_row=12) for c in row if c.value == "Ghi chú")
+    note_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value in (1, "1"))
+    ws.cell(note_row, note_col, "Kin toàn Ban CTMT")
+    wb.save(sheet)
+
+    code, out = check(project, capsys)
+    assert code == 0, out  # found and shown, but only notes without --strict
+    assert (
+        "lưu ý: params/2022-H1.md, dòng 9: soát chính tả: “Mt trn” → “Mặt trận” (âm tiết bị mất chữ)" in out
+    )
+    assert "notebooks/report.ipynb, ô " in out and "dòng 2: soát chính tả: “dn” → “dẫn”" in out
+    assert "data/hai-chau/ward.yaml, recipients[" in out and "“trc” → “trực”" in out
+    letter = chr(64 + note_col)
+    assert (
+        f"to-01-2022.xlsx, trang Số liệu, dòng {note_row}, ô {letter}{note_row} (Ghi chú): soát chính tả: “Kin” → “Kiện”"
+        in out
+    )
+    code, out = check(project, capsys, "--strict")
+    assert code == 2
+    assert "lỗi: params/2022-H1.md, dòng 9: soát chính tả: “Mt trn”" in out

@@ -191,7 +191,7 @@ def test_nbconvert_finds_the_reportkit_template(installed, built_project):
     assert done.returncode == 0, done.stderr
     page = (out / "report-2022-H1.html").read_text(encoding="utf-8")
     assert (
-        'class="rk-doc"' in page and "Phiên bản reportkit" in page
+        'class="rk-doc"' in page and "Trang này do reportkit" in page
     )  # the report layout, not nbconvert's lab
 
 

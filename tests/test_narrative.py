@@ -16,6 +16,7 @@ from IPython.utils.capture import capture_output
 from reportkit import Period, vn
 from reportkit.narrative import (
     MIME,
+    MISSING_MARK,
     NO_LAST_YEAR,
     NarrativeError,
     annex_reference,
@@ -33,7 +34,12 @@ from reportkit.narrative import (
     key_figures,
     last_year_change,
     markdown_to_html,
+    marked_units,
     meetings,
+    missing_data,
+    missing_note,
+    of_year_plan,
+    period_opening,
     plan_reached,
     plan_result,
     ratio,
@@ -47,6 +53,7 @@ from reportkit.narrative import (
     units,
     units_in_months,
     units_without,
+    year_elapsed,
     year_to_date,
 )
 
@@ -333,6 +340,132 @@ def test_plan_of_a_year_to_date_total():
         compare_plan(now, "quy_vnn", word="so với kế hoạch vận động")  # one wording for every plan
 
 
+@pytest.mark.parametrize(
+    ("spec", "elapsed"),
+    [("2022-H1", "1/2"), ("2022-9M", "3/4"), ("2022-Q1", "1/4"), ("2022-Q3", "3/4"), ("2022-01", "1/12"),
+     ("2022-03", "1/4"), ("2022-11", "11/12"), ("2022-H2", "1"), ("2022-Q4", "1"), ("2022", "1")],
+)  # fmt: skip
+def test_the_share_of_the_year_gone_is_the_months_elapsed_over_twelve(spec, elapsed):
+    assert str(year_elapsed(Period(spec))) == elapsed
+    assert year_elapsed(spec) == year_elapsed(Period(spec))
+
+
+@pytest.mark.parametrize(
+    ("spec", "actual", "plan", "said"),
+    [
+        # 6 tháng đầu năm: on schedule from 50%
+        ("2023-H1", 157_100_000, 160_000_000, "đạt 98,2% kế hoạch năm 2023"),
+        ("2023-H1", 5, 10, "đạt 50% kế hoạch năm 2023"),  # the boundary is on schedule
+        ("2023-H1", 4_999, 10_000, "mới đạt 49,9% kế hoạch năm 2023"),  # never rounded up to the boundary
+        ("2022-H1", 6, 13, "mới đạt 46,2% kế hoạch năm 2022"),
+        ("2022-H1", 2, 3, "đạt 66,7% kế hoạch năm 2022"),  # Hải Châu's poverty target at mid-year
+        ("2022-H1", 153_000_000, 150_000_000, "đạt 102% kế hoạch năm 2022"),
+        # 9 tháng đầu năm: 75%
+        ("2022-9M", 3, 4, "đạt 75% kế hoạch năm 2022"),
+        ("2022-9M", 9, 13, "mới đạt 69,2% kế hoạch năm 2022"),
+        # a quarter: its months elapsed over 12
+        ("2022-Q1", 1, 4, "đạt 25% kế hoạch năm 2022"),
+        ("2022-Q1", 24, 100, "mới đạt 24% kế hoạch năm 2022"),
+        ("2022-Q3", 9, 13, "mới đạt 69,2% kế hoạch năm 2022"),
+        ("2022-Q3", 10, 13, "đạt 76,9% kế hoạch năm 2022"),
+        # a month: one twelfth per month gone
+        ("2022-03", 113_600_000, 150_000_000, "đạt 75,7% kế hoạch năm 2022"),
+        ("2022-01", 1, 12, "đạt 8,3% kế hoạch năm 2022"),
+        ("2022-01", 8, 100, "mới đạt 8% kế hoạch năm 2022"),
+        ("2022-03", 0, 13, "mới đạt 0% kế hoạch năm 2022"),
+        # a year, and the half that ends it: the whole plan
+        ("2022", 13, 13, "đạt 100% kế hoạch năm 2022"),
+        ("2022", 9_996, 10_000, "mới đạt 99,9% kế hoạch năm 2022"),  # never "mới đạt 100%"
+        ("2022-H2", 41_200_000, 150_000_000, "mới đạt 27,5% kế hoạch năm 2022"),
+        ("2022-H2", 194_200_000, 150_000_000, "đạt 129,5% kế hoạch năm 2022"),
+    ],
+)
+def test_a_yearly_plan_is_judged_by_the_share_of_the_year_gone(spec, actual, plan, said):
+    """ "đạt N% kế hoạch năm" on or ahead of schedule, "mới đạt" behind it: the share of the year's plan against
+    the share of the year elapsed by the period's end."""
+    assert of_year_plan(actual, plan, Period(spec)) == said
+    f = figures(spec, quy_vnn=actual, plan=lambda _id: plan)
+    assert compare_plan(f, "quy_vnn") == said
+
+
+def test_a_yearly_plan_refuses_what_it_cannot_judge():
+    with pytest.raises(ValueError, match="plan"):
+        of_year_plan(5, 0, "2022-H1")
+    with pytest.raises(ValueError, match="negative"):
+        of_year_plan(-1, 10, "2022-H1")
+    with pytest.raises(TypeError):
+        of_year_plan("năm", 10, "2022-H1")
+    with pytest.raises(ValueError, match="period"):
+        of_year_plan(5, 10, "2022-H3")
+    assert of_year_plan(SimpleNamespace(count=6, total=10), 10, "2022-H1") == "đạt 60% kế hoạch năm 2022"
+    assert compare_plan(figures("2022-H1", quy_vnn=5, plan=lambda _id: 0), "quy_vnn") == (
+        "chưa có kế hoạch năm 2022 để so sánh"
+    )
+    assert compare_plan(figures("2022-H1", quy_vnn=None, plan=lambda _id: 10), "quy_vnn") == (
+        "chưa có kế hoạch năm 2022 để so sánh"
+    )
+
+
+def test_a_change_too_small_to_show_is_not_zero_percent():
+    assert change(87_297, 87_271) == "tăng 26 (tăng dưới 0,1%)"
+    assert change(99_999, 100_000, "lượt") == "giảm 01 lượt (giảm dưới 0,1%)"
+    assert change(1_001, 1_000) == "tăng 01 (tăng 0,1%)"
+
+
+def _completeness(missing, months=6, total=10):
+    return SimpleNamespace(
+        missing=missing, units_total=total, months=[(2023, m) for m in range(1, months + 1)]
+    )
+
+
+def test_what_the_totals_leave_out_is_named_from_the_data():
+    june = _completeness([("Tổ 9", (2023, 6))])
+    assert missing_data(june) == "số liệu tháng 6 năm 2023 của tổ 9"
+    assert missing_note(june) == "(*) Tổ 9 chưa có số liệu tháng 6 năm 2023."
+    assert marked_units(june) == {"Tổ 9": "Tổ 9 (*)"} and MISSING_MARK == "(*)"
+    several = _completeness(
+        [("Tổ 10", (2022, m)) for m in range(1, 7)]
+        + [("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6)), ("Tổ 2", (2022, 6))]
+    )
+    assert missing_data(several) == (
+        "số liệu tháng 6 năm 2022 của tổ 2, tháng 5 và tháng 6 năm 2022 của tổ 4, của tổ 10"
+    )
+    assert missing_note(several) == (
+        "(*) Tổ 2 chưa có số liệu tháng 6 năm 2022; tổ 4 chưa có số liệu tháng 5 và tháng 6 năm 2022; "
+        "tổ 10 chưa có số liệu trong kỳ."
+    )
+    assert list(marked_units(several).values()) == ["Tổ 2 (*)", "Tổ 4 (*)", "Tổ 10 (*)"]
+    across = _completeness([("Tổ 3", (2021, 12)), ("Tổ 3", (2022, 1))], months=3)
+    assert missing_data(across) == "số liệu tháng 12 năm 2021 và tháng 1 năm 2022 của tổ 3"
+    complete = _completeness([])
+    for helper in (missing_data, missing_note):
+        with pytest.raises(ValueError, match="every tổ has reported"):
+            helper(complete)
+    assert marked_units(complete) == {}
+    for helper in (missing_data, missing_note, marked_units):
+        with pytest.raises(TypeError, match="Completeness"):
+            helper("9/10")
+
+
+def test_the_marked_rows_keep_their_natural_order(by_unit):
+    setup()
+    frame = by_unit.rename(index=marked_units(_completeness([("Tổ 9", (2023, 6))])))
+    table = unit_table(frame, {"luot": "Lượt"}, caption="Tuyên truyền")
+    assert [r[0] for r in table.rows][-3:] == ["Tổ 8", "Tổ 9 (*)", "Tổ 10"]
+
+
+def test_a_period_not_from_january_does_not_open_from_the_start_of_the_year():
+    assert period_opening(Period("2022-H1")) == "Ngay từ đầu năm"
+    assert (
+        period_opening("2022") == period_opening("2022-9M") == period_opening("2022-01") == "Ngay từ đầu năm"
+    )
+    assert period_opening("2022-H2") == "Trong 6 tháng cuối năm"
+    assert period_opening("2022-Q3") == "Trong quý III"
+    assert period_opening("2022-03") == "Trong tháng 3"
+    with pytest.raises(ValueError):
+        period_opening("2022-13")
+
+
 def poverty(spec: str, done: int, plan: int | None = 13):
     return SimpleNamespace(
         period=Period(spec), giam_ho_ngheo=done, plan=lambda _id: plan,
@@ -351,6 +484,10 @@ def poverty(spec: str, done: int, plan: int | None = 13):
          "hộ nghèo, mới đạt 69,2% kế hoạch năm 2022"),
         ("2022-03", 0, 0, False, "trong tháng 3 năm 2022 chưa giảm thêm hộ nghèo nào, lũy kế từ đầu năm chưa giảm "
          "được hộ nghèo nào, mới đạt 0% kế hoạch năm 2022"),
+        # more than half the target at mid-year is ahead of schedule; 5 of 13 by the end of April too
+        ("2022-H1", 7, None, False, "trong 6 tháng đầu năm 2022 đã giảm 07 hộ nghèo, đạt 53,8% kế hoạch năm 2022"),
+        ("2022-04", 1, 5, False, "trong tháng 4 năm 2022 đã giảm 01 hộ nghèo, lũy kế từ đầu năm đã giảm 05 hộ "
+         "nghèo, đạt 38,5% kế hoạch năm 2022"),
     ],
 )  # fmt: skip
 def test_a_yearly_target_and_the_verbs_of_year_to_date_results(spec, done, to_date, reached, said):
@@ -428,7 +565,18 @@ def test_report_subject_and_the_annex_line():
         "Kết quả công tác Mặt trận quý III năm 2022"
     )
     doc = {"type": "BÁO CÁO", "number": "Số:     /BC-MTTQ-BTT", "issued_on": "2022-03-05", "issuer": "Ban X"}
-    assert annex_reference(doc) == "(Kèm theo Báo cáo số …/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+    # the number left blank: the header's gap, as wide, in no-break spaces (a page would close up plain ones)
+    gap = "\u00a0" * 5
+    assert (
+        annex_reference(doc) == f"(Kèm theo Báo cáo số{gap}/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+    )
+    wide = dict(doc, number="Số:        /BC-MTTQ-BTT")
+    assert "số" + "\u00a0" * 8 + "/BC-MTTQ-BTT" in annex_reference(wide)
+    assert "…" not in annex_reference(doc)
+    numbered = dict(doc, number="Số: 05/BC-MTTQ-BTT")
+    assert (
+        annex_reference(numbered) == "(Kèm theo Báo cáo số 05/BC-MTTQ-BTT ngày 05 tháng 3 năm 2022 của Ban X)"
+    )
 
 
 def test_part_numbers_count_in_run_order(ip):

@@ -1,6 +1,6 @@
 """notebooks/province.ipynb on the 120-ward sample province: the 2022-H1 roll-up states the sum of its wards' figures
-(checked against SELECT SUM(...) here), names the wards not yet reported, puts the per-ward table and charts in the
-phụ lục, and exports like a ward's report."""
+(checked against SELECT SUM(...) here) in the ward report's wording, names the wards not yet reported, puts the
+per-ward table and charts in the phụ lục, and exports like a ward's report."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import nbformat
 import pytest
 import yaml
 from province_checks import months_where, query, sql_sums
+from test_notebook import AS_GENERATED, assert_plans_read_by_the_time_gone
 
 from reportkit import vn
 from reportkit.core import content
 from reportkit.core.record import read as read_record
 from reportkit.data import sample_province as sample
 from reportkit.data import wards
+from reportkit.narrative import change, counted, of_year_plan
+from reportkit.narrative.charts import BARH_MAX
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "province.ipynb"
@@ -67,6 +70,14 @@ def _outputs(nb, kind: str) -> list[tuple[dict, dict]]:
     return found
 
 
+def _body_text(nb) -> str:
+    return "\n".join(
+        _text(o["data"]["text/html"])
+        for cell, o in _outputs(nb, "narrative")
+        if content.part_of(cell) == content.BODY
+    )
+
+
 def test_the_rollup_states_the_sum_of_its_wards(rollup):
     url, nb = rollup
     text = "\n".join(_text(o["data"]["text/html"]) for _, o in _outputs(nb, "narrative"))
@@ -79,16 +90,19 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
     )
     assert f"sự tham gia của {vn.number(s['hang_viet_nguoi'])} người dân" in text
     assert f"vận động được {vn.number(s['quy_vnn'])} đồng" in text
-    assert f"{vn.number(s['giam_ho_ngheo'])} hộ thoát nghèo" in text
+    assert f"trong 6 tháng đầu năm 2022 đã giảm {counted(s['giam_ho_ngheo'], 'hộ nghèo')}" in text
     assert f"xử lý {vn.number(s['vu_viec_antt'])} vụ việc" in text
     assert f"{vn.number(s['hoi_nghi_cu_tri'])} hội nghị tiếp xúc cử tri tại tổ dân phố với " in text
     assert f"với {vn.about(s['cu_tri_luot'])} lượt cử tri" in text
     assert f"{vn.number(units)} tổ dân phố thuộc {WARDS} phường" in text
     last = sql_sums(url, "2021-H1")
-    growth = vn.change(s["tuyen_truyen_luot"], last["tuyen_truyen_luot"], "lượt")
+    growth = change(s["tuyen_truyen_luot"], last["tuyen_truyen_luot"])  # after "số lượt …": no unit again
     assert f"số lượt người dân tham dự {growth}" in text
     plan = query(url, "SELECT SUM(quy_vnn) FROM ke_hoach WHERE nam = 2022")[0][0]
-    assert vn.of_plan(s["quy_vnn"], plan, word="kế hoạch vận động") in text
+    # one plan wording, judged by the half year gone
+    assert (
+        f"vận động được {vn.number(s['quy_vnn'])} đồng, {of_year_plan(s['quy_vnn'], plan, '2022-H1')}" in text
+    )
     # the wards that sent nothing for a month, and those with a tổ missing, are named as a sentence names them
     where = months_where("2022-H1")
     rows = dict(((c, y, m), n) for c, y, m, n in query(
@@ -109,6 +123,28 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
     assert f"{WARDS - len(late) - len(partial)}/{WARDS} phường đã gửi đầy đủ báo cáo" in text
     assert "Phường Duy Tân (102% kế hoạch)" in text  # the sample ward's 153.000.000 of 150.000.000
     assert vn.nfc(text) == text
+
+
+def test_the_rollup_follows_the_ward_reports_wording(rollup):
+    """One comparison wording, the unit named once, the leading zero, plans judged by the time gone, and none of the
+    forms a văn thư corrected in the ward's reports (tests/test_notebook.py, ``AS_GENERATED``)."""
+    _, nb = rollup
+    body = _body_text(nb)
+    for what, pattern in AS_GENERATED.items():
+        found = re.search(pattern, body)
+        assert found is None, (what, found and body[max(0, found.start() - 60) : found.end() + 20])
+    assert_plans_read_by_the_time_gone(body, "2022-H1")
+    for old in ("hằng tháng", "vs_", "hộ thoát nghèo", "(đạt ", "cùng kỳ năm 2021: ", "Các so sánh"):
+        assert old not in body, old
+    assert "Số liệu so sánh với cùng kỳ năm 2021." in body
+    assert "\n7. Tiếp xúc cử tri\n" in body  # the heading says what the section holds: no giám sát figures
+    annex = [
+        _text(o["data"]["text/html"])
+        for c, o in _outputs(nb, "narrative")
+        if content.part_of(c) == content.APPENDIX
+    ]
+    issuer = "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Bình Sơn"
+    assert f"(Kèm theo Báo cáo số 52/BC-MTTQ-BTT ngày 30 tháng 6 năm 2022 của {issuer})" in annex[0]
 
 
 def test_the_record_carries_the_province_and_its_sums(rollup):
@@ -141,10 +177,11 @@ def test_the_table_and_charts_by_ward_are_in_the_appendix(rollup):
     assert footer["Lượt người dự tuyên truyền"] == vn.number(s["tuyen_truyen_luot"])
     assert footer["Quỹ “Vì người nghèo” (đồng)"] == vn.number(s["quy_vnn"])
     charts = _outputs(nb, "chart")
-    assert len(charts) == 2 and all(content.part_of(c) == content.APPENDIX for c, _ in charts)
+    parts = -(-WARDS // BARH_MAX)  # at most BARH_MAX wards a chart
+    assert len(charts) == parts and all(content.part_of(c) == content.APPENDIX for c, _ in charts)
     captions = [o["metadata"]["reportkit"]["caption"] for _, o in charts]
-    assert captions == [f"Biểu đồ {n}. Lượt người dân dự tuyên truyền theo phường, 6 tháng đầu năm 2022 ({n}/2)"
-                        for n in (1, 2)]  # fmt: skip
+    assert captions == [f"Biểu đồ {n}. Lượt người dân dự tuyên truyền theo phường, 6 tháng đầu năm 2022 ({n}/{parts})"
+                        for n in range(1, parts + 1)]  # fmt: skip
     blocks = content.blocks(nb)
     body = [b for b in blocks if b.part == content.BODY]
     assert body and all(b.part == content.APPENDIX for b in blocks[len(body) :])
@@ -155,8 +192,8 @@ def test_the_rollup_exports_like_a_ward_report(rollup):
 
     _, nb = rollup
     page = ReportExporter().html(nb)
-    assert 'class="rk-appendix"' in page
-    body, appendix = page.split('class="rk-appendix"', 1)
+    assert 'class="rk-appendix' in page
+    body, appendix = page.split('class="rk-appendix', 1)
     assert "PHỤ LỤC" in appendix and "Bảng 1." in appendix and "Biểu đồ 2." in appendix
     assert "III. CÁC PHƯỜNG DẪN ĐẦU" in body and "<script" not in page
 

@@ -430,6 +430,7 @@ def check_project(
         result.findings += _template_findings(
             body, nb_shown, 1, known, dict.fromkeys(facts.figures, all_ids), f"ô {number}"
         )
+        result.findings += _proofread(body, nb_shown, 2, f"ô {number}", strict)  # line 1 is "%%report"
     result.checked.append(f"{nb_shown} ({len(facts.report_cells)} ô %%report)")
     return result
 
@@ -445,6 +446,19 @@ def _data_findings(run: P.Run, root: Path, result: CheckResult, cache: dict[str,
     if data not in cache:
         try:
             cache[data] = load(data)
+            for problem in cache[
+                data
+            ].proofread():  # the ward's names and the tổ's notes, once per data source
+                where = problem.where.removeprefix(problem.file).lstrip(", ")
+                result.findings.append(
+                    Finding(
+                        problem.file,
+                        None,
+                        f"soát chính tả: “{problem.value}” → {problem.expected}",
+                        False,
+                        where,
+                    )
+                )
         except ReportkitError as err:
             cache[data] = None
             shown = P.display_path(Path(data), root) if "://" not in data else data
@@ -499,7 +513,21 @@ def _texts_findings(run, root, result, known, figures, ids, strict) -> None:
         result.findings += _template_findings(
             section.body, shown, section.first_line - 1, known, dict.fromkeys(figures, ids)
         )
+        result.findings += _proofread(section.body, shown, section.first_line, "", strict)
     result.checked.append(shown)
+
+
+def _proofread(text: str, file: str, first_line: int, where: str, strict: bool) -> list[Finding]:
+    """The proofreader's findings in a template's prose (Jinja left alone), each on its line. Lost letters are a
+    problem under ``--strict`` (the text would be signed as it is); anything else is a note."""
+    from reportkit.vn.proof import KINDS, notes
+
+    damaged = KINDS["damaged"]
+    found = []
+    for note in notes(text):
+        line = first_line + text.count("\n", 0, note.start)
+        found.append(Finding(file, line, f"soát chính tả: {note}", strict and note.label == damaged, where))
+    return found
 
 
 def format_check(result: CheckResult) -> str:

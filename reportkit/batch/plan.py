@@ -190,6 +190,12 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
                 continue
         if not options.force and store.up_to_date(run_dir, fingerprint_, plan.root, watched, digest):
             manifest = store.read_manifest(run_dir) or {}
+            outcome.findings = list(manifest.get("findings") or [])
+            damaged = [f for f in outcome.findings if f.get("kind") == "damaged"]
+            if options.strict and damaged:  # the report stays as it is; --strict says it may not be signed
+                outcome.status = "failed"
+                outcome.error = Failure.from_damaged_text(damaged)
+                continue
             outcome.status = "skipped"
             outcome.outputs = {n: str(run_dir / n) for n in manifest.get("files", {})}
             outcome.generated_at = manifest.get("generated_at")
@@ -212,6 +218,7 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
                 files={**shipped, **{k: v[0] for k, v in listing.items()}},
                 batch=batch,
                 clock=epoch,
+                strict=options.strict,
                 cell_timeout=options.cell_timeout,
                 report_timeout=options.report_timeout,
             )

@@ -92,7 +92,9 @@ class _Committer:
         if result.status != "ok":
             return
         try:
-            manifest = store.report_manifest(planned, result.generated_at, record or {}, self.plan.root)
+            manifest = store.report_manifest(
+                planned, result.generated_at, record or {}, self.plan.root, result.findings
+            )
             placed = store.commit_report(self.plan.out_dir, self.lock.token, self.stage_root, planned.run_dir,
                                          planned.run.stem, files, manifest, redactor)  # fmt: skip
         except store.RunnerGone:

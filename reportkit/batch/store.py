@@ -137,8 +137,11 @@ def _digest_covers(period: str | None, years: list[int] | None) -> bool:
     return set(years) <= set(read)
 
 
-def report_manifest(planned, generated_at: str | None, record: dict, root: Path) -> dict[str, Any]:
-    """The manifest of a report the submitter commits (``planned``: a :class:`reportkit.batch.plan.Planned`)."""
+def report_manifest(
+    planned, generated_at: str | None, record: dict, root: Path, findings: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The manifest of a report the submitter commits (``planned``: a :class:`reportkit.batch.plan.Planned`);
+    ``findings``: what the proofreader found, shown again when a later run skips the report."""
     run = planned.run
     inputs = input_manifest(record, planned.listing, root, planned.data_digest, run.parameters.get("period"))
     return {
@@ -147,6 +150,7 @@ def report_manifest(planned, generated_at: str | None, record: dict, root: Path)
         "params_file": run.params_file,
         "parameters": planned.shown,
         "generated_at": generated_at,
+        "findings": list(findings or []),
         **inputs,
     }
 

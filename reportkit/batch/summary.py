@@ -16,6 +16,7 @@ __all__ = ["TABLE_MAX", "BatchResult", "Progress", "failure_groups", "format_sum
 
 TABLE_MAX = 30  # a batch of more reports is summarised by cause, not listed report by report
 LISTED = 8  # run ids named per cause in the terminal (--json names them all)
+GROUPS_SHOWN = 20  # proofreading messages shown in a summarised batch (--json lists them all)
 _TEXT_FILE = re.compile(r"[^\s:]+\.md\b")
 
 
@@ -187,6 +188,19 @@ def _note_groups(reports: list[Outcome]) -> list[tuple[str, list[str]]]:
     return sorted(found.items(), key=lambda item: -len(item[1]))
 
 
+def _finding_groups(reports: list[Outcome]) -> list[tuple[str, list[str]]]:
+    """What the proofreader found, each message once with the reports it is in (a ward's damaged name shows in
+    every period), the most widespread first."""
+    found: dict[str, list[str]] = {}
+    for r in reports:
+        for finding in r.findings:
+            message = str(finding.get("message") or finding.get("found"))
+            reports_of = found.setdefault(message, [])
+            if not reports_of or reports_of[-1] != r.run_id:
+                reports_of.append(r.run_id)
+    return sorted(found.items(), key=lambda item: -len(item[1]))
+
+
 def _named(run_ids: list[str]) -> str:
     shown = ", ".join(run_ids[:LISTED])
     return shown + (f" and {len(run_ids) - LISTED} more" if len(run_ids) > LISTED else "")
@@ -229,6 +243,10 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         pad = " " * (widths[0] + widths[1] + widths[2] + 6)
         for note in r.notes:
             lines.append(f"{pad}  lưu ý: {note}")
+        for finding in r.findings[:10]:
+            lines.append(f"{pad}  soát chính tả: {_finding_line(finding)}")
+        if len(r.findings) > 10:
+            lines.append(f"{pad}  soát chính tả: … và {len(r.findings) - 10} chỗ khác (xem --json)")
         if status == "failed" and r.error is not None:
             err = r.error
             if err.cell_source:
@@ -268,6 +286,14 @@ def _grouped_summary(result: BatchResult, rel) -> str:
         for note, run_ids in notes:
             lines.append(f"  {len(run_ids)} × lưu ý: {note}")
             lines.append(f"      {_named(run_ids)}")
+    findings = _finding_groups(result.reports)
+    if findings:
+        lines.append("Proofreading, by word:")
+        for message, run_ids in findings[:GROUPS_SHOWN]:
+            lines.append(f"  {len(run_ids)} × soát chính tả: {message}")
+            lines.append(f"      {_named(run_ids)}")
+        if len(findings) > GROUPS_SHOWN:
+            lines.append(f"  … and {len(findings) - GROUPS_SHOWN} more words (reportkit run … --json)")
     if lines:
         lines.append("")
     _closing(result, rel, lines)
@@ -290,3 +316,8 @@ def _closing(result: BatchResult, rel, lines: list[str]) -> None:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/ — index: {rel(result.index)}")
     else:
         lines.append(f"Reports are in {rel(result.out_url or result.out_dir)}/")
+
+
+def _finding_line(finding: dict[str, Any]) -> str:
+    """ "ô 5: “Mt trn” → “Mặt trận” (âm tiết bị mất chữ)"."""
+    return f"ô {finding.get('cell')}: {finding.get('message') or finding.get('found')}"

@@ -29,7 +29,11 @@ class WarmSpec:
     modules: tuple[str, ...]
     reuse: bool = True
     max_reports: int = 25
-    formats: tuple[str, ...] = ("html", "pdf", "docx")  # the exporters to warm (a batch without Word skips it)
+    formats: tuple[str, ...] = (
+        "html",
+        "pdf",
+        "docx",
+    )  # the exporters to warm (a batch without Word skips it)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class ReportTask:
     cell_timeout: float = 600.0
     report_timeout: float = 1800.0  # every cell of the report together
     more: bool = True  # more reports follow on this worker: start the next kernel early
+    strict: bool = False  # --strict: text with lost letters fails the report (its previous report stays)
 
     @property
     def kernel_name(self) -> str:
@@ -86,7 +91,8 @@ class ReportTask:
 class Failure:
     """Why a report failed, for a person: where (kind, cell), what (exception, message), a short traceback."""
 
-    kind: str  # "cell", "timeout", "kernel", "export", "setup", "worker", "publish", "texts" (--strict)
+    # "cell", "timeout", "kernel", "export", "setup", "worker", "publish"; with --strict "texts", "proofreading"
+    kind: str
     exception: str
     message: str
     traceback: list[str] = field(default_factory=list)
@@ -173,6 +179,15 @@ class Failure:
                 self.cell_source = redactor.text(self.cell_source)
         return self
 
+    @classmethod
+    def from_damaged_text(cls, damaged: list[dict[str, Any]]) -> Failure:
+        """--strict: the report's prose has syllables that lost letters (vn.check findings of kind "damaged")."""
+        shown = "; ".join(
+            f"ô {f['cell']}: “{f['found']}” → “{(f.get('suggestions') or ['?'])[0]}”" for f in damaged[:5]
+        )
+        more = f" và {len(damaged) - 5} chỗ khác" if len(damaged) > 5 else ""
+        return cls("proofreading", "DamagedText", f"--strict: {len(damaged)} chỗ bị mất chữ: {shown}{more}")
+
     def line(self) -> str:
         """One line for the progress display and the summary: "cell 5 (In [4]): KeyError: 'x'"."""
         where = ""
@@ -210,6 +225,8 @@ class Outcome:
     files: dict[str, str | bytes] = field(default_factory=dict, repr=False)
     record: dict[str, Any] | None = field(default=None, repr=False)
     failed_notebook: str | None = field(default=None, repr=False)
+    # What the proofreader found in the report's prose: vn.Finding.as_dict() plus "cell" (as JupyterLab counts).
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
     def update(self, other: Outcome) -> None:
         """Take what a worker reported (everything it set) into the runner's entry."""
@@ -223,7 +240,7 @@ class Outcome:
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"run_id": self.run_id, "status": self.status, "params_file": self.params_file,
                                 "seconds": self.seconds, "outputs": dict(self.outputs)}  # fmt: skip
-        for name in ("timings", "worker", "generated_at", "published", "notes"):
+        for name in ("timings", "worker", "generated_at", "published", "notes", "findings"):
             value = getattr(self, name)
             if value not in (None, {}, []):
                 data[name] = value

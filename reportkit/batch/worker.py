@@ -366,6 +366,22 @@ def _redacted(nb, task: ReportTask, redactor):
     return nbformat.reads(nbformat.writes(nbformat.from_dict(redactor.values(nb))), as_version=4)
 
 
+def proofread(nb, injected: int | None) -> list[dict[str, Any]]:
+    """What ``vn.check`` finds in the prose the report prints, as people read it (``vn.proof.notes``), each with the
+    cell it is in (numbered as JupyterLab shows the notebook, without papermill's injected cell)."""
+    from reportkit.core.content import prose
+    from reportkit.vn.proof import KINDS, notes
+
+    kind_of = {label: kind for kind, label in KINDS.items()}
+    found = []
+    for index, text in prose(nb):
+        cell = index + 1 - (1 if injected is not None and index > injected else 0)
+        for note in notes(text):  # neighbouring damaged words together: "Mt trn" → "Mặt trận"
+            found.append({"cell": cell, "kind": kind_of.get(note.label, note.label), "found": note.found,
+                          "suggestions": [note.suggestion] if note.suggestion else [], "message": str(note)})  # fmt: skip
+    return found
+
+
 def execute_run(task: ReportTask, workspace: Workspace | None = None) -> Outcome:
     """Produce one report; never raises for a report's own failure (the outcome says what failed, where).
 
@@ -481,6 +497,12 @@ def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
             if outcome.error is not None:
                 outcome.failed_notebook = redactor.text(nbformat.writes(nb))
                 outcome.error.redact(redactor)
+
+        outcome.findings = proofread(nb, injected)
+        damaged = [f for f in outcome.findings if f["kind"] == "damaged"]
+        if task.strict and damaged:
+            outcome.error = Failure.from_damaged_text(damaged)
+            return outcome
 
         t = time.perf_counter()
         record = report.read(nb, source=task.notebook)

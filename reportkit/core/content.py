@@ -32,6 +32,7 @@ __all__ = [
     "kept_cells",
     "kept_outputs",
     "part_of",
+    "prose",
     "table_metadata",
 ]
 
@@ -186,6 +187,23 @@ def _block(output: Mapping, part: str) -> Block | None:
     if "text/html" in data:
         return Html(_text(data["text/html"]), part)
     return None
+
+
+def prose(nb: Mapping) -> Iterator[tuple[int, str]]:
+    """(cell index, Markdown) of every text the report prints: its narrative outputs and Markdown cells, in order
+    (what the proofreader reads; tables and charts hold the data's own names)."""
+    for index, cell in enumerate(nb.get("cells", [])):
+        if _tags(cell) & REMOVE_CELL_TAGS:
+            continue
+        if cell.get("cell_type") == "markdown":
+            source = _text(cell.get("source", ""))
+            if source.strip():
+                yield index, source
+            continue
+        for output in kept_outputs(cell):
+            block = _block(output, part_of(cell))
+            if isinstance(block, Text):
+                yield index, block.markdown
 
 
 def blocks(nb: Mapping) -> list[Block]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportkit.core.atomic import write_atomic
 
-FORMAT = 3  # bump when FileResult changes shape or a reading rule changes (3: formulas, merged cells)
+FORMAT = 4  # bump when FileResult changes shape or a reading rule changes (3: formulas, merged cells; 4: note cell)
 
 
 def cache_dir() -> Path:

@@ -327,6 +327,27 @@ class Dataset:
         df.attrs.update(total=total, indicator=ident, period=p.spec, label=ind.label)
         return df
 
+    def proofread(self) -> list[Problem]:
+        """What the proofreader (``vn.check``) finds in the texts of the data that reports print or people read:
+        ward.yaml's names, bodies, signer and recipients, and the tổ's notes ("Ghi chú"), each located to its key or
+        cell, e.g. ``to-03-2022.xlsx, trang Số liệu, dòng 9, ô L9 (Ghi chú): 'Mt trn': chữ cần xem lại; cần
+        “Mặt trận” (âm tiết bị mất chữ)``. Not errors: the data load as they are."""
+        from reportkit.vn.proof import notes
+
+        found = []
+        for key, text in self.ward.texts():
+            for note in notes(text):
+                found.append(Problem("proofreading", self.ward.file, None, None, key, note.found,
+                                     f"“{note.suggestion}” ({note.label})" if note.suggestion else note.label))  # fmt: skip
+        for (_, _), (row, file) in sorted(self._rows.items(), key=lambda kv: (kv[1][1], kv[1][0].row)):
+            if not row.note:
+                continue
+            for note in notes(row.note):
+                found.append(Problem("proofreading", file, row.sheet, row.row, "Ghi chú", note.found,
+                                     f"“{note.suggestion}” ({note.label})" if note.suggestion else note.label,
+                                     cell=row.note_cell))  # fmt: skip
+        return found
+
     def frame(self) -> pd.DataFrame:
         """Every reported month as one long table (unit, year, month, indicator ids …, file, sheet, row)."""
         self._read_all = True

@@ -31,6 +31,7 @@ KIND_TEXT = {
     "bad_catalog": "danh mục chỉ tiêu sai",
     "bad_ward": "thông tin đơn vị sai",
     "hidden_character": "có ký tự ẩn hoặc ký tự điều khiển",
+    "proofreading": "chữ cần xem lại",
     "unsupported_format": "định dạng tệp không đọc được",
     "encrypted_workbook": "tệp được đặt mật khẩu",
     "uncomputed_formula": "công thức chưa có giá trị tính sẵn",

@@ -388,6 +388,7 @@ class Ward:
     named_after: str | None = None
     issuer: str | None = None
     events: list[Event] = field(default_factory=list)
+    file: str = "ward.yaml"  # where the description was read (problems and proofreading name it)
 
     @property
     def in_text(self) -> str:
@@ -399,6 +400,25 @@ class Ward:
         """The issuing body inside a sentence: "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân"."""
         body = self.issuer or vn.upper_first(self.issuing_body.lower())
         return f"{body} {self.in_text}"
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(key, text) of everything of ward.yaml a report prints: names, bodies, signer, recipients, events."""
+        single = (
+            "name",
+            "short_name",
+            "place",
+            "unit_noun",
+            "issuing_body",
+            "issuer",
+            "national_title",
+            "motto",
+        )
+        out = [(name, getattr(self, name)) for name in single if getattr(self, name)]
+        for name in ("parent_body", "recipients", "units"):
+            out += [(f"{name}[{i}]", v) for i, v in enumerate(getattr(self, name))]
+        out += [(f"signer.{k}", v) for k, v in self.signer.items()]
+        out += [(f"events[{i}].name", e.name) for i, e in enumerate(self.events)]
+        return out
 
     def event(self, ident: str) -> Event | None:
         """The event of ward.yaml with this id, or None when the ward has none."""
@@ -464,6 +484,7 @@ class Ward:
             named_after=named_after,
             issuer=t(doc.get("issuer")),
             events=events,
+            file=file,
         )
 
     def as_dict(self) -> dict:

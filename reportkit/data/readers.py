@@ -55,6 +55,7 @@ class Row:
     report_date: object = None
     note: str | None = None
     month_cell: str | None = None
+    note_cell: str | None = None
 
     @property
     def reported(self) -> bool:
@@ -624,10 +625,12 @@ class _ReportTable(_Table):
         report_date, date_ok = self._report_date(i, cells)
         if not (cells_ok and date_ok):
             return None
-        note = _cell(cells, self.fields.get("note"))
+        note_col = self.fields.get("note")
+        note = _cell(cells, note_col)
         month_col = self.fields["month"]
         return Row(unit, when[0], when[1], values, raw, where, self.sheet, self.grid.row_no(i), report_date,
-                   None if V.is_blank(note) else str(note), self.cell_name(month_col, i))  # fmt: skip
+                   None if V.is_blank(note) else str(note), self.cell_name(month_col, i),
+                   None if note_col is None else self.cell_name(note_col, i))  # fmt: skip
 
     def _values(self, i: int, cells: list[object]):
         """Every indicator cell of the row through its kind; (values, raw, cell names, all valid)."""

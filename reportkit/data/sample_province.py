@@ -42,6 +42,7 @@ PROVINCE = {
     "unit_noun": "phường",
     "parent_body": ["ỦY BAN MTTQ VIỆT NAM", "TỈNH BÌNH SƠN"],
     "issuing_body": "BAN THƯỜNG TRỰC",
+    "issuer": "Ban Thường trực Ủy ban MTTQ Việt Nam",  # in a sentence: "… Ủy ban MTTQ Việt Nam tỉnh Bình Sơn"
     "document_symbol": "BC-MTTQ-BTT",
     "signer": {"authority": "TM. BAN THƯỜNG TRỰC", "title": "CHỦ TỊCH", "name": "Nguyễn Thị Thanh Bình"},
     "recipients": [
@@ -226,6 +227,7 @@ def description(w: WardName, units: list[str], signer: str) -> dict:
         "units": units,
         "parent_body": ["ỦY BAN MTTQ VIỆT NAM", w.name.upper()],
         "issuing_body": "BAN THƯỜNG TRỰC",
+        "issuer": "Ban Thường trực Ủy ban MTTQ Việt Nam",
         "document_symbol": "BC-MTTQ-BTT",
         "signer": {"authority": "TM. BAN THƯỜNG TRỰC", "title": "CHỦ TỊCH", "name": signer},
         "recipients": [

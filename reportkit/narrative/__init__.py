@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from reportkit.narrative.phrasing import (
+    MISSING_MARK,
     NO_LAST_YEAR,
     NO_PREVIOUS,
     annex_reference,
@@ -24,8 +25,13 @@ from reportkit.narrative.phrasing import (
     counted,
     established,
     last_year_change,
+    marked_units,
     meetings,
+    missing_data,
+    missing_note,
+    of_year_plan,
     part_number,
+    period_opening,
     plan_reached,
     plan_result,
     ratio,
@@ -35,6 +41,7 @@ from reportkit.narrative.phrasing import (
     units,
     units_in_months,
     units_without,
+    year_elapsed,
     year_to_date,
 )
 
@@ -61,6 +68,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MIME",
+    "MISSING_MARK",
     "NO_LAST_YEAR",
     "NO_PREVIOUS",
     "THEME",
@@ -84,8 +92,13 @@ __all__ = [
     "key_figures",
     "last_year_change",
     "markdown_to_html",
+    "marked_units",
     "meetings",
+    "missing_data",
+    "missing_note",
+    "of_year_plan",
     "part_number",
+    "period_opening",
     "plan_reached",
     "plan_result",
     "provenance",
@@ -104,6 +117,7 @@ __all__ = [
     "units_in_months",
     "units_without",
     "use_theme",
+    "year_elapsed",
     "year_to_date",
 ]
 

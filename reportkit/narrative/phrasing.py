@@ -8,13 +8,16 @@ values and on the data layer's objects by duck typing (a ``UnitCount`` has ``cou
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from reportkit import vn
 from reportkit.narrative import _state
 
 NO_LAST_YEAR = "không có số liệu cùng kỳ để so sánh"
 NO_PREVIOUS = "không có số liệu kỳ trước để so sánh"
+NO_BREAK_SPACE = "\u00a0"
+MISSING_MARK = "(*)"  # after a tổ's name in the phụ lục's table, and opening the note under it
 
 _NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)$")
 
@@ -102,6 +105,8 @@ def change(current: object, previous: object, unit: str | None = None, *, relati
     ('tăng 02 vụ việc (tăng 20%)', 'tăng 06 buổi (gấp 4 lần)', 'tăng 803 lượt (gấp 4,3 lần)', 'bằng')
     >>> change(153_000_000, 128_600_000, "đồng"), change(20, 24), change(3, 0, "hộ")
     ('tăng 24.400.000 đồng (tăng 19%)', 'giảm 04 (giảm 16,7%)', 'tăng 03 hộ')
+    >>> change(87_297, 87_271)  # 0,03%: a rate that rounds to nothing is said as such
+    'tăng 26 (tăng dưới 0,1%)'
     """
     relative = relative and not hasattr(current, "total")
     cur = Decimal(str(_count_of(current, "change()")))
@@ -118,7 +123,10 @@ def change(current: object, previous: object, unit: str | None = None, *, relati
     if prev > 0 and cur >= 2 * prev:
         times = (cur / prev).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
         return f"{text} (gấp {vn.number(times)} lần)"
-    return f"{text} ({verb} {vn.percent(size / abs(prev))})"
+    share = vn.percent(size / abs(prev))
+    if share == "0%":  # a change too small to show in one decimal is still a change: never "(tăng 0%)"
+        share = "dưới 0,1%"
+    return f"{text} ({verb} {share})"
 
 
 def compare(
@@ -191,10 +199,57 @@ def compare_previous(figures: object, indicator: str, unit: str | None = None) -
     return compare(*pair, unit, against=figures.previous.period.name)
 
 
+def year_elapsed(period: object) -> Fraction:
+    """The share of the year gone by the end of ``period``: the months elapsed over 12. A result is on schedule
+    when its share of the yearly plan is at least this share.
+
+    >>> [str(year_elapsed(vn.Period(s))) for s in ("2022-H1", "2022-9M", "2022-Q1", "2022-03", "2022-H2", "2022")]
+    ['1/2', '3/4', '1/4', '1/4', '1', '1']
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    return Fraction(period.end.month, 12)
+
+
+def _share_shown(share: Fraction, below: Fraction) -> str:
+    """``share`` as a percentage (one decimal at most); a share below ``below`` never rounds up to it: 49,96% of
+    the plan at mid-year reads "mới đạt 49,9%", not "mới đạt 50%", and 99,96% not "100%"."""
+    exact = Decimal(share.numerator) * 100 / Decimal(share.denominator)
+    shown = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if share < below and Fraction(shown) >= below * 100:
+        shown = exact.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    return vn.percent(shown / 100)
+
+
+def of_year_plan(actual: object, plan: object, period: object) -> str:
+    """A result against the year's plan, judged by the time gone: on or ahead of schedule (its share of the plan at
+    least the share of the year elapsed by the end of ``period``, :func:`year_elapsed`) it reads "đạt N% kế hoạch
+    năm 2023", behind it "mới đạt N% kế hoạch năm 2023". A year report (and 6 tháng cuối năm, which ends the year)
+    compares with the whole plan. ``vn.of_plan`` stays the plain comparison with 100%.
+
+    >>> of_year_plan(157_100_000, 160_000_000, vn.Period("2023-H1"))  # 98,2% at mid-year: on schedule
+    'đạt 98,2% kế hoạch năm 2023'
+    >>> of_year_plan(5, 10, "2023-H1"), of_year_plan(6, 13, "2022-H1"), of_year_plan(9, 13, "2022-Q3")
+    ('đạt 50% kế hoạch năm 2023', 'mới đạt 46,2% kế hoạch năm 2022', 'mới đạt 69,2% kế hoạch năm 2022')
+    >>> of_year_plan(113_600_000, 150_000_000, "2022-03"), of_year_plan(41_200_000, 150_000_000, "2022-H2")
+    ('đạt 75,7% kế hoạch năm 2022', 'mới đạt 27,5% kế hoạch năm 2022')
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    done = Fraction(Decimal(str(_count_of(actual, "of_year_plan()"))))
+    target = Fraction(Decimal(str(_count_of(plan, "of_year_plan()"))))
+    if target <= 0:
+        raise ValueError(f"of_year_plan(): the plan must be > 0, got {plan!r}")
+    if done < 0:
+        raise ValueError(f"of_year_plan(): a result cannot be negative, got {actual!r}")
+    share, due = done / target, year_elapsed(period)
+    verb = "đạt" if share >= due else "mới đạt"
+    return f"{verb} {_share_shown(share, due if share < due else Fraction(1))} kế hoạch năm {period.year}"
+
+
 def compare_plan(figures: object, indicator: str, *, actual: object = None) -> str:
-    """The figure against the year's plan, one wording for every plan: "đạt 102% kế hoạch năm 2022" ("mới đạt"
-    below it), or that there is no plan. ``actual=`` compares another value, e.g. the year-to-date total
-    (:func:`year_to_date`) in a report for 6 tháng cuối năm.
+    """The figure against the year's plan in one wording, judged by the time gone (:func:`of_year_plan`): "đạt 102%
+    kế hoạch năm 2022"; "mới đạt" when behind the share of the year elapsed; or that there is no plan.
+    ``actual=`` compares another value, e.g. the year-to-date total (:func:`year_to_date`) in a report for a period
+    that does not start in January.
 
     >>> class F:  # a stand-in for Figures
     ...     period = vn.Period("2022-H1"); quy_vnn = 153_000_000
@@ -208,7 +263,7 @@ def compare_plan(figures: object, indicator: str, *, actual: object = None) -> s
         actual = _figure(figures, indicator)
     if plan is None or plan <= 0 or actual is None:
         return f"chưa có kế hoạch năm {year} để so sánh"
-    return f"{vn.of_plan(_count_of(actual, 'compare_plan()'), plan)} năm {year}"
+    return of_year_plan(actual, plan, figures.period)
 
 
 def plan_reached(figures: object, indicator: str, year_to_date: object = None) -> bool:
@@ -263,7 +318,7 @@ def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_t
         )
         target = counted(plan, unit or noun.split()[0])
         return f"{text}, {'vượt' if total > plan else 'đạt'} kế hoạch năm {period.year} ({target})"
-    return f"{text}, {vn.of_plan(total, plan)} năm {period.year}"
+    return f"{text}, {of_year_plan(total, plan, period)}"
 
 
 def year_to_date(dataset: object, period: object, indicator: str) -> int | float | None:
@@ -347,16 +402,17 @@ def meetings(
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 
-def established(items: object) -> str:
+def established(items: object, *, where: bool = True) -> str:
     """What the ward has, each with where it is, and what it has not: "có 01 tổ tự quản an ninh tại tổ 3, 02 câu
     lạc bộ tuyên truyền pháp luật tại tổ 6 và tổ 8 (chưa có mô hình khu dân cư bảo đảm an toàn giao thông)".
+    ``where=False`` leaves out where, for a roll-up of many wards: "có 120 tổ tự quản an ninh, …".
 
     ``items``: (UnitCount, noun) pairs, in the order the sentence names them.
     """
     present, absent = [], []
     for value, noun in items:
         if value.count:
-            present.append(f"{counted(value, noun)} {at_units(value)}")
+            present.append(f"{counted(value, noun)} {at_units(value)}" if where else counted(value, noun))
         else:
             absent.append(noun)
     if not present:
@@ -388,18 +444,24 @@ def report_subject(period: object, work: str, *, tasks: bool = True) -> str:
 def annex_reference(document: object) -> str:
     """The italic line under a phụ lục's title (Nghị định 30/2020, Phụ lục I), from the record's document block:
     "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực …)". A number left for the
-    văn thư reads "số …/BC-MTTQ-BTT".
+    văn thư keeps the header's gap ("Số:     /BC-MTTQ-BTT"), in no-break spaces so that a page does not close it
+    up: the number is written by hand in both places alike.
 
     >>> annex_reference({"type": "BÁO CÁO", "number": "Số: 47/BC-MTTQ-BTT", "issued_on": "2022-06-24",
     ...                  "issuer": "Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân"})
     '(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân)'
+    >>> annex_reference({"type": "BÁO CÁO", "number": "Số:     /BC-MTTQ-BTT", "issued_on": "2022-06-30",
+    ...                  "issuer": "Ban X"}).replace(NO_BREAK_SPACE, "_")
+    '(Kèm theo Báo cáo số_____/BC-MTTQ-BTT ngày 30 tháng 6 năm 2022 của Ban X)'
     """
     kind = vn.upper_first(str(document["type"]).strip().lower())
-    number = str(document["number"]).strip().removeprefix("Số:").strip()
-    if number.startswith("/"):
-        number = "…" + number
+    number = str(document["number"]).strip().removeprefix("Số:")
     when = vn.date(document["issued_on"], long=True)
-    return f"(Kèm theo {kind} số {number} {when} của {document['issuer']})"
+    symbol = number.lstrip(" \u00a0")
+    if symbol.startswith("/"):  # the header's blank: the same gap, however wide it is there
+        gap = NO_BREAK_SPACE * max(len(number) - len(symbol), 1)
+        return f"(Kèm theo {kind} số{gap}{symbol} {when} của {document['issuer']})"
+    return f"(Kèm theo {kind} số {number.strip()} {when} của {document['issuer']})"
 
 
 def part_number() -> str:
@@ -454,6 +516,83 @@ def _months(months: list[tuple[int, int]]) -> str:
     return vn.join([f"{vn.join([f'tháng {m}' for m in ms])} năm {y}" for y, ms in sorted(years.items())])
 
 
+def _missing_by_unit(value: object) -> tuple[dict[str, list[tuple[int, int]]], int | None]:
+    if getattr(value, "units_total", None) is None:
+        raise TypeError(f"expected a Completeness, got {type(value).__name__} {value!r}")
+    found: dict[str, list[tuple[int, int]]] = {}
+    for unit, month in getattr(value, "missing", []):
+        found.setdefault(vn.nfc(str(unit)), []).append(tuple(month))
+    months = getattr(value, "months", None)
+    return {u: sorted(found[u]) for u in sorted(found, key=vn.sort_key)}, (len(months) if months else None)
+
+
+def missing_data(value: object) -> str:
+    """What the totals of a period leave out, after "chưa bao gồm": the months and the tổ that did not report,
+    tổ missing the same months named together (in the order of their first tổ); a tổ that sent nothing for the
+    period, by its name alone.
+
+    >>> class C:  # a stand-in for Completeness
+    ...     def __init__(self, missing, months=6): self.missing, self.units_total, self.months = missing, 10, [0] * months
+    >>> missing_data(C([("Tổ 9", (2023, 6))]))
+    'số liệu tháng 6 năm 2023 của tổ 9'
+    >>> missing_data(C([("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6)), ("Tổ 9", (2022, 6)), ("Tổ 2", (2022, 6))]))
+    'số liệu tháng 6 năm 2022 của tổ 2 và tổ 9, tháng 5 và tháng 6 năm 2022 của tổ 4'
+    >>> missing_data(C([("Tổ 10", (2022, m)) for m in (1, 2, 3)], months=3))
+    'số liệu của tổ 10'
+    """
+    by_unit, per_unit = _missing_by_unit(value)
+    if not by_unit:
+        raise ValueError("missing_data(): every tổ has reported; test the completeness first ({% if … %})")
+    groups: dict[tuple, list[str]] = {}
+    for unit, months in by_unit.items():
+        whole = per_unit is not None and len(months) >= per_unit
+        groups.setdefault(() if whole else tuple(months), []).append(unit)
+    parts = [f"{_months(list(months))} của {units(names)}" if months else f"của {units(names)}"
+             for months, names in groups.items()]  # fmt: skip
+    return "số liệu " + ", ".join(parts)
+
+
+def missing_note(value: object, mark: str = MISSING_MARK) -> str:
+    """The note under the phụ lục's table naming what its rows marked ``mark`` lack, from the data.
+
+    >>> class C:  # a stand-in for Completeness
+    ...     def __init__(self, missing): self.missing, self.units_total, self.months = missing, 10, [0] * 6
+    >>> missing_note(C([("Tổ 9", (2023, 6))]))
+    '(*) Tổ 9 chưa có số liệu tháng 6 năm 2023.'
+    >>> missing_note(C([("Tổ 9", (2022, 6)), ("Tổ 4", (2022, 5)), ("Tổ 4", (2022, 6))]))
+    '(*) Tổ 4 chưa có số liệu tháng 5 và tháng 6 năm 2022; tổ 9 chưa có số liệu tháng 6 năm 2022.'
+    """
+    by_unit, per_unit = _missing_by_unit(value)
+    if not by_unit:
+        raise ValueError("missing_note(): every tổ has reported; test the completeness first ({% if … %})")
+    parts = []
+    for unit, months in by_unit.items():
+        whole = per_unit is not None and len(months) >= per_unit
+        parts.append(f"{unit_name(unit)} chưa có số liệu {'trong kỳ' if whole else _months(months)}")
+    return f"{mark} {vn.upper_first('; '.join(parts))}."
+
+
+def marked_units(value: object, mark: str = MISSING_MARK) -> dict[str, str]:
+    """The tổ with a month missing, each with its mark, to rename the rows of the phụ lục's table:
+    ``f.by_unit.rename(index=marked_units(f.completeness))`` → "Tổ 9 (*)"."""
+    by_unit, _ = _missing_by_unit(value)
+    return {unit: f"{unit} {mark}" for unit in by_unit}
+
+
+def period_opening(period: object) -> str:
+    """How a sentence on the period's steady work opens: "Ngay từ đầu năm" for a period from January, else the
+    period within its year ("Trong 6 tháng cuối năm", "Trong quý III"): a report for July to December cannot say
+    what was done from the start of the year.
+
+    >>> period_opening(vn.Period("2022-H1")), period_opening(vn.Period("2022-H2")), period_opening("2022-Q3")
+    ('Ngay từ đầu năm', 'Trong 6 tháng cuối năm', 'Trong quý III')
+    """
+    period = period if isinstance(period, vn.Period) else vn.Period(str(period))
+    if period.start.month == 1:
+        return "Ngay từ đầu năm"
+    return f"Trong {period.name_in_year}"
+
+
 FILTERS = {
     "units": units,
     "at_units": at_units,
@@ -471,6 +610,7 @@ GLOBALS = {
     "last_year_change": last_year_change,
     "compare_previous": compare_previous,
     "compare_plan": compare_plan,
+    "of_year_plan": of_year_plan,
     "plan_result": plan_result,
     "plan_reached": plan_reached,
     "ratio_named": ratio_named,
@@ -485,5 +625,8 @@ GLOBALS = {
     "ratio": ratio,
     "counted": counted,
     "completeness": completeness,
+    "missing_data": missing_data,
+    "missing_note": missing_note,
+    "period_opening": period_opening,
     "NO_LAST_YEAR": NO_LAST_YEAR,
 }

@@ -7,40 +7,15 @@ import copy
 
 import nbformat
 import pandas as pd
+from export_fixtures.synthetic import RECORD as _SYNTHETIC_RECORD
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from reportkit import narrative
 from reportkit.core.record import RECORD_MIME
 from reportkit.narrative.magic import Narrative
 
-RECORD = {
-    "document": {
-        "parent_body": ["ỦY BAN MTTQ VIỆT NAM", "PHƯỜNG HÒA BÌNH"],
-        "issuing_body": "BAN THƯỜNG TRỰC",
-        "number": "Số: 05/BC-MTTQ-BTT",
-        "national_title": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "motto": "Độc lập - Tự do - Hạnh phúc",
-        "place_date": "Hòa Bình, ngày 05 tháng 01 năm 2023",
-        "type": "BÁO CÁO",
-        "subject": "Kết quả công tác Mặt trận 6 tháng cuối năm 2022",
-        "signature": {"authority": "TM. BAN THƯỜNG TRỰC", "title": "CHỦ TỊCH", "name": "Trần Thị Ánh Tuyết"},
-        "recipients": ["Ban Thường trực UBMTTQ thành phố;", "Đảng ủy, UBND phường;", "Lưu: VT."],
-        "title": "Báo cáo kết quả công tác Mặt trận 6 tháng cuối năm 2022 — Phường Hòa Bình",
-        "unit": "Phường Hòa Bình",
-        "period": "2022-H2",
-        "period_name": "6 tháng cuối năm 2022",
-    },
-    "key_figures": [
-        {
-            "id": "tuyen_truyen_luot",
-            "label": "Lượt người dân dự tuyên truyền",
-            "value": 1310,
-            "text": "1.310",
-        },
-        {"id": "quy_vnn", "label": "Quỹ “Vì người nghèo” so với kế hoạch", "value": 1.05, "text": "105%"},
-    ],
-    "sources": [{"path": "data/hoa-binh/bao-cao/2022/to-01-2022.xlsx", "sha256": "a" * 64}],
-}
+# The record of the synthetic page fixture: the Word file and the page are built from the same report.
+RECORD = copy.deepcopy(_SYNTHETIC_RECORD)
 
 PARAGRAPHS = [
     "Căn cứ chương trình phối hợp thống nhất hành động toàn khóa của Ủy ban MTTQ Việt Nam phường Hòa Bình và "
