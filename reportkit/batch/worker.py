@@ -28,7 +28,7 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
+from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL, notebook_client
 from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
 
 _TLS = threading.local()
@@ -397,7 +397,6 @@ def execute_run(task: ReportTask, workspace: Workspace | None = None) -> Outcome
 
 def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.parameterize import parameterize_notebook
 
@@ -449,9 +448,9 @@ def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
             return max(0.1, min(task.cell_timeout, left))
 
         started = clock.now()
-        client = NotebookClient(
+        client = notebook_client(
             nb,
-            km=kernel.km,
+            kernel,
             kernel_name=task.kernel_name,
             timeout_func=timeout_for,
             startup_timeout=120,

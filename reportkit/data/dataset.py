@@ -16,7 +16,7 @@ from reportkit.core.inputs import month_text, year_in_name
 from reportkit.data import cache, readers
 from reportkit.data.errors import DataError, Location, Problem
 from reportkit.data.kinds import UnitCount
-from reportkit.data.model import Catalog, Ward
+from reportkit.data.model import Catalog, Ward, load_yaml
 
 # The sample project (notebook, params, the sample ward's data): the repository itself in a checkout, its copy
 # reportkit/_sample/ in an installed wheel (pyproject.toml maps the one onto the other).
@@ -377,7 +377,7 @@ def _sha(data: bytes) -> str:
 
 def _read_yaml(path: Path, kind: str) -> dict:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(
             [Problem("unreadable_file", _display(path), None, None, None, None, f"tệp {path.name}")]

@@ -17,6 +17,17 @@ from reportkit.data.values import key
 from reportkit.vn.names import NAMED_AFTER
 from reportkit.vn.text import hidden_characters
 
+try:  # libyaml's parser: the same documents as yaml.safe_load, ten times faster (a ward and catalog per report)
+    _YAML_LOADER = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _YAML_LOADER = yaml.SafeLoader
+
+
+def load_yaml(text: str):
+    """``yaml.safe_load(text)`` through libyaml when PyYAML has it: ward descriptions, catalogs, province lists."""
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
 # Columns that are not indicators. Their synonyms can be extended in catalog.yaml under `fields:`.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "month": ("Tháng", "Tháng báo cáo", "Kỳ báo cáo", "Month", "thang"),
@@ -145,7 +156,7 @@ class Catalog:
             problems.append(Problem("bad_catalog", name, None, None, where, value, expected))
 
         try:
-            doc = yaml.safe_load(text) or {}
+            doc = load_yaml(text) or {}
         except yaml.YAMLError as exc:
             raise DataError(
                 [Problem("bad_catalog", name, None, None, None, str(exc), "YAML hợp lệ")]

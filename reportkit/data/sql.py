@@ -39,17 +39,12 @@ from reportkit.core.redact import Redactor, mask_url
 from reportkit.data import readers
 from reportkit.data.dataset import Dataset, Source, combine
 from reportkit.data.errors import DataError, Problem, UnitError
-from reportkit.data.model import Catalog, Indicator, Ward
+from reportkit.data.model import Catalog, Indicator, Ward, load_yaml
 
 META, REPORTS, PLAN = "reportkit_meta", "bao_cao", "ke_hoach"
 WARDS = "phuong_xa"  # province layout: the ward registry, and the ward's code column of bao_cao and ke_hoach
 UNIT_QUERY = "unit"  # ?unit=<code> in a URL selects one ward of a province database
 CONNECT_TIMEOUT = 10  # seconds; libpq would otherwise wait on an unreachable host for minutes
-
-try:  # the C loader reads a province's 500 ward descriptions ten times faster
-    _YAML_LOADER = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YAML_LOADER = yaml.SafeLoader
 
 
 def _masked(url: str) -> str:
@@ -234,7 +229,7 @@ def load_sql(url: str, unit: str | None = None) -> Dataset:
                 units=[],
             )
         meta = _meta(conn, present, shown, ("ward", "catalog"))
-        ward = Ward.from_mapping(yaml.safe_load(meta["ward"]), f"{shown}#{META}.ward")
+        ward = Ward.from_mapping(load_yaml(meta["ward"]), f"{shown}#{META}.ward")
         catalog = Catalog.from_text(meta["catalog"])
         md = _reflect(conn)
         grid, digest = _grid(conn, md.tables[REPORTS])
@@ -289,7 +284,7 @@ def in_sentence(name: str, named_after: str | None) -> str:
 
 
 def _entry(code: str, text: str, shown: str) -> WardEntry:
-    doc = yaml.load(text, Loader=_YAML_LOADER) or {}
+    doc = load_yaml(text) or {}
     if not isinstance(doc, dict) or not doc.get("name"):
         raise DataError([Problem("bad_ward", shown, WARDS, None, "mo_ta", code, "mô tả phường có name")])
     name = vn.nfc(str(doc["name"]))
@@ -316,7 +311,7 @@ def wards(url: str) -> list[WardEntry]:
         if WARDS in present:
             return _entries(conn, shown)
         meta = _meta(conn, present, shown, ("ward",))
-        doc = yaml.safe_load(meta["ward"]) or {}
+        doc = load_yaml(meta["ward"]) or {}
         ward = Ward.from_mapping(doc, f"{shown}#{META}.ward")
         named = doc.get("named_after")
         return [WardEntry(None, ward.name, ward.short_name, str(named) if named else None, doc)]  # type: ignore[arg-type]
@@ -414,7 +409,7 @@ def load_wards(url: str) -> tuple[dict, Catalog, list[tuple[WardEntry, Dataset]]
         meta, catalog = _province_tables(conn, present, shown)
         if "province" not in meta:
             raise DataError([Problem("no_table", shown, META, None, "name", "province", "dòng “province”")])
-        province = yaml.safe_load(meta["province"]) or {}
+        province = load_yaml(meta["province"]) or {}
         entries = _entries(conn, shown)
         reports, plans = _ward_grids(conn, present, None)
     out, problems = [], []
