@@ -68,3 +68,11 @@ def test_a_kernel_that_never_answers_is_a_timeout():
     client = FakeClient(heard=set(), answers=False)
     with pytest.raises(TimeoutError, match="did not answer"):
         asyncio.run(iopub_subscribed(client, timeout=0.3))
+
+
+def test_a_kernel_that_died_is_a_dead_kernel_at_once():
+    from nbclient.exceptions import DeadKernelError
+
+    client = FakeClient(heard=set(), answers=False)
+    with pytest.raises(DeadKernelError):
+        asyncio.run(iopub_subscribed(client, timeout=60, alive=lambda: False))

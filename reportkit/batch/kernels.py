@@ -293,14 +293,15 @@ class KernelPool:
         shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
-async def iopub_subscribed(client, timeout: float) -> None:
+async def iopub_subscribed(client, timeout: float, alive=None) -> None:
     """Return once ``client`` (an ``AsyncKernelClient`` whose channels are started) hears the kernel on iopub.
 
     jupyter_client's ``wait_for_ready`` proves it the same way, then listens for 0.2 s more to drain iopub: on a
     warm kernel that pause is a fifth of a report. Here the proof is the kernel's own "idle" status for our
     kernel-info request, which it publishes after its reply: once it arrives the subscription is live and nothing
     of an earlier request is still on its way. Messages published before the subscription was live are never
-    delivered, so a missed status is asked for again, not waited for.
+    delivered, so a missed status is asked for again, not waited for. ``alive`` (the kernel manager's
+    ``is_alive``): a kernel that died meanwhile is nbclient's ``DeadKernelError`` at once, not a timeout.
     """
     from queue import Empty
 
@@ -311,10 +312,16 @@ async def iopub_subscribed(client, timeout: float) -> None:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"the kernel did not answer within {timeout:.0f} s")
-            with contextlib.suppress(Empty):
+            try:
                 reply = await client.shell_channel.get_msg(timeout=min(left, 1.0))
-                if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                    break
+            except Empty:
+                if alive is not None and not alive():
+                    from nbclient.exceptions import DeadKernelError
+
+                    raise DeadKernelError("the kernel died before it answered") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                break
         listen_until = min(deadline, time.monotonic() + 0.5)
         while (left := listen_until - time.monotonic()) > 0:
             try:
@@ -351,7 +358,7 @@ def _warm_client_class() -> type:
             self.kc = self.km.client()
             try:
                 self.kc.start_channels()
-                await iopub_subscribed(self.kc, self.startup_timeout)
+                await iopub_subscribed(self.kc, self.startup_timeout, self.km.is_alive)
             except Exception:
                 self.kc.stop_channels()
                 self.kc = None
