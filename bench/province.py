@@ -73,7 +73,7 @@ def complete_runs(project: Path, url: str) -> tuple[list[tuple[str, str]], int]:
         sent.setdefault(code, set()).add((int(year), int(month)))
     doc = _wards_params(project)
     runs = [(unit, period) for unit in doc["units"] for period in doc["periods"]]
-    complete = [(u, p) for u, p in runs if set(vn.Period(p).months()) <= sent.get(u, set())]
+    complete = [(u, p) for u, p in runs if set(vn.Period(p).months) <= sent.get(u, set())]
     return complete, len(runs) - len(complete)
 
 
