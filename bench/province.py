@@ -54,10 +54,10 @@ def make_project(folder: Path, wards: int, url: str | None) -> tuple[Path, str]:
 
 
 def complete_runs(project: Path, url: str) -> tuple[list[tuple[str, str]], int]:
-    """The province's ward × period runs whose ward sent every month of the period, in the params file's order;
-    and how many runs were left out. The sample province has wards that skipped a whole month, as real ones do:
-    their report of that half-year fails by design ("Không có số liệu cho tháng …"); the benchmark measures
-    reports, not that refusal."""
+    """The province's ward × period runs whose ward sent every month the report reads (the period, the period
+    before and the same period a year earlier, within the data), in the params file's order; and how many runs
+    were left out. The sample province has wards that skipped a whole month, as real ones do: a report that reads
+    that month fails by design ("Không có số liệu cho tháng …"); the benchmark measures reports, not that refusal."""
     import sqlalchemy as sa
 
     from reportkit import vn
@@ -73,7 +73,14 @@ def complete_runs(project: Path, url: str) -> tuple[list[tuple[str, str]], int]:
         sent.setdefault(code, set()).add((int(year), int(month)))
     doc = _wards_params(project)
     runs = [(unit, period) for unit in doc["units"] for period in doc["periods"]]
-    complete = [(u, p) for u, p in runs if set(vn.Period(p).months) <= sent.get(u, set())]
+
+    def read(period: str) -> set[tuple[int, int]]:  # the period, and the two it is compared with
+        p = vn.Period(period)
+        months = {*p.months, *p.previous().months, *p.same_period_last_year().months}
+        return {m for m in months if m >= first}
+
+    first = min(m for months in sent.values() for m in months)
+    complete = [(u, p) for u, p in runs if read(p) <= sent.get(u, set())]
     return complete, len(runs) - len(complete)
 
 
@@ -153,7 +160,9 @@ class Watch:
         return after[0] if after else (self.samples[-1] if self.samples else None)
 
     def last(self) -> tuple[int, float, float, int, int] | None:
-        return self.samples[-1] if self.samples else None
+        """The last sample taken while the batch still had kernels (at the very end they are shut down)."""
+        running = [s for s in self.samples if s[4]]
+        return running[-1] if running else (self.samples[-1] if self.samples else None)
 
 
 def run_reportkit(project: Path, args: list[str], watch: Watch | None = None) -> tuple[float, int, str]:
