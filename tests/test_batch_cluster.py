@@ -12,16 +12,15 @@ back; the submitter commits them.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
+import pg_server
 import psutil
 import pytest
 import sqlalchemy as sa
@@ -31,27 +30,15 @@ from reportkit.batch import BatchOptions, ReportTask, format_summary, run_batch
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("stable_code_digest")]
 
 REPO = Path(__file__).resolve().parents[1]
-BASE = os.environ.get("REPORTKIT_TEST_POSTGRES_URL")
 WARDS = 3
 PERIODS = ("2022-H1", "2022-H2")
 EPOCH = "1656032400"
 
 
 def _skip_reason() -> str | None:
-    if not BASE:
-        return "REPORTKIT_TEST_POSTGRES_URL is not set (.ci/run sets up a local PostgreSQL and exports it)"
-    if importlib.util.find_spec("psycopg") is None:
-        return "psycopg is not installed (pip install -e '.[test]')"
     if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("setpriv") is None:
         return "needs root and setpriv to start workers that cannot read the project"
-    engine = sa.create_engine(BASE, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect():
-            return None
-    except sa.exc.DBAPIError as err:
-        return f"PostgreSQL is not reachable: {' '.join(str(err.orig).split())}"
-    finally:
-        engine.dispose()
+    return pg_server.skip_reason()
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +50,8 @@ def province(tmp_path_factory):
         pytest.skip(reason)
     from reportkit.data import sample_province as sample
 
-    schema = f"reportkit_cluster_{uuid.uuid4().hex[:12]}"
-    server = sa.create_engine(BASE)
-    with server.begin() as c:
-        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.engine.make_url(BASE).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = url.render_as_string(hide_password=False)
     root = tmp_path_factory.mktemp("cluster") / "du-an"
-    try:
+    with pg_server.new_schema("reportkit_cluster") as url:
         shutil.copytree(REPO / "notebooks", root / "notebooks")
         shutil.copytree(REPO / "data" / "duy-tan", root / "data" / "duy-tan")
         sample.write(WARDS, url, out=root, periods=PERIODS)
@@ -81,10 +62,6 @@ def province(tmp_path_factory):
         os.chown(root, 65534, -1)  # nobody
         root.chmod(0o700)
         yield root, url
-    finally:
-        with server.begin() as c:
-            c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        server.dispose()
 
 
 @contextlib.contextmanager

@@ -4,15 +4,12 @@ and nothing else — not its other halves, not another ward's — in SQLite and 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
+from pg_server import new_schema
 from province_checks import execute
 
 from reportkit.batch import BatchOptions, format_summary, run_batch
@@ -23,17 +20,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("stable_code_digest")]
 REPO = Path(__file__).resolve().parents[1]
 WARDS = 3
 PERIODS = ("2021-H2", "2022-H1", "2022-H2")
-BASE = os.environ.get("REPORTKIT_TEST_POSTGRES_URL")
-
-
-def _postgres() -> str:
-    if not BASE:
-        pytest.skip(
-            "REPORTKIT_TEST_POSTGRES_URL is not set (.ci/run sets up a local PostgreSQL and exports it)"
-        )
-    if importlib.util.find_spec("psycopg") is None:
-        pytest.skip("psycopg is not installed (pip install -e '.[test]')")
-    return BASE
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,19 +34,9 @@ def province(request, tmp_path):
         sample.write(WARDS, url, out=root, params_url="sqlite:///data/province/province.db", periods=PERIODS)
         yield root, url
         return
-    server = sa.create_engine(_postgres())
-    schema = f"reportkit_incremental_{uuid.uuid4().hex[:12]}"
-    with server.begin() as c:
-        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.engine.make_url(BASE).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = url.render_as_string(hide_password=False)
-    try:
+    with new_schema("reportkit_incremental") as url:
         sample.write(WARDS, url, out=root, periods=PERIODS)
         yield root, url
-    finally:
-        with server.begin() as c:
-            c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        server.dispose()
 
 
 def statuses(result) -> dict[str, str]:

@@ -7,12 +7,13 @@ dropped at the end. The connection-error tests need no server.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import socket
-import uuid
 from pathlib import Path
 
+import pg_server
 import pytest
 import sqlalchemy as sa
 
@@ -29,25 +30,9 @@ needs_psycopg = pytest.mark.skipif(
 )
 
 
-def _skip_reason() -> str | None:
-    if not BASE:
-        return "REPORTKIT_TEST_POSTGRES_URL is not set (.ci/run sets up a local PostgreSQL and exports it)"
-    if not HAS_PSYCOPG:
-        return "psycopg is not installed (pip install -e '.[test]')"
-    engine = sa.create_engine(BASE, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect():
-            return None
-    except sa.exc.DBAPIError as err:
-        shown = sa.engine.make_url(BASE).render_as_string(hide_password=True)
-        return f"PostgreSQL at {shown} is not reachable: {' '.join(str(err.orig).split())}"
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def server() -> sa.Engine:
-    reason = _skip_reason()
+    reason = pg_server.skip_reason()
     if reason:
         pytest.skip(reason)
     engine = sa.create_engine(BASE)
@@ -58,20 +43,8 @@ def server() -> sa.Engine:
 @pytest.fixture(scope="module")
 def new_schema(server):
     """A factory: an empty schema of this run → the URL that reads and writes there (dropped afterwards)."""
-    made = []
-
-    def make() -> str:
-        name = f"reportkit_test_{uuid.uuid4().hex[:12]}"
-        with server.begin() as c:
-            c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-        made.append(name)
-        url = sa.engine.make_url(BASE).update_query_dict({"options": f"-csearch_path={name}"})
-        return url.render_as_string(hide_password=False)
-
-    yield make
-    with server.begin() as c:
-        for name in made:
-            c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    with contextlib.ExitStack() as made:
+        yield lambda: made.enter_context(pg_server.new_schema("reportkit_test"))
 
 
 def _execute(url: str, *statements: str) -> None:

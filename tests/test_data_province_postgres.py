@@ -4,58 +4,24 @@ of its own, dropped at the end, so other tests' tables in the shared database ar
 
 from __future__ import annotations
 
-import importlib.util
-import os
+import contextlib
 import re
-import uuid
 
+import pg_server
 import pytest
-import sqlalchemy as sa
 from province_checks import check_digest_follows_one_figure, check_rollup_sums, query
 
 from reportkit.data import UnitError, load, load_province, report_digest, report_digests, wards
 from reportkit.data import sample_province as sample
 
-BASE = os.environ.get("REPORTKIT_TEST_POSTGRES_URL")
 WARDS = 6
-
-
-def _skip_reason() -> str | None:
-    if not BASE:
-        return "REPORTKIT_TEST_POSTGRES_URL is not set (.ci/run sets up a local PostgreSQL and exports it)"
-    if importlib.util.find_spec("psycopg") is None:
-        return "psycopg is not installed (pip install -e '.[test]')"
-    engine = sa.create_engine(BASE, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect():
-            return None
-    except sa.exc.DBAPIError as err:
-        return f"PostgreSQL is not reachable: {' '.join(str(err.orig).split())}"
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def new_schema():
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    server = sa.create_engine(BASE)
-    made = []
-
-    def make() -> str:
-        name = f"reportkit_province_{uuid.uuid4().hex[:12]}"
-        with server.begin() as c:
-            c.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-        made.append(name)
-        url = sa.engine.make_url(BASE).update_query_dict({"options": f"-csearch_path={name}"})
-        return url.render_as_string(hide_password=False)
-
-    yield make
-    with server.begin() as c:
-        for name in made:
-            c.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-    server.dispose()
+    """A factory: an empty schema of this module → its URL (every one dropped afterwards)."""
+    with contextlib.ExitStack() as made:
+        yield lambda: made.enter_context(pg_server.new_schema("reportkit_province"))
 
 
 @pytest.fixture(scope="module")
