@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -344,12 +345,8 @@ def notebook_client(nb, kernel: WarmKernel, **options):
     return _warm_client_class()(nb, km=kernel.km, **options)
 
 
-_CLIENT_CLASS: list[type] = []
-
-
+@functools.cache
 def _warm_client_class() -> type:
-    if _CLIENT_CLASS:
-        return _CLIENT_CLASS[0]
     from nbclient import NotebookClient
     from nbclient.util import run_hook
 
@@ -367,5 +364,4 @@ def _warm_client_class() -> type:
             await run_hook(self.on_notebook_start, notebook=self.nb)
             return self.kc
 
-    _CLIENT_CLASS.append(WarmNotebookClient)
     return WarmNotebookClient
