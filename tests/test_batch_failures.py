@@ -35,6 +35,8 @@ def project_with(root: Path, **params: dict[str, str]) -> Path:
         nbformat.v4.new_code_cell(
             'if crash == "exit":\n    import os\n    os._exit(3)\n'
             'if crash == "segfault":\n    import ctypes\n    ctypes.string_at(0)\n'
+            'if crash == "worker":  # what the out-of-memory killer does to a worker\n'
+            "    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n    time.sleep(30)\n"
             "time.sleep(float(sleep_again))"
         ),
     )
@@ -73,6 +75,37 @@ def test_a_dead_kernel_names_the_cell_and_the_report(tmp_path, crash, how):
     assert {r.run_id: r.status for r in result.reports}[
         "2022-H2"
     ] == "ok"  # the next report gets a new kernel
+
+
+def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_path):
+    figures = {"2021-H2": 1100, **PERIODS}
+    make_tiny_project(tmp_path, figures)
+    root = project_with(tmp_path, **{"2022-H1": "crash: worker\n"})
+    result = run(root)
+    error = failure(result, "2022-H1")
+    assert (error["kind"], error["exception"]) == ("worker", "ChildProcessError")
+    assert "the worker process died (killed, or out of memory): killed by SIGKILL" in error["message"]
+    statuses = {r.run_id: r.status for r in result.reports}
+    assert statuses == {"2021-H2": "ok", "2022-H1": "failed", "2022-H2": "ok"}
+    assert not (root / "outputs/2022-H1/report-2022-H1.html").exists()
+    workers = {r.run_id: r.worker for r in result.reports if r.status == "ok"}
+    assert workers["2021-H2"] != workers["2022-H2"]  # the replacement, not the dead one
+
+
+def test_a_worker_is_replaced_after_its_reports_and_the_reports_do_not_change(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1656028800")
+    figures = {"2021-H2": 1100, **PERIODS}
+    kept = make_tiny_project(tmp_path / "kept", figures)
+    replaced = make_tiny_project(tmp_path / "replaced", figures)
+    one = run(kept, jobs=1)
+    other = run(replaced, jobs=1, worker_max_reports=2)
+    assert {r.status for r in one.reports + other.reports} == {"ok"}
+    assert len({r.worker for r in one.reports}) == 1
+    by_run = {r.run_id: r.worker for r in other.reports}
+    assert by_run["2021-H2"] == by_run["2022-H1"] != by_run["2022-H2"]
+    for period in figures:
+        name = f"{period}/report-{period}.html"
+        assert (kept / "outputs" / name).read_bytes() == (replaced / "outputs" / name).read_bytes()
 
 
 def test_a_cell_timeout_names_the_cell_and_the_option(tmp_path):

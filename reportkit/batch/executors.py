@@ -1,6 +1,6 @@
 """Where tasks run: a local pool of long-lived worker processes, or a Dask distributed cluster.
 
-Both are ``concurrent.futures``-style executors of :func:`reportkit.batch.worker.execute_run`; each yields an
+Both run :func:`reportkit.batch.worker.execute_run` and yield an
 :class:`~reportkit.batch.tasks.Outcome` per task as reports finish, whatever order they finish in, carrying the
 report's files for the submitter to commit. A local worker reads the project's files in place; a Dask worker is
 sent them (each file's bytes scattered once, by content, whatever number of reports read it).
@@ -8,49 +8,162 @@ sent them (each file's bytes scattered once, by content, whatever number of repo
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import multiprocessing as mp
 import os
-import queue
+import signal
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
+from multiprocessing import connection as mp_connection
 from pathlib import Path
 
 from reportkit.batch.tasks import Failure, Outcome, ReportTask
 
-__all__ = ["run_dask", "run_local"]
+__all__ = ["MAX_REPORTS_PER_WORKER", "run_dask", "run_local"]
 
 
-def run_local(tasks: list[ReportTask], jobs: int, progress, root: Path) -> Iterator[Outcome]:
-    """Run on ``jobs`` worker processes of this machine, each warmed once and kept for the whole batch."""
-    from reportkit.batch import worker
+MAX_REPORTS_PER_WORKER = 200
+"""A local worker process is replaced after this many reports: WeasyPrint keeps about 40 KB of native memory per
+PDF that no collection returns (docs/scale.md), so a long batch's workers would grow by a quarter over 1,000
+reports; a new worker's warm-up (about 3 s of one core) every 200 reports costs under 2 %."""
 
+
+def run_local(
+    tasks: list[ReportTask], jobs: int, progress, root: Path, max_reports: int = MAX_REPORTS_PER_WORKER
+) -> Iterator[Outcome]:
+    """Run on ``jobs`` worker processes of this machine, each warmed once and replaced every ``max_reports``.
+
+    A worker that dies (killed, out of memory) fails the report it was making and only that one: another worker
+    takes its place for the rest of the batch. One that cannot warm up fails its report with the reason, and
+    the remaining reports with it once no worker is left.
+    """
     # spawn, not forkserver: a worker must be a child of the runner itself, so that it dies with the runner
     # (PR_SET_PDEATHSIG) and its kernels with it (ipykernel exits when its parent goes), and no server process
     # outlives the command; the warm-up a forkserver would share is paid once per worker either way.
     ctx = mp.get_context("spawn")
-    events = ctx.Queue()
-    with cf.ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=ctx,
-        initializer=worker.init_local_worker,
-        initargs=(tasks[0].warm, events, os.getpid(), str(root)),
-    ) as pool:
-        futures = {pool.submit(worker.execute_run, task): task for task in tasks}
-        pending = set(futures)
-        try:
-            while pending:
-                done, pending = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
-                _drain(events, progress)
-                for fut in done:
-                    yield _outcome(fut, futures[fut])
-        except BaseException:
-            # Stopped (Ctrl-C, SIGTERM, an error): the runner has already revoked commits; the workers go now,
-            # and their kernels with them (PR_SET_PDEATHSIG), before the summary is printed. The pending futures
-            # are left to the pool, which fails them as broken (cancelling them first makes Python 3.11's pool
-            # thread print an InvalidStateError traceback).
-            _stop(list(getattr(pool, "_processes", {}).values()))
-            raise
+    todo = deque(tasks)
+    running: list[_Worker] = []
+    leaving: list[_Worker] = []
+
+    def hire() -> _Worker:
+        hand = _Worker(ctx, tasks[0].warm, root)
+        running.append(hand)
+        return hand
+
+    def give(hand: _Worker) -> None:
+        task = todo.popleft()
+        last = not todo or hand.reports + 1 >= max_reports  # no kernel to start early for a next report
+        hand.give(replace(task, more=False) if last and task.more else task)
+
+    def dismiss(hand: _Worker) -> None:
+        running.remove(hand)
+        hand.dismiss()
+        leaving.append(hand)
+
+    try:
+        for _ in range(min(jobs, len(todo))):
+            give(hire())
+        while running:
+            ready = set(mp_connection.wait([h.conn for h in running] + [h.process.sentinel for h in running]))
+            for hand in [h for h in running if h.conn in ready or h.process.sentinel in ready]:
+                message = hand.receive()
+                if message is None:  # died: its report failed; a replacement makes the rest
+                    running.remove(hand)
+                    task, failure = hand.task, hand.lost()
+                    if todo and hand.broken is None:
+                        give(hire())
+                    if task is not None:
+                        yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
+                    while todo and not running:  # no worker could warm up: the rest fail for the same reason
+                        task = todo.popleft()
+                        yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
+                elif message[0] == "start":
+                    progress.start(message[1])
+                elif message[0] == "done":
+                    hand.task = None
+                    hand.reports += 1
+                    # the next report first, so that the worker makes it while this one is committed
+                    if todo and hand.reports < max_reports:
+                        give(hand)
+                    else:
+                        dismiss(hand)
+                        if todo:
+                            give(hire())
+                    yield message[1]
+            leaving = [h for h in leaving if not h.gone()]
+        for hand in leaving:
+            hand.wait_gone()
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM, an error): the runner has already revoked commits; the workers go now, and
+        # their kernels with them (PR_SET_PDEATHSIG), before the summary is printed.
+        _stop([h.process for h in running + leaving])
+        raise
+
+
+class _Worker:
+    """One local worker process, the pipe to it, and the report it is making."""
+
+    def __init__(self, ctx, warm, root: Path):
+        from reportkit.batch import worker
+
+        self.conn, theirs = ctx.Pipe()
+        self.process = ctx.Process(
+            target=worker.serve_local, args=(theirs, warm, os.getpid(), str(root)), name="reportkit-worker"
+        )
+        self.process.daemon = True  # never left behind by an interpreter that exits
+        self.process.start()
+        theirs.close()
+        self.task: ReportTask | None = None
+        self.reports = 0
+        self.broken: Failure | None = None  # why it could not warm up, as it said before it exited
+
+    def give(self, task: ReportTask) -> None:
+        self.task = task
+        self.conn.send(task)
+
+    def receive(self):
+        """The worker's next message, or None once it is gone."""
+        while True:
+            try:
+                message = self.conn.recv()
+            except (EOFError, OSError):
+                return None
+            if message[0] != "broken":
+                return message
+            self.broken = message[1]
+
+    def lost(self) -> Failure:
+        """Why it is gone: what it said, or how it died."""
+        self.process.join(5)
+        self.conn.close()
+        if self.broken is not None:
+            return self.broken
+        code = self.process.exitcode
+        how = (
+            f"killed by {signal.Signals(-code).name}"
+            if code is not None and code < 0
+            else f"exit code {code}"
+        )
+        return Failure.from_lost_worker(ChildProcessError(how))
+
+    def dismiss(self) -> None:
+        """No more reports for it: it closes its kernels and exits (reaped by :meth:`gone`)."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+
+    def gone(self) -> bool:
+        if self.process.is_alive():
+            return False
+        self.process.join()
+        self.conn.close()
+        return True
+
+    def wait_gone(self, grace: float = 30.0) -> None:
+        self.process.join(grace)
+        if self.process.is_alive():
+            _stop([self.process])
+        self.conn.close()
 
 
 def _stop(processes, grace: float = 3.0) -> None:
@@ -64,16 +177,6 @@ def _stop(processes, grace: float = 3.0) -> None:
             if proc.is_alive():
                 proc.kill()
                 proc.join(grace)
-
-
-def _drain(events, progress) -> None:
-    while True:
-        try:
-            kind, run_id, _pid = events.get_nowait()
-        except (queue.Empty, OSError, ValueError):
-            return
-        if kind == "start":
-            progress.start(run_id)
 
 
 def _outcome(fut, task: ReportTask) -> Outcome:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from reportkit.batch.executors import MAX_REPORTS_PER_WORKER
 from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL
 from reportkit.core.errors import ReportkitError
 
@@ -38,6 +39,7 @@ class BatchOptions:
         default_factory=lambda: os.environ.get("REPORTKIT_FRESH_KERNELS", "") not in ("", "0")
     )
     kernel_max_reports: int = MAX_REPORTS_PER_KERNEL  # a reused kernel is replaced after this many reports
+    worker_max_reports: int = MAX_REPORTS_PER_WORKER  # a local worker process is replaced after this many
     strict: bool = (
         False  # a run whose analyst's texts lack a required section fails (its previous report stays)
     )

@@ -137,7 +137,9 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 if options.scheduler is not None:
                     results = run_dask(tasks, options.scheduler, progress, plan.root)
                 else:
-                    results = run_local(tasks, jobs_for(options, tasks), progress, plan.root)
+                    results = run_local(
+                        tasks, jobs_for(options, tasks), progress, plan.root, options.worker_max_reports
+                    )
                 for result in results:
                     entry = outcomes[result.run_id]
                     commit(result, scheduled.planned[result.run_id])

@@ -91,10 +91,43 @@ class _SignalsBelongToTheRunner(asyncio.DefaultEventLoopPolicy):
         return loop
 
 
+def serve_local(conn, warm: WarmSpec | None, parent: int, root: str) -> None:
+    """A local worker process's life: warm up, then make each report the runner sends until it sends None.
+
+    It answers ("start", run_id, pid) when it begins a report and ("done", outcome) when it has made it; a
+    warm-up that fails is answered ("broken", failure) before the process exits.
+    """
+    try:
+        init_local_worker(warm, _Announcer(conn), parent, root)
+    except Exception as err:
+        from reportkit.core.redact import Redactor
+
+        conn.send(("broken", Failure.from_exception("setup", err).redact(Redactor(root=root))))
+        return
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the runner is gone
+            return
+        if task is None:
+            return
+        conn.send(("done", execute_run(task)))
+
+
+class _Announcer:
+    """What a report's start is told through: the pipe to the runner, which updates its progress line."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def put(self, event: tuple) -> None:
+        self.conn.send(event)
+
+
 def init_local_worker(
     warm: WarmSpec | None, events=None, parent: int | None = None, root: str | None = None
 ) -> None:
-    """Initializer of a local pool process: die with the runner, then warm up before the first report.
+    """Set up a local worker process: die with the runner, then warm up before the first report.
 
     Ctrl-C reaches every process of the terminal's group: the runner alone handles it (it stops the workers and
     prints the summary), so a worker ignores it rather than print its ZMQ and asyncio tracebacks.
