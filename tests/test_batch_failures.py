@@ -92,6 +92,19 @@ def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_pa
     assert workers["2021-H2"] != workers["2022-H2"]  # the replacement, not the dead one
 
 
+def test_workers_that_cannot_warm_up_fail_every_report_with_the_reason_and_are_not_retried(tmp_path):
+    root = make_tiny_project(tmp_path, {"2021-H2": 1100, **PERIODS})
+    nb = nbformat.read(root / "notebooks" / "report.ipynb", as_version=4)
+    nb.metadata.kernelspec = {"name": "no-such-kernel", "display_name": "?", "language": "python"}
+    nbformat.write(nb, root / "notebooks" / "report.ipynb")
+    result = run(root, jobs=2)
+    errors = [failure(result, period) for period in ("2021-H2", *PERIODS)]
+    assert {(e["kind"], e["exception"], e["message"]) for e in errors} == {
+        ("setup", "NoSuchKernel", "No such kernel named no-such-kernel")
+    }
+    assert not list((root / "outputs").glob("*/report-*"))
+
+
 def test_a_worker_is_replaced_after_its_reports_and_the_reports_do_not_change(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1656028800")
     figures = {"2021-H2": 1100, **PERIODS}

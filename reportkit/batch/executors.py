@@ -35,8 +35,9 @@ def run_local(
     """Run on ``jobs`` worker processes of this machine, each warmed once and replaced every ``max_reports``.
 
     A worker that dies (killed, out of memory) fails the report it was making and only that one: another worker
-    takes its place for the rest of the batch. One that cannot warm up fails its report with the reason, and
-    the remaining reports with it once no worker is left.
+    takes its place for the rest of the batch. One that dies before it begins a report is not replaced (its
+    successor would die the same way): its report fails with the reason, and the remaining reports with it
+    once no worker is left.
     """
     # spawn, not forkserver: a worker must be a child of the runner itself, so that it dies with the runner
     # (PR_SET_PDEATHSIG) and its kernels with it (ipykernel exits when its parent goes), and no server process
@@ -71,7 +72,7 @@ def run_local(
                 if message is None:  # died: its report failed; a replacement makes the rest
                     running.remove(hand)
                     task, failure = hand.task, hand.lost()
-                    if todo and hand.broken is None:
+                    if todo and hand.warmed:  # one that died warming up would die again
                         give(hire())
                     if task is not None:
                         yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
@@ -79,6 +80,7 @@ def run_local(
                         task = todo.popleft()
                         yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
                 elif message[0] == "start":
+                    hand.warmed = True
                     progress.start(message[1])
                 elif message[0] == "done":
                     hand.task = None
@@ -117,6 +119,7 @@ class _Worker:
         self.task: ReportTask | None = None
         self.reports = 0
         self.broken: Failure | None = None  # why it could not warm up, as it said before it exited
+        self.warmed = False  # it began a report
 
     def give(self, task: ReportTask) -> None:
         self.task = task
