@@ -155,14 +155,20 @@ class Watch:
                     (len(self.finished), sum(workers), sum(kernels), len(workers), len(kernels))
                 )
 
-    def near(self, count: int) -> tuple[int, float, float, int, int] | None:
-        after = [s for s in self.samples if s[0] >= count]
-        return after[0] if after else (self.samples[-1] if self.samples else None)
+    def steady_samples(self, workers: int | None) -> list[tuple[int, float, float, int, int]]:
+        """Samples with ``workers`` worker processes and their kernels: not one taken while a worker was being
+        replaced (the leaving one and its successor both alive) or the batch was closing its kernels."""
+        return [s for s in self.samples if s[4] and (workers is None or s[3] == workers)] or self.samples
 
-    def last(self) -> tuple[int, float, float, int, int] | None:
-        """The last sample taken while the batch still had kernels (at the very end they are shut down)."""
-        running = [s for s in self.samples if s[4]]
-        return running[-1] if running else (self.samples[-1] if self.samples else None)
+    def near(self, count: int, workers: int | None = None) -> tuple[int, float, float, int, int] | None:
+        samples = self.steady_samples(workers)
+        after = [s for s in samples if s[0] >= count]
+        return after[0] if after else (samples[-1] if samples else None)
+
+    def last(self, workers: int | None = None) -> tuple[int, float, float, int, int] | None:
+        """The last steady sample (at the very end the kernels are shut down)."""
+        samples = self.steady_samples(workers)
+        return samples[-1] if samples else None
 
 
 def run_reportkit(project: Path, args: list[str], watch: Watch | None = None) -> tuple[float, int, str]:
@@ -222,7 +228,8 @@ def rss_line(label: str, sample) -> str:
     if sample is None:
         return f"  {label}: (no sample)"
     count, workers, kernels, nw, nk = sample
-    return f"  {label} (after {count} reports): {nw} workers {workers:.0f} MB, their {nk} kernels {kernels:.0f} MB"
+    return (f"  {label} (after {count} reports): {nw} workers {workers:.0f} MB ({workers / nw:.0f} MB each), "
+            f"their {nk} kernels {kernels:.0f} MB")  # fmt: skip
 
 
 def steady(watch: Watch, start: int = 100) -> float | None:
@@ -269,15 +276,16 @@ def main() -> None:
             f"(a) local, --jobs {args.jobs}: {total} reports, {failed} failed, {a:.0f} s: {per:.3f} s/report"
         )
         print(line + (f", {steady_per:.3f} s/report after the 100th" if steady_per else ""), flush=True)
-        early, late = watch.near(100), watch.last()
+        early, late = watch.near(100, args.jobs), watch.last(args.jobs)
         for count in (100, total // 4, total // 2, 3 * total // 4):
             if 100 <= count < total:
-                print(rss_line(f"RSS near report {count}", watch.near(count)))
+                print(rss_line(f"RSS near report {count}", watch.near(count, args.jobs)))
         print(rss_line("RSS near the last report", late))
         if early and late:
-            change = (
-                f"  workers' RSS from report {early[0]} to {late[0]}: {100 * (late[1] / early[1] - 1):+.1f} %"
-            )
+            each = late[1] / late[3] / (early[1] / early[3]) - 1
+            change = f"  a worker's RSS from report {early[0]} to {late[0]}: {100 * each:+.1f} %"
+            highest = max(s[1] / s[3] for s in watch.steady_samples(args.jobs) if s[0] >= early[0])
+            change += f" (highest {highest:.0f} MB, {100 * (highest / (early[1] / early[3]) - 1):+.1f} %)"
             if early[2]:
                 change += f"; their kernels' {100 * (late[2] / early[2] - 1):+.1f} %"
             print(change)

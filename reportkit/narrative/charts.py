@@ -160,15 +160,17 @@ def chart(figure: Figure, *, caption: str, alt: str) -> Chart:
         raise ValueError(
             "chart(): alt text is required: describe what the chart shows for a reader who cannot see it"
         )
-    buffer = io.BytesIO()
-    # No "Software"/timestamp chunks: identical bytes for identical charts.
-    figure.savefig(
-        buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight", facecolor="white"
-    )
-    png = buffer.getvalue()
-    vector = io.BytesIO()
     with matplotlib.rc_context(THEME):
-        figure.savefig(vector, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight",
+        # The tight box once for both files: "tight" in each savefig would lay the figure out twice more.
+        figure.draw_without_rendering()
+        box = figure.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+        buffer = io.BytesIO()
+        # No "Software"/timestamp chunks: identical bytes for identical charts.
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches=box,
+                       facecolor="white")  # fmt: skip
+        png = buffer.getvalue()
+        vector = io.BytesIO()
+        figure.savefig(vector, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=box,
                        facecolor="white")  # fmt: skip
     _close(figure)
     svg = _compact_svg(vector.getvalue())
