@@ -1,6 +1,6 @@
 """Benchmark: a province's batch at scale — 1,000 ward reports on the local runner, 200 on a Dask LocalCluster.
 
-    .venv/bin/python bench/province.py                      # 1,000 of 256 wards × 4 halves, HTML + PDF (20 min)
+    .venv/bin/python bench/province.py                      # 1,000 of 270 wards × 4 halves, HTML + PDF (20 min)
     .venv/bin/python bench/province.py --wards 10 --reports 40 --cluster 16 --naive 2   # a quick check
     .venv/bin/python bench/province.py --url postgresql://user:pw@host/db  # the province in PostgreSQL
 
@@ -242,7 +242,7 @@ def steady(watch: Watch, start: int = 100) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--wards", type=int, default=256, help="wards of the sample province (default 256)")
+    parser.add_argument("--wards", type=int, default=270, help="wards of the sample province (default 270)")
     parser.add_argument("--reports", type=int, default=1000, help="ward reports to make (default 1,000)")
     parser.add_argument("--cluster", type=int, default=200, help="reports on the LocalCluster (default 200)")
     parser.add_argument("--naive", type=int, default=20, help="reports of the naive loop (default 20)")
@@ -286,8 +286,8 @@ def main() -> None:
             change = f"  a worker's RSS from report {early[0]} to {late[0]}: {100 * each:+.1f} %"
             highest = max(s[1] / s[3] for s in watch.steady_samples(args.jobs) if s[0] >= early[0])
             change += f" (highest {highest:.0f} MB, {100 * (highest / (early[1] / early[3]) - 1):+.1f} %)"
-            if early[2]:
-                change += f"; their kernels' {100 * (late[2] / early[2] - 1):+.1f} %"
+            if early[2] and early[4] and late[4]:
+                change += f"; a kernel's {100 * (late[2] / late[4] / (early[2] / early[4]) - 1):+.1f} %"
             print(change)
         print(
             "  summary: " + " | ".join(line for line in summary.splitlines()[-3:] if line.strip()), flush=True

@@ -72,6 +72,9 @@ def run_local(
                 if message is None:  # died: its report failed; a replacement makes the rest
                     running.remove(hand)
                     task, failure = hand.task, hand.lost()
+                    if task is not None and hand.warmed and not hand.began:
+                        todo.appendleft(task)  # it died between two reports: the next one was never begun
+                        task = None
                     if todo and hand.warmed:  # one that died warming up would die again
                         give(hire())
                     if task is not None:
@@ -80,7 +83,7 @@ def run_local(
                         task = todo.popleft()
                         yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
                 elif message[0] == "start":
-                    hand.warmed = True
+                    hand.warmed = hand.began = True
                     progress.start(message[1])
                 elif message[0] == "done":
                     hand.task = None
@@ -120,10 +123,12 @@ class _Worker:
         self.reports = 0
         self.broken: Failure | None = None  # why it could not warm up, as it said before it exited
         self.warmed = False  # it began a report
+        self.began = False  # it began the report it was given last
 
     def give(self, task: ReportTask) -> None:
-        self.task = task
-        self.conn.send(task)
+        self.task, self.began = task, False
+        with contextlib.suppress(OSError):  # it died meanwhile: the pipe's end and its sentinel say so next
+            self.conn.send(task)
 
     def receive(self):
         """The worker's next message, or None once it is gone."""

@@ -79,8 +79,12 @@ class ReportExporter:
     """
 
     def __init__(self, font: PdfFont | None = None):
+        # optimistic_validation: the notebook is validated once after the preprocessors, not after each of them
+        # (a third of the page's time; the same page).
         self._exporter = HTMLExporter(
-            template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES_DIR)]
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            optimistic_validation=True,
         )
         self.font = font or pdf_font()
         self._weasy: tuple[Any, Any, Any] | None = None
