@@ -92,6 +92,47 @@ def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_pa
     assert workers["2021-H2"] != workers["2022-H2"]  # the replacement, not the dead one
 
 
+@pytest.mark.parametrize(("jobs", "max_reports", "killed"), [(2, 200, 1), (1, 1, 2)])
+def test_a_worker_killed_while_warming_up_costs_no_report(tmp_path, monkeypatch, jobs, max_reports, killed):
+    """The out-of-memory killer during a warm-up (the first worker, or the successor of a replaced one): its
+    report was never begun, so another worker makes it."""
+    from reportkit.batch import executors
+
+    root = make_tiny_project(tmp_path, {"2021-H2": 1100, **PERIODS})
+    started, hired = executors._Worker.start, []
+
+    def start_and_maybe_kill(hand):
+        started(hand)
+        hired.append(hand.process.pid)
+        if len(hired) == killed:
+            os.kill(hand.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(executors._Worker, "start", start_and_maybe_kill)
+    result = run(root, jobs=jobs, worker_max_reports=max_reports)
+    assert {r.run_id: r.status for r in result.reports} == dict.fromkeys(("2021-H2", *PERIODS), "ok")
+    assert hired[killed - 1] not in {r.worker for r in result.reports}
+
+
+def test_workers_dying_at_every_warm_up_are_not_started_forever(tmp_path, monkeypatch):
+    from reportkit.batch import executors
+
+    root = make_tiny_project(tmp_path, {"2021-H2": 1100, **PERIODS})
+    started, hired = executors._Worker.start, []
+
+    def start_and_kill(hand):
+        started(hand)
+        hired.append(hand.process.pid)
+        os.kill(hand.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(executors._Worker, "start", start_and_kill)
+    result = run(root, jobs=1)
+    errors = [failure(result, period) for period in ("2021-H2", *PERIODS)]
+    assert {e["message"] for e in errors} == {
+        "the worker process died (killed, or out of memory): killed by SIGKILL"
+    }
+    assert len(hired) == executors.WARM_UP_DEATHS
+
+
 def test_workers_that_cannot_warm_up_fail_every_report_with_the_reason_and_are_not_retried(tmp_path):
     root = make_tiny_project(tmp_path, {"2021-H2": 1100, **PERIODS})
     nb = nbformat.read(root / "notebooks" / "report.ipynb", as_version=4)

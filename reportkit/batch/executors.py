@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reportkit.batch.tasks import Failure, Outcome, ReportTask
 
-__all__ = ["MAX_REPORTS_PER_WORKER", "run_dask", "run_local"]
+__all__ = ["MAX_REPORTS_PER_WORKER", "WARM_UP_DEATHS", "run_dask", "run_local"]
 
 
 MAX_REPORTS_PER_WORKER = 200
@@ -29,15 +29,19 @@ PDF that no collection returns (docs/scale.md), so a long batch's workers would 
 reports; a new worker's warm-up (about 3 s of one core) every 200 reports costs under 2 %."""
 
 
+WARM_UP_DEATHS = 2
+"""Workers in a row that die before beginning a report, after which no more are started (the next would die too)."""
+
+
 def run_local(
     tasks: list[ReportTask], jobs: int, progress, root: Path, max_reports: int = MAX_REPORTS_PER_WORKER
 ) -> Iterator[Outcome]:
     """Run on ``jobs`` worker processes of this machine, each warmed once and replaced every ``max_reports``.
 
-    A worker that dies (killed, out of memory) fails the report it was making and only that one: another worker
-    takes its place for the rest of the batch. One that dies before it begins a report is not replaced (its
-    successor would die the same way): its report fails with the reason, and the remaining reports with it
-    once no worker is left.
+    A worker that dies (killed, out of memory) fails the report it was making and only that one; a report it had
+    not begun goes back to the queue, and another worker takes its place. A worker that cannot warm up (it says
+    why: a missing kernel) is not replaced, nor one after :data:`WARM_UP_DEATHS` in a row died before beginning
+    a report; once no worker is left, the remaining reports fail with that reason.
     """
     # spawn, not forkserver: a worker must be a child of the runner itself, so that it dies with the runner
     # (PR_SET_PDEATHSIG) and its kernels with it (ipykernel exits when its parent goes), and no server process
@@ -46,11 +50,13 @@ def run_local(
     todo = deque(tasks)
     running: list[_Worker] = []
     leaving: list[_Worker] = []
+    warm_up_deaths = 0
 
-    def hire() -> _Worker:
+    def hire() -> None:
         hand = _Worker(ctx, tasks[0].warm, root)
-        running.append(hand)
-        return hand
+        running.append(hand)  # known to _stop before its process exists
+        hand.start()
+        give(hand)
 
     def give(hand: _Worker) -> None:
         task = todo.popleft()
@@ -58,25 +64,31 @@ def run_local(
         hand.give(replace(task, more=False) if last and task.more else task)
 
     def dismiss(hand: _Worker) -> None:
+        leaving.append(hand)
         running.remove(hand)
         hand.dismiss()
-        leaving.append(hand)
 
     try:
-        for _ in range(min(jobs, len(todo))):
-            give(hire())
+        for _ in range(min(max(jobs, 1), len(todo))):
+            hire()
         while running:
             ready = set(mp_connection.wait([h.conn for h in running] + [h.process.sentinel for h in running]))
             for hand in [h for h in running if h.conn in ready or h.process.sentinel in ready]:
                 message = hand.receive()
-                if message is None:  # died: its report failed; a replacement makes the rest
+                if message is None:  # gone: the report it was making failed; another worker makes the rest
                     running.remove(hand)
                     task, failure = hand.task, hand.lost()
-                    if task is not None and hand.warmed and not hand.began:
-                        todo.appendleft(task)  # it died between two reports: the next one was never begun
+                    if (
+                        hand.broken is not None
+                    ):  # it said it cannot warm up; it exits once its kernels are closed
+                        leaving.append(hand)
+                    if not hand.warmed:
+                        warm_up_deaths += 1
+                    if task is not None and not hand.began:
+                        todo.appendleft(task)  # never begun: it is not this report's failure
                         task = None
-                    if todo and hand.warmed:  # one that died warming up would die again
-                        give(hire())
+                    if todo and hand.broken is None and warm_up_deaths < WARM_UP_DEATHS:
+                        hire()
                     if task is not None:
                         yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
                     while todo and not running:  # no worker could warm up: the rest fail for the same reason
@@ -84,6 +96,7 @@ def run_local(
                         yield Outcome(task.run_id, "failed", params_file=task.params_file, error=failure)
                 elif message[0] == "start":
                     hand.warmed = hand.began = True
+                    warm_up_deaths = 0
                     progress.start(message[1])
                 elif message[0] == "done":
                     hand.task = None
@@ -94,7 +107,7 @@ def run_local(
                     else:
                         dismiss(hand)
                         if todo:
-                            give(hire())
+                            hire()
                     yield message[1]
             leaving = [h for h in leaving if not h.gone()]
         for hand in leaving:
@@ -112,18 +125,22 @@ class _Worker:
     def __init__(self, ctx, warm, root: Path):
         from reportkit.batch import worker
 
-        self.conn, theirs = ctx.Pipe()
+        self.conn, self._theirs = ctx.Pipe()
         self.process = ctx.Process(
-            target=worker.serve_local, args=(theirs, warm, os.getpid(), str(root)), name="reportkit-worker"
+            target=worker.serve_local,
+            args=(self._theirs, warm, os.getpid(), str(root)),
+            name="reportkit-worker",
         )
         self.process.daemon = True  # never left behind by an interpreter that exits
-        self.process.start()
-        theirs.close()
         self.task: ReportTask | None = None
         self.reports = 0
-        self.broken: Failure | None = None  # why it could not warm up, as it said before it exited
+        self.broken: Failure | None = None  # why it cannot warm up, as it said before exiting
         self.warmed = False  # it began a report
         self.began = False  # it began the report it was given last
+
+    def start(self) -> None:
+        self.process.start()
+        self._theirs.close()
 
     def give(self, task: ReportTask) -> None:
         self.task, self.began = task, False
@@ -131,28 +148,27 @@ class _Worker:
             self.conn.send(task)
 
     def receive(self):
-        """The worker's next message, or None once it is gone."""
-        while True:
-            try:
-                message = self.conn.recv()
-            except (EOFError, OSError):
-                return None
-            if message[0] != "broken":
-                return message
+        """The worker's next message, or None once it is gone (or going: it cannot warm up)."""
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        if message[0] == "broken":
             self.broken = message[1]
+            return None
+        return message
 
     def lost(self) -> Failure:
         """Why it is gone: what it said, or how it died."""
-        self.process.join(5)
-        self.conn.close()
         if self.broken is not None:
             return self.broken
+        self.process.join(5)
+        self.conn.close()
         code = self.process.exitcode
-        how = (
-            f"killed by {signal.Signals(-code).name}"
-            if code is not None and code < 0
-            else f"exit code {code}"
-        )
+        how = f"exit code {code}"
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                how = f"killed by {signal.Signals(-code).name}"
         return Failure.from_lost_worker(ChildProcessError(how))
 
     def dismiss(self) -> None:
