@@ -73,13 +73,13 @@ def complete_runs(project: Path, url: str) -> tuple[list[tuple[str, str]], int]:
         sent.setdefault(code, set()).add((int(year), int(month)))
     doc = _wards_params(project)
     runs = [(unit, period) for unit in doc["units"] for period in doc["periods"]]
+    first = min(m for months in sent.values() for m in months)
 
     def read(period: str) -> set[tuple[int, int]]:  # the period, and the two it is compared with
         p = vn.Period(period)
         months = {*p.months, *p.previous().months, *p.same_period_last_year().months}
         return {m for m in months if m >= first}
 
-    first = min(m for months in sent.values() for m in months)
     complete = [(u, p) for u, p in runs if read(p) <= sent.get(u, set())]
     return complete, len(runs) - len(complete)
 

@@ -25,9 +25,10 @@ CRASH_CELL = 4  # as JupyterLab numbers the cells of the notebook below
 SLEEP_CELLS = (3, 4)
 
 
-def project_with(root: Path, **params: dict[str, str]) -> Path:
-    """The tiny project whose notebook can crash its kernel, sleep twice and print a lot, per period."""
-    make_tiny_project(root, PERIODS)
+def project_with(root: Path, figures: dict[str, int] = PERIODS, **params: str) -> Path:
+    """The tiny project of ``figures`` whose notebook can crash its kernel or its worker, sleep twice and print a
+    lot, per period (``params``: period → lines added to its params file)."""
+    make_tiny_project(root, figures)
     nb = nbformat.read(TINY_NOTEBOOK, as_version=4)
     nb.cells[1].source += '\ncrash = ""\nsleep_again = 0.0\nspam = 0\n'
     nb.cells.insert(
@@ -78,9 +79,7 @@ def test_a_dead_kernel_names_the_cell_and_the_report(tmp_path, crash, how):
 
 
 def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_path):
-    figures = {"2021-H2": 1100, **PERIODS}
-    make_tiny_project(tmp_path, figures)
-    root = project_with(tmp_path, **{"2022-H1": "crash: worker\n"})
+    root = project_with(tmp_path, {"2021-H2": 1100, **PERIODS}, **{"2022-H1": "crash: worker\n"})
     result = run(root)
     error = failure(result, "2022-H1")
     assert (error["kind"], error["exception"]) == ("worker", "ChildProcessError")

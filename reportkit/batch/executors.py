@@ -78,9 +78,7 @@ def run_local(
                 if message is None:  # gone: the report it was making failed; another worker makes the rest
                     running.remove(hand)
                     task, failure = hand.task, hand.lost()
-                    if (
-                        hand.broken is not None
-                    ):  # it said it cannot warm up; it exits once its kernels are closed
+                    if hand.broken is not None:  # it said it cannot warm up, and exits once its kernels close
                         leaving.append(hand)
                     if not hand.warmed:
                         warm_up_deaths += 1

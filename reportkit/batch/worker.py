@@ -94,11 +94,11 @@ class _SignalsBelongToTheRunner(asyncio.DefaultEventLoopPolicy):
 def serve_local(conn, warm: WarmSpec | None, parent: int, root: str) -> None:
     """A local worker process's life: warm up, then make each report the runner sends until it sends None.
 
-    It answers ("start", run_id, pid) when it begins a report and ("done", outcome) when it has made it; a
+    It tells the runner ("start", run_id) when it begins a report and ("done", outcome) when it has made it; a
     warm-up that fails is answered ("broken", failure) before the process exits.
     """
     try:
-        init_local_worker(warm, _Announcer(conn), parent, root)
+        init_local_worker(warm, conn, parent, root)
     except Exception as err:
         from reportkit.core.redact import Redactor
 
@@ -114,18 +114,8 @@ def serve_local(conn, warm: WarmSpec | None, parent: int, root: str) -> None:
         conn.send(("done", execute_run(task)))
 
 
-class _Announcer:
-    """What a report's start is told through: the pipe to the runner, which updates its progress line."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def put(self, event: tuple) -> None:
-        self.conn.send(event)
-
-
 def init_local_worker(
-    warm: WarmSpec | None, events=None, parent: int | None = None, root: str | None = None
+    warm: WarmSpec | None, runner=None, parent: int | None = None, root: str | None = None
 ) -> None:
     """Set up a local worker process: die with the runner, then warm up before the first report.
 
@@ -137,7 +127,7 @@ def init_local_worker(
     _linux_die_with_parent(parent)
     skip_iri_format_checker()
     _PROCESS["parent"] = parent if parent is not None else os.getppid()
-    _PROCESS["events"] = events
+    _PROCESS["runner"] = runner  # the pipe to the runner, told when each report begins
     _PROCESS["workspace"] = Workspace(Path(root or os.getcwd()))
     warm_worker(warm, _PROCESS["workspace"].root)
 
@@ -438,9 +428,9 @@ def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
     from reportkit.core.redact import Redactor
 
     t0 = time.perf_counter()
-    events = _PROCESS.get("events")
-    if events is not None:
-        events.put(("start", task.run_id, os.getpid()))
+    runner = _PROCESS.get("runner")
+    if runner is not None:
+        runner.send(("start", task.run_id))
     timings: dict[str, float] = {}
     outcome = Outcome(task.run_id, "failed", params_file=task.params_file, worker=os.getpid())
     root = workspace.root
