@@ -682,6 +682,36 @@ def test_bar_chart_output_is_a_captioned_svg_and_png_with_alt_text():
         bar_chart({"Tổ 1": 1, "Tổ 2": float("nan")}, caption="x", ylabel="y")
 
 
+def test_chart_draws_the_figure_once_per_file_and_crops_it_as_savefig_tight_does(monkeypatch):
+    import io
+
+    from matplotlib.figure import Figure
+
+    from reportkit.narrative.charts import DPI, chart, theme
+
+    def figure() -> Figure:
+        with theme():
+            fig = Figure()
+            ax = fig.add_subplot()
+            ax.barh([0, 1], [120, 98])
+            ax.set_yticks([0, 1], ["Tổ 1", "Tổ Dân phố số 2"])
+            ax.set_xlabel("Lượt người")
+            fig.tight_layout()  # leaves a layout engine behind that would make each savefig lay it out again
+        return fig
+
+    reference = io.BytesIO()
+    with theme():
+        figure().savefig(reference, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                         facecolor="white")  # fmt: skip
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    setup()
+    made = chart(figure(), caption="Lượt người", alt="Biểu đồ thanh ngang")
+    assert made.png == reference.getvalue()  # the same crop, the same pixels
+    assert len(draws) == 3  # the box once, then the PNG and the SVG: no layout pass before each file
+
+
 def test_chart_font_has_every_vietnamese_letter():
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
