@@ -64,6 +64,21 @@ def test_a_silent_output_channel_is_a_timeout_not_readiness():
         asyncio.run(iopub_subscribed(client, timeout=0.3))
 
 
+def test_a_kernel_that_answered_is_not_called_silent_when_time_runs_out_between_requests(monkeypatch):
+    """The deadline falling just after an unheard status, before the next request's reply: the kernel did answer,
+    its output channel did not (this once depended on the machine's load)."""
+    import itertools
+    import types
+
+    from reportkit.batch import kernels
+
+    moments = itertools.chain([0.0, 0.1, 0.15, 0.2, 0.29, 0.31], itertools.count(0.32, 0.01))
+    monkeypatch.setattr(kernels, "time", types.SimpleNamespace(monotonic=lambda: next(moments)))
+    client = FakeClient(heard=set())
+    with pytest.raises(TimeoutError, match="output channel"):
+        asyncio.run(iopub_subscribed(client, timeout=0.3))
+
+
 def test_a_kernel_that_never_answers_is_a_timeout():
     client = FakeClient(heard=set(), answers=False)
     with pytest.raises(TimeoutError, match="did not answer"):

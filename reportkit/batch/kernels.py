@@ -307,11 +307,14 @@ async def iopub_subscribed(client, timeout: float, alive=None) -> None:
     from queue import Empty
 
     deadline = time.monotonic() + timeout
+    answered = False  # on shell, to an earlier request: then a timeout is the output channel's silence
     while True:
         msg_id = client.kernel_info()
         while True:  # the reply on shell: the kernel is up and answering
             left = deadline - time.monotonic()
             if left <= 0:
+                if answered:
+                    break
                 raise TimeoutError(f"the kernel did not answer within {timeout:.0f} s")
             try:
                 reply = await client.shell_channel.get_msg(timeout=min(left, 1.0))
@@ -322,6 +325,7 @@ async def iopub_subscribed(client, timeout: float, alive=None) -> None:
                     raise DeadKernelError("the kernel died before it answered") from None
                 continue
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                answered = True
                 break
         listen_until = min(deadline, time.monotonic() + 0.5)
         while (left := listen_until - time.monotonic()) > 0:
