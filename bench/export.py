@@ -30,8 +30,8 @@ BIN = Path(sys.executable).parent
 
 
 def make_project(folder: Path) -> Path:
-    for name in ("notebooks", "params"):
-        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("*.md"))
+    for name in ("notebooks", "params"):  # the params' .md texts too: the whole report, parts II–IV included
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "data" / "duy-tan", folder / "data" / "duy-tan")
     return folder
 

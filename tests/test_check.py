@@ -67,6 +67,27 @@ def test_an_undefined_name_in_the_texts_exits_2_naming_the_file_and_line(project
     assert "Có 1 lỗi" in out
 
 
+def test_a_misspelt_filter_or_test_inside_an_if_is_found_before_the_run(project: Path, capsys) -> None:
+    """Jinja itself only finds an unknown filter at the top level: inside {% if %} it fails at run time."""
+    texts = project / "params" / "2022-H1.md"
+    texts.write_text(
+        GOOD_TEXTS.replace(
+            "Một số Ban CTMT chưa chủ động.",
+            "{% if ly %}Có {{ ly.tuyen_truyen_buoi | khong_co_bo_loc }} buổi.{% endif %}\n"
+            "{% if f.tuyen_truyen_buoi is khong_co_phep_thu %}Có.{% endif %}\n"
+            "{% if ly %}{{ ly.tuyen_truyen_buoi | khong_co_bo_loc }}{% endif %}",
+        )
+    )
+    code, out = check(project, capsys)
+    assert code == 2, out
+    assert (
+        "lỗi: params/2022-H1.md, dòng 9: không có bộ lọc “khong_co_bo_loc” (xem docs/guide.md, mục 2)" in out
+    )
+    assert "lỗi: params/2022-H1.md, dòng 10: không có phép thử “khong_co_phep_thu”" in out
+    assert "dòng 11" not in out  # the same misspelling is reported once
+    assert "Có 2 lỗi" in out
+
+
 def test_an_indicator_the_catalog_does_not_have(project: Path, capsys) -> None:
     texts = project / "params" / "2022-H1.md"
     texts.write_text(GOOD_TEXTS.replace("f.quy_vnn | number", "f.quy_vn | number"))

@@ -329,9 +329,9 @@ def test_closing_note_says_what_the_data_were_in_vietnamese(soup, page):
     assert note.h2.get_text() == "Nguồn số liệu"
     text = " ".join(note.p.get_text(" ").split())
     assert text == (
-        "Kỳ báo cáo: 6 tháng cuối năm 2022. Số liệu lấy từ báo cáo hằng tháng của các tổ, từ tháng 07/2021 đến "
-        "tháng 12/2022 (gồm cả các kỳ so sánh). 2/3 tổ đã gửi đủ báo cáo của kỳ; Tổ 3 chưa gửi báo cáo tháng "
-        "11, 12/2022. Trang này do reportkit 0.1.0 tạo lúc 09:30, ngày 05/01/2023."
+        "Kỳ báo cáo: 6 tháng cuối năm 2022. Số liệu lấy từ báo cáo hàng tháng của các tổ, từ tháng 7 năm 2021 "
+        "đến tháng 12 năm 2022 (gồm cả các kỳ so sánh). 2/3 tổ đã gửi đủ báo cáo của kỳ; tổ 3 chưa gửi báo cáo "
+        "tháng 11 và tháng 12 năm 2022. Trang này do reportkit 0.1.0 tạo lúc 09:30, ngày 05/01/2023."
     )
     details = note.details
     assert details is not None and not details.has_attr("open")  # closed until the reader opens it

@@ -54,6 +54,27 @@ def test_place_date_needs_a_place():
         vn.place_date("  ", dt.date(2022, 1, 1))
 
 
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [
+        ([(2022, 5)], "tháng 5 năm 2022"),
+        ([(2022, 6), (2022, 5)], "tháng 5 và tháng 6 năm 2022"),  # in order, whatever order they come in
+        (["2022-02", "2022-03", "2022-04"], "tháng 2, tháng 3 và tháng 4 năm 2022"),
+        ([(2022, 1), (2021, 12)], "tháng 12 năm 2021 và tháng 1 năm 2022"),  # each year named once
+        ([dt.date(2022, 11, 30), (2022, 11), "2022-12"], "tháng 11 và tháng 12 năm 2022"),  # a month once
+        ([], ""),
+    ],
+)
+def test_months_text_names_each_year_once(months, expected):
+    assert vn.months_text(months) == expected
+
+
+@pytest.mark.parametrize("bad", ["2022/05", (2022, 13), "tháng 5", None])
+def test_months_text_names_what_it_cannot_read(bad):
+    with pytest.raises(ValueError, match="months_text\\(\\): "):
+        vn.months_text([(2022, 1), bad])
+
+
 PERIODS = {
     "2022-H1": ("6 tháng đầu năm 2022", "half", (2022, 1, 1), (2022, 6, 30), "2021-H2", "2021-H1"),
     "2022-H2": ("6 tháng cuối năm 2022", "half", (2022, 7, 1), (2022, 12, 31), "2022-H1", "2021-H2"),

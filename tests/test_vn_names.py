@@ -64,3 +64,18 @@ def test_roman():
     for bad in (0, -1, 4000, 2.0, True, "3"):
         with pytest.raises(ValueError):
             vn.roman(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "in_sentence"),
+    [
+        ("Tổ 10", "tổ 10"),
+        ("Tổ dân phố 3", "tổ dân phố 3"),
+        ("Khu 2A", "khu 2A"),
+        ("To\u0302\u0309 4", "tổ 4"),  # decomposed input comes out NFC
+        ("Khu Hòa Bình", "Khu Hòa Bình"),  # named after a place, not numbered: as written
+        ("tổ 5", "tổ 5"),
+    ],
+)
+def test_a_numbered_unit_reads_in_lower_case_inside_a_sentence(name, in_sentence):
+    assert vn.unit_in_sentence(name) == in_sentence

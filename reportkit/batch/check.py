@@ -156,7 +156,7 @@ def _names(source: str, env: jinja2.Environment, known: set[str], figures: dict[
     tree = env.parse(source)
     undefined = meta.find_undeclared_variables(tree) - known - set(env.globals)
     found: list[tuple[int, str]] = []
-    reported: set[str] = set()
+    reported: set[object] = set()
     for node in tree.find_all(nodes.Name):
         if node.name in undefined and node.name not in reported:
             reported.add(node.name)
@@ -166,6 +166,13 @@ def _names(source: str, env: jinja2.Environment, known: set[str], figures: dict[
                     f"tên “{node.name}” chưa được định nghĩa (không là biến của notebook, bộ lọc hay hàm của reportkit)",
                 )
             )
+    # Jinja checks filter and test names when it compiles, but not inside {% if %} (where most prose is): a
+    # misspelt filter there would pass the check and stop the run.
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, names = ("filter", env.filters) if isinstance(node, nodes.Filter) else ("test", env.tests)
+        if node.name not in names and (kind, node.name) not in reported:
+            reported.add((kind, node.name))
+            found.append((node.lineno, _syntax_message(f"No {kind} named '{node.name}'")))
     for node in tree.find_all(nodes.Getattr):
         owner = node.node
         if isinstance(owner, nodes.Name) and owner.name in figures:

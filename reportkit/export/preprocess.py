@@ -178,18 +178,6 @@ def _month(text: object) -> tuple[int, int] | None:
         return None
 
 
-def _months_text(months: list[str]) -> str:
-    """["2022-05", "2022-06", "2023-01"] → "tháng 5, 6/2022 và tháng 1/2023"."""
-    by_year: dict[int, list[int]] = {}
-    for text in months:
-        found = _month(text)
-        if found:
-            by_year.setdefault(found[0], []).append(found[1])
-    return vn.join(
-        [f"tháng {', '.join(str(m) for m in sorted(ms))}/{year}" for year, ms in sorted(by_year.items())]
-    )
-
-
 def _noun(units: list[str]) -> str:
     """The word the units share ("Tổ 1" … "Tổ 10" → "tổ"), else "đơn vị"."""
     first = {u.split()[0] for u in units if u.split()}
@@ -203,7 +191,7 @@ def _data_note(provenance: object) -> dict:
     note: dict[str, str] = {}
     start, end = _month(provenance.get("data_from")), _month(provenance.get("data_to"))
     if start and end:
-        note["span"] = f"từ tháng {start[1]:02d}/{start[0]} đến tháng {end[1]:02d}/{end[0]}"
+        note["span"] = f"từ {vn.months_text([start])} đến {vn.months_text([end])}"
     units = [nfc(str(u)) for u in provenance.get("units") or []]
     gaps = [g for g in provenance.get("missing") or [] if isinstance(g, dict)]
     if units:
@@ -212,7 +200,12 @@ def _data_note(provenance: object) -> dict:
         note["reported"] = vn.upper_first(f"{reported}/{len(units)} {noun} đã gửi đủ báo cáo của kỳ")
         if gaps:
             note["missing"] = "; ".join(
-                f"{nfc(str(g.get('unit')))} chưa gửi báo cáo {_months_text(g.get('months') or [])}"
+                " ".join(
+                    [
+                        f"{vn.unit_in_sentence(str(g.get('unit')))} chưa gửi báo cáo",
+                        vn.months_text([m for m in map(_month, g.get("months") or []) if m]),
+                    ]
+                ).strip()
                 for g in gaps
             )
     return note

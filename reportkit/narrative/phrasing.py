@@ -7,19 +7,18 @@ values and on the data layer's objects by duck typing (a ``UnitCount`` has ``cou
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from reportkit import vn
 from reportkit.narrative import _state
+from reportkit.vn.dates import months_text as _months
+from reportkit.vn.names import unit_in_sentence as unit_name
 
 NO_LAST_YEAR = "không có số liệu cùng kỳ để so sánh"
 NO_PREVIOUS = "không có số liệu kỳ trước để so sánh"
 NO_BREAK_SPACE = "\u00a0"
 MISSING_MARK = "(*)"  # after a tổ's name in the phụ lục's table, and opening the note under it
-
-_NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)$")
 
 
 def _count_of(value: object, what: str) -> int | float:
@@ -27,19 +26,6 @@ def _count_of(value: object, what: str) -> int | float:
     if isinstance(count, bool) or (not isinstance(count, int | float) and not hasattr(count, "__index__")):
         raise TypeError(f"{what}: expected a number or a UnitCount, got {type(value).__name__} {value!r}")
     return count if isinstance(count, int | float) else int(count)
-
-
-def unit_name(name: str) -> str:
-    """A numbered unit's name as it reads inside a sentence: the common noun in lower case.
-
-    >>> unit_name("Tổ 10"), unit_name("Tổ dân phố 3"), unit_name("Khu Hòa Bình")
-    ('tổ 10', 'tổ dân phố 3', 'Khu Hòa Bình')
-    """
-    name = vn.nfc(str(name)).strip()
-    match = _NUMBERED_NAME.match(name)
-    if match and match.group(1)[:1].isupper():
-        return match.group(1).lower() + " " + match.group(2)
-    return name
 
 
 def units(names: object) -> str:
@@ -506,14 +492,6 @@ def completeness(value: object, noun: str = "tổ") -> str:
         else:
             parts.append(f"{unit_name(unit)} chưa gửi báo cáo {_months(months)}")
     return text + "; " + "; ".join(parts)
-
-
-def _months(months: list[tuple[int, int]]) -> str:
-    """ "tháng 5 và tháng 6 năm 2022"; across a new year: "tháng 12 năm 2021 và tháng 1 năm 2022"."""
-    years: dict[int, list[int]] = {}
-    for year, month in months:
-        years.setdefault(year, []).append(month)
-    return vn.join([f"{vn.join([f'tháng {m}' for m in ms])} năm {y}" for y, ms in sorted(years.items())])
 
 
 def _missing_by_unit(value: object) -> tuple[dict[str, list[tuple[int, int]]], int | None]:

@@ -8,10 +8,10 @@ the proofreader's syllable statistics load on the first ``check``/``repair``.
 ('1.236', 'hai nghìn không trăm hai mươi hai', '6 tháng đầu năm 2022')
 """
 
-from reportkit.vn.dates import Period, date, place_date
+from reportkit.vn.dates import Period, date, months_text, place_date
 from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
-from reportkit.vn.names import admin_name, roman
+from reportkit.vn.names import admin_name, roman, unit_in_sentence
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
 from reportkit.vn.text import fold, join, nfc, sort_key, title, tone_style, upper_first
 from reportkit.vn.words import money, words
@@ -32,6 +32,7 @@ __all__ = [
     "from_legacy",
     "join",
     "money",
+    "months_text",
     "nfc",
     "number",
     "of_plan",
@@ -45,6 +46,7 @@ __all__ = [
     "title",
     "to_legacy",
     "tone_style",
+    "unit_in_sentence",
     "upper_first",
     "words",
 ]

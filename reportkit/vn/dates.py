@@ -6,7 +6,7 @@ import datetime as _dt
 import re
 from functools import total_ordering
 
-__all__ = ["Period", "date", "place_date"]
+__all__ = ["Period", "date", "months_text", "place_date"]
 
 _ROMAN = ("I", "II", "III", "IV")
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -56,6 +56,41 @@ def place_date(place: str, d: object) -> str:
     from reportkit.vn.text import nfc
 
     return f"{nfc(place.strip())}, {date(d, long=True)}"
+
+
+def months_text(months: object) -> str:
+    """Months as a sentence names them, grouped by year, in order.
+
+    >>> months_text([(2022, 6), (2022, 5)]), months_text([(2021, 12), (2022, 1)])
+    ('tháng 5 và tháng 6 năm 2022', 'tháng 12 năm 2021 và tháng 1 năm 2022')
+    >>> months_text(["2022-02", "2022-03", "2022-04"])
+    'tháng 2, tháng 3 và tháng 4 năm 2022'
+    """
+    from reportkit.vn.text import join
+
+    years: dict[int, set[int]] = {}
+    for item in months:  # type: ignore[attr-defined]
+        year, month = _year_month(item)
+        years.setdefault(year, set()).add(month)
+    return join([f"{join([f'tháng {m}' for m in sorted(ms)])} năm {y}" for y, ms in sorted(years.items())])
+
+
+def _year_month(item: object) -> tuple[int, int]:
+    """(2022, 5), "2022-05" or a date → (2022, 5)."""
+    if isinstance(item, _dt.date):
+        return item.year, item.month
+    try:
+        if isinstance(item, str):
+            year, month = (int(part) for part in item.strip().split("-"))
+        else:
+            year, month = (int(part) for part in item)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"months_text(): cannot read {item!r} as a month; expected (2022, 5) or '2022-05'"
+        ) from None
+    if not 1 <= month <= 12:
+        raise ValueError(f"months_text(): month {month} of {item!r} is not 1–12")
+    return year, month
 
 
 _SPEC_RE = re.compile(r"^(\d{4})(?:-(?:(0?[1-9]|1[0-2])|[Qq]([1-4])|[Hh]([12])|(9)[Mm]))?$")

@@ -7,7 +7,7 @@ import re
 
 from reportkit.vn.text import nfc, upper_first
 
-__all__ = ["ADMIN_NOUNS", "NAMED_AFTER", "admin_name", "roman"]
+__all__ = ["ADMIN_NOUNS", "NAMED_AFTER", "admin_name", "roman", "unit_in_sentence"]
 
 # The common nouns that open the name of an administrative unit, longest first so "thành phố" wins over nothing.
 ADMIN_NOUNS = (
@@ -27,6 +27,7 @@ ADMIN_NOUNS = (
 NAMED_AFTER = ("person", "number", "event", "place")
 # The decree's own special cases: these are always written so, whatever the flag says.
 _SPECIAL = {"thủ đô hà nội": "Thủ đô Hà Nội", "thành phố hồ chí minh": "Thành phố Hồ Chí Minh"}
+_NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)$")
 _NOUN = re.compile(r"^(" + "|".join(ADMIN_NOUNS) + r")\s+(\S.*)$", re.IGNORECASE)
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
           (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
@@ -84,3 +85,16 @@ def roman(n: int) -> str:
         count, n = divmod(n, value)
         out.append(letters * count)
     return "".join(out)
+
+
+def unit_in_sentence(name: str) -> str:
+    """A numbered unit's name (a tổ, a khu) as it reads inside a sentence: the common noun in lower case.
+
+    >>> unit_in_sentence("Tổ 10"), unit_in_sentence("Tổ dân phố 3"), unit_in_sentence("Khu Hòa Bình")
+    ('tổ 10', 'tổ dân phố 3', 'Khu Hòa Bình')
+    """
+    name = nfc(str(name)).strip()
+    match = _NUMBERED_NAME.match(name)
+    if match and match.group(1)[:1].isupper():
+        return match.group(1).lower() + " " + match.group(2)
+    return name

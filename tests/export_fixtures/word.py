@@ -24,7 +24,7 @@ PARAGRAPHS = [
     "Mặt trận phường đã cử **14 lượt cán bộ** mặt trận phường và Ban Công tác Mặt trận các tổ dân phố tham dự các "
     "lớp tập huấn về công tác mặt trận; 10/10 Ban Công tác Mặt trận đều tổ chức họp hàng tháng, nội dung họp "
     "cơ bản bảo đảm theo hướng dẫn, chỉ đạo của Ban Thường trực Mặt trận phường.",
-    "*Số liệu trong báo cáo được tổng hợp từ báo cáo hằng tháng của Ban Công tác Mặt trận các tổ dân phố; "
+    "*Số liệu trong báo cáo được tổng hợp từ báo cáo hàng tháng của Ban Công tác Mặt trận các tổ dân phố; "
     "10/10 tổ đã báo cáo đầy đủ số liệu.*",
     "Xây dựng Quỹ “Vì người nghèo” của phường đạt 105% so với kế hoạch vận động; triển khai Cuộc vận động "
     "“Người Việt Nam ưu tiên dùng hàng Việt Nam” với sự tham gia của 1.512 người dân, gắn với thực hiện "
