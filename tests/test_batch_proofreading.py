@@ -68,3 +68,44 @@ def test_findings_are_listed_and_strict_keeps_the_previous_report(project: Path)
 
     unchanged = reportkit(project, "--strict")  # up to date, but --strict still may not pass it
     assert unchanged.returncode == 1 and "DamagedText" in unchanged.stdout, unchanged.stdout
+
+
+def test_damaged_text_in_the_data_is_shown_on_load_located_to_its_cell(tmp_path: Path) -> None:
+    """A tổ typed its note through a code page that lost letters: the note under the notebook's loading cell and the
+    batch summary name the file and cell; the report is built (the note is never printed), even with --strict."""
+    import nbformat
+    import openpyxl
+
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "data" / "duy-tan", tmp_path / "data" / "duy-tan")
+    (tmp_path / "params").mkdir()
+    for name in ("2022-H1.yaml", "2022-H1.md"):
+        shutil.copy(ROOT / "params" / name, tmp_path / "params" / name)
+    workbook = tmp_path / "data/duy-tan/bao-cao/2022/to-01-2022.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    book["Số liệu"]["U8"] = "Ban CTMT t chc hp đủ"
+    book.save(workbook)
+
+    run = reportkit(tmp_path, "--strict", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    (report,) = json.loads(run.stdout)["reports"]
+    assert report["status"] == "ok"
+    data = [f for f in report["findings"] if f.get("source") == "data"]
+    assert {f["found"] for f in data} >= {"t chc hp"}, data
+    assert all("to-01-2022.xlsx, trang Số liệu, dòng 8, ô U8 (Ghi chú)" in f["message"] for f in data), data
+    assert not any(f.get("source") != "data" for f in report["findings"])  # the report's own prose is clean
+
+    summary = reportkit(tmp_path, "--force")
+    assert "soát chính tả: ô " in summary.stdout and "ô U8 (Ghi chú)" in summary.stdout, summary.stdout
+    assert (
+        "/tmp" not in summary.stdout and str(tmp_path) not in summary.stdout
+    )  # the file as the project names it
+
+    executed = nbformat.read(tmp_path / "outputs/2022-H1/report-2022-H1.ipynb", as_version=4)
+    (loading,) = [c for c in executed.cells if "reportkit.load(" in "".join(c.source)]
+    (note,) = [
+        o for o in loading.outputs if o.get("metadata", {}).get("reportkit", {}).get("kind") == "proofreading"
+    ]
+    assert "Soát chính tả trong dữ liệu" in note["data"]["text/plain"] and "ô U8" in note["data"]["text/html"]
+    page = (tmp_path / "outputs/2022-H1/report-2022-H1.html").read_text(encoding="utf-8")
+    assert "t chc" not in page and "Soát chính tả" not in page  # never part of the shared report

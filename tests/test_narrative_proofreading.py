@@ -5,8 +5,8 @@ from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
 from reportkit.core import content
+from reportkit.core.notes import SHOWN_NOTES, Proofreading
 from reportkit.narrative import setup
-from reportkit.narrative.magic import SHOWN_NOTES, Proofreading
 from reportkit.narrative.templating import proofread, render
 
 

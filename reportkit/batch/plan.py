@@ -191,7 +191,7 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
         if not options.force and store.up_to_date(run_dir, fingerprint_, plan.root, watched, digest):
             manifest = store.read_manifest(run_dir) or {}
             outcome.findings = list(manifest.get("findings") or [])
-            damaged = [f for f in outcome.findings if f.get("kind") == "damaged"]
+            damaged = Failure.damaged_prose(outcome.findings)
             if options.strict and damaged:  # the report stays as it is; --strict says it may not be signed
                 outcome.status = "failed"
                 outcome.error = Failure.from_damaged_text(damaged)

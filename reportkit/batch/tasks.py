@@ -179,6 +179,11 @@ class Failure:
                 self.cell_source = redactor.text(self.cell_source)
         return self
 
+    @staticmethod
+    def damaged_prose(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """What --strict fails a report on: lost letters in its prose, not in the data's notes it never prints."""
+        return [f for f in findings if f.get("kind") == "damaged" and f.get("source") != "data"]
+
     @classmethod
     def from_damaged_text(cls, damaged: list[dict[str, Any]]) -> Failure:
         """--strict: the report's prose has syllables that lost letters (vn.check findings of kind "damaged")."""

@@ -395,13 +395,23 @@ def proofread(nb, injected: int | None) -> list[dict[str, Any]]:
     from reportkit.core.content import prose
     from reportkit.vn.proof import KINDS, notes
 
+    def shown(index: int) -> int:
+        return index + 1 - (1 if injected is not None and index > injected else 0)
+
     kind_of = {label: kind for kind, label in KINDS.items()}
     found = []
     for index, text in prose(nb):
-        cell = index + 1 - (1 if injected is not None and index > injected else 0)
         for note in notes(text):  # neighbouring damaged words together: "Mt trn" → "Mặt trận"
-            found.append({"cell": cell, "kind": kind_of.get(note.label, note.label), "found": note.found,
+            found.append({"cell": shown(index), "kind": kind_of.get(note.label, note.label), "found": note.found,
                           "suggestions": [note.suggestion] if note.suggestion else [], "message": str(note)})  # fmt: skip
+    # What the data's own texts hold (a tổ's "Ghi chú"), from the note under the cell that loaded them: located to
+    # the file and cell, listed, but not the report's prose (--strict does not fail on a note no report prints).
+    for index, cell in enumerate(nb.get("cells", [])):
+        for output in cell.get("outputs", []):
+            meta = (output.get("metadata") or {}).get("reportkit") or {}
+            if meta.get("kind") == "proofreading" and meta.get("source") == "data":
+                for finding in meta.get("findings") or []:
+                    found.append({**finding, "cell": shown(index), "source": "data"})
     return found
 
 
@@ -521,7 +531,7 @@ def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
                 outcome.error.redact(redactor)
 
         outcome.findings = proofread(nb, injected)
-        damaged = [f for f in outcome.findings if f["kind"] == "damaged"]
+        damaged = Failure.damaged_prose(outcome.findings)
         if task.strict and damaged:
             outcome.error = Failure.from_damaged_text(damaged)
             return outcome

@@ -332,21 +332,51 @@ class Dataset:
         ward.yaml's names, bodies, signer and recipients, and the tổ's notes ("Ghi chú"), each located to its key or
         cell, e.g. ``to-03-2022.xlsx, trang Số liệu, dòng 9, ô L9 (Ghi chú): 'Mt trn': chữ cần xem lại; cần
         “Mặt trận” (âm tiết bị mất chữ)``. Not errors: the data load as they are."""
+        return [problem for _, problem in self._proofreading()]
+
+    def _proofreading(self):
+        """(vn.proof.Note, Problem) for every finding in the data's texts, in file and row order."""
         from reportkit.vn.proof import notes
 
-        found = []
+        def located(note, file, sheet=None, row=None, column=None, cell=None):
+            expected = f"“{note.suggestion}” ({note.label})" if note.suggestion else note.label
+            return note, Problem("proofreading", file, sheet, row, column, note.found, expected, cell=cell)
+
         for key, text in self.ward.texts():
             for note in notes(text):
-                found.append(Problem("proofreading", self.ward.file, None, None, key, note.found,
-                                     f"“{note.suggestion}” ({note.label})" if note.suggestion else note.label))  # fmt: skip
+                yield located(note, self.ward.file, column=key)
         for (_, _), (row, file) in sorted(self._rows.items(), key=lambda kv: (kv[1][1], kv[1][0].row)):
-            if not row.note:
-                continue
-            for note in notes(row.note):
-                found.append(Problem("proofreading", file, row.sheet, row.row, "Ghi chú", note.found,
-                                     f"“{note.suggestion}” ({note.label})" if note.suggestion else note.label,
-                                     cell=row.note_cell))  # fmt: skip
-        return found
+            if row.note:
+                for note in notes(row.note):
+                    yield located(note, file, row.sheet, row.row, "Ghi chú", row.note_cell)
+
+    def show_proofreading(self) -> None:
+        """In a notebook kernel, the note under the cell that loaded the data: what the proofreader found in its
+        texts, each with its file and cell ("“Mt trn” → “Mặt trận” (âm tiết bị mất chữ) — to-03-2022.xlsx, trang Số
+        liệu, dòng 9, ô L9 (Ghi chú)"); the batch lists them in its summary. Nothing outside a kernel or when the
+        texts are clean."""
+        import sys
+
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None or getattr(shell, "kernel", None) is None:
+            return
+        found = list(self._proofreading())
+        if not found:
+            return
+        from IPython.display import display
+
+        from reportkit.core.notes import Item, Proofreading
+        from reportkit.vn.proof import KINDS
+
+        kind_of = {label: kind for kind, label in KINDS.items()}
+        items = [Item(note.found, note.suggestion, note.label, problem.where) for note, problem in found]
+        findings = [
+            {"kind": kind_of.get(note.label, note.label), "found": note.found,
+             "suggestions": [note.suggestion] if note.suggestion else [], "message": str(item)}
+            for (note, _), item in zip(found, items, strict=True)
+        ]  # fmt: skip
+        display(Proofreading(items, subject="trong dữ liệu", findings=findings))
 
     def frame(self) -> pd.DataFrame:
         """Every reported month as one long table (unit, year, month, indicator ids …, file, sheet, row)."""
@@ -508,11 +538,12 @@ def load(source: str | os.PathLike | None = None, *, cache: bool = True, unit: s
     if isinstance(source, str) and "://" in source:
         from reportkit.data.sql import load_sql
 
-        return load_sql(source, unit=unit)
-    if unit is not None:
+        dataset = load_sql(source, unit=unit)
+    elif unit is not None:
         raise ValueError(
             f"unit={unit!r} chooses a ward of a province database (a SQLAlchemy URL); a folder is one ward"
         )
-    if source is None:
-        return load_folder(SAMPLE_WARD, use_cache=cache)
-    return load_folder(Path(source), use_cache=cache)
+    else:
+        dataset = load_folder(SAMPLE_WARD if source is None else Path(source), use_cache=cache)
+    dataset.show_proofreading()  # in JupyterLab: damaged text in the data, under the cell that loaded it
+    return dataset

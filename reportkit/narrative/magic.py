@@ -14,16 +14,13 @@ of kind "proofreading" (text/plain and text/html only), which no export shows.
 
 from __future__ import annotations
 
-import html
-
 from IPython.core.magic import Magics, cell_magic, magics_class
 
+from reportkit.core.notes import Proofreading
 from reportkit.narrative import _state
 from reportkit.narrative.templating import NarrativeError, Rendered, proofread, render
 
 NARRATIVE_METADATA = {"reportkit": {"kind": "narrative"}}
-PROOFREADING_METADATA = {"reportkit": {"kind": "proofreading"}}
-SHOWN_NOTES = 30  # a pasted damaged page lists its first 30 problems and counts the rest
 
 
 class Narrative:
@@ -39,50 +36,6 @@ class Narrative:
             "text/plain": self.rendered.markdown,
         }
         return data, NARRATIVE_METADATA
-
-
-class Proofreading:
-    """The note under a narrative cell: what to correct, with suggestions (never part of the report)."""
-
-    _STYLE = (
-        "border-left: 4px solid #b45309; background: #fffbeb; color: #422006; padding: 0.35em 0.8em; "
-        "margin: 0.3em 0; font-size: 0.9em; line-height: 1.45"
-    )
-
-    def __init__(self, notes) -> None:
-        self.notes = list(notes)
-
-    def _title(self) -> str:
-        return f"Soát chính tả: {len(self.notes)} chỗ cần xem (ghi chú này không in trong báo cáo)"
-
-    def _rest(self) -> str:
-        hidden = len(self.notes) - SHOWN_NOTES
-        return f"… và {hidden} chỗ khác" if hidden > 0 else ""
-
-    def text(self) -> str:
-        lines = [f"⚠ {self._title()}"] + [f"  • {n}" for n in self.notes[:SHOWN_NOTES]]
-        if self._rest():
-            lines.append(f"  {self._rest()}")
-        return "\n".join(lines)
-
-    def html(self) -> str:
-        items = []
-        for n in self.notes[:SHOWN_NOTES]:
-            found = f'<span style="white-space: pre-wrap">“{html.escape(n.found)}”</span>'
-            better = f" → <strong>“{html.escape(n.suggestion)}”</strong>" if n.suggestion else ""
-            items.append(
-                f'<li>{found}{better} <span style="color: #78350f">({html.escape(n.label)})</span></li>'
-            )
-        if self._rest():
-            items.append(f"<li>{html.escape(self._rest())}</li>")
-        return (
-            f'<div class="reportkit-proofreading" role="note" style="{self._STYLE}">'
-            f"<strong>⚠ {html.escape(self._title())}</strong>"
-            f'<ul style="margin: 0.2em 0 0.1em 1.2em; padding: 0">{"".join(items)}</ul></div>'
-        )
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": self.text(), "text/html": self.html()}, PROOFREADING_METADATA
 
 
 @magics_class
