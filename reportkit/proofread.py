@@ -100,14 +100,34 @@ def _located(where_of, repaired: str, changes: list[vn.Change]) -> list[Located]
     ]
 
 
+def _remaining(text: str, repaired: str, changes: list[vn.Change], where_of) -> list[Located]:
+    """What is left to look at, in order: what check finds in the repaired text, and every damaged word of the
+    original that repair left as it was — undecided, so reported, not guessed ("vi" may be "với" or "vì").
+
+    ``where_of(text, offset)`` names the place; repairs never add or remove a line, so both texts share it."""
+    damaged = vn.proof.KINDS["damaged"]
+    found = [(n.start, Located(where_of(repaired, n.start), n.found, n.suggestion, None, str(n)))
+             for n in vn.proof.notes(repaired)]  # fmt: skip
+    seen = {(item.where, item.before) for _, item in found}
+    shift = 0  # where an offset of the original falls in the repaired text, for the order
+    shifts = [(c.start, (shift := shift + len(c.after) - len(c.before))) for c in changes]
+    for n in vn.proof.notes(text):
+        end = n.start + len(n.found)
+        if n.label != damaged or any(c.start < end and n.start < c.end for c in changes):
+            continue
+        item = Located(where_of(text, n.start), n.found, n.suggestion, None, str(n))
+        if (item.where, item.before) not in seen:
+            seen.add((item.where, item.before))
+            moved = n.start + next((s for start, s in reversed(shifts) if start < n.start), 0)
+            found.append((moved, item))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+
+
 def _repair_text(source: Path, target: Path) -> tuple[list[Located], list[Located]]:
     text = vn.nfc(_read_text(source))
     repaired, changes = vn.repair(text)
     located = _located(lambda offset: _line_of(text, offset), repaired, changes)
-    remaining = [
-        Located(_line_of(repaired, n.start), n.found, n.suggestion, None, str(n))
-        for n in vn.proof.notes(repaired)
-    ]
+    remaining = _remaining(text, repaired, changes, _line_of)
     write_atomic(target, repaired)
     return located, remaining
 
@@ -183,7 +203,7 @@ def _repair_docx(source: Path, target: Path) -> tuple[list[Located], list[Locate
         if changes:
             _apply_to_runs(paragraph, changes)
         located += _located(lambda _offset, where=where: where, repaired, changes)
-        remaining += [Located(where, n.found, n.suggestion, None, str(n)) for n in vn.proof.notes(repaired)]
+        remaining += _remaining(run_text, repaired, changes, lambda _text, _offset, where=where: where)
     with atomic_path(target) as tmp:
         document.save(str(tmp))
     return located, remaining

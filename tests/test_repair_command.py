@@ -37,6 +37,20 @@ def test_markdown_keeps_its_markup_and_reports_what_it_did_not_decide(tmp_path, 
     assert "Cần xem lại (1 chỗ chưa sửa):" in out and "“1.200”" in out
 
 
+def test_a_damaged_word_repair_cannot_decide_is_reported_not_guessed(tmp_path, capsys):
+    """From the seed: "vi" beside damaged words is found, but "với" and "vì" both fit, so it stays as written; in
+    the repaired sentence it reads as a valid syllable, so only the original's findings can name it."""
+    source = tmp_path / "an-ninh.txt"
+    source.write_text("Nhân dân nâng cao ý thc cnh giác\nvi âm mưu Din biến hòa bình.\n", encoding="utf-8")
+    assert main(["repair", str(source)]) == 0
+    assert repaired_path(source).read_text(encoding="utf-8") == (
+        "Nhân dân nâng cao ý thức cảnh giác\nvi âm mưu Diễn biến hòa bình.\n"
+    )
+    out = capsys.readouterr().out
+    assert "3 chỗ đã sửa" in out
+    assert "Cần xem lại (1 chỗ chưa sửa):\n  dòng 2: “vi” → “với” (âm tiết bị mất chữ)" in out
+
+
 def test_json_output(tmp_path, capsys):
     source = tmp_path / "a.txt"
     source.write_text("Kp thi cng c Ban CTMT.", encoding="utf-8")
