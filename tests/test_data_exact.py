@@ -59,22 +59,48 @@ def test_a_formula_without_its_computed_value_is_an_error_not_a_blank(tmp_path):
     assert p.file.endswith(TO3) and "mở bằng Excel và lưu lại dạng .xlsx" in p.expected
 
 
-def test_a_formula_excel_computed_is_read_as_its_value(tmp_path):
-    ward = sample_ward(tmp_path)
-    path = ward / TO3
-    edit_sheet(path, lambda ws: ws.__setitem__("I9", "=SUM(4000000,300000)"))
-    # What Excel (or LibreOffice) writes on saving: the formula and its cached result.
+def _store_result(path: Path, value: bytes, *, recalculate_on_open: bool) -> None:
+    """Put ``value`` as I9's stored result; with ``recalculate_on_open`` the workbook keeps the flag a library
+    writes (``fullCalcOnLoad``), without it the workbook reads as Excel saves it."""
     with zipfile.ZipFile(path) as zin:
         parts = {name: zin.read(name) for name in zin.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     parts[sheet], n = re.subn(
-        rb"(<c r=\"I9\"[^>]*><f>[^<]*</f>)(?:<v */>|<v></v>)", rb"\1<v>4300000</v>", parts[sheet]
+        rb"(<c r=\"I9\"[^>]*><f>[^<]*</f>)(?:<v */>|<v></v>)", rb"\1<v>" + value + rb"</v>", parts[sheet]
     )
     assert n == 1
+    assert b'fullCalcOnLoad="1"' in parts["xl/workbook.xml"]  # openpyxl saved it so
+    if not recalculate_on_open:
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
     with zipfile.ZipFile(path, "w") as zout:
         for name, data in parts.items():
             zout.writestr(name, data)
+
+
+def test_a_formula_excel_computed_is_read_as_its_value(tmp_path):
+    ward = sample_ward(tmp_path)
+    path = ward / TO3
+    edit_sheet(path, lambda ws: ws.__setitem__("I9", "=SUM(4000000,300000)"))
+    _store_result(path, b"4300000", recalculate_on_open=False)  # what Excel or LibreOffice writes on saving
     assert load(ward, cache=False).figures("2022-H1").quy_vnn == FUND_2022_H1
+
+
+def test_a_placeholder_result_of_a_workbook_to_recalculate_is_an_error_not_its_value(tmp_path):
+    # XlsxWriter stores 0 as every formula's result and asks for a recalculation on open: read as stored, the
+    # fund would fall to 148.700.000 with no word.
+    ward = sample_ward(tmp_path)
+    path = ward / TO3
+    edit_sheet(path, lambda ws: ws.__setitem__("I9", "=SUM(4000000,300000)"))
+    _store_result(path, b"0", recalculate_on_open=True)
+    (p,) = problems(ward)
+    assert (p.kind, p.sheet, p.row, p.cell, p.value) == (
+        "uncomputed_formula",
+        SHEET,
+        9,
+        "I9",
+        "=SUM(4000000,300000)",
+    )
+    assert "mở bằng Excel và lưu lại dạng .xlsx" in p.expected
 
 
 @pytest.mark.parametrize(

@@ -218,6 +218,7 @@ def xlsx_grids(data: bytes) -> list[Grid]:
 
     zf = _container(data)
     with_formulas = False
+    stale = zf is not None and _recalculated_on_open(zf)
     if zf is not None:
         for name, part in _sheet_parts(zf):
             rows, size, formulas = _scan_sheet(zf, part)
@@ -241,12 +242,25 @@ def xlsx_grids(data: bytes) -> list[Grid]:
     finally:
         wb.close()
     if with_formulas:
-        _mark_uncomputed(data, grids)
+        _mark_uncomputed(data, grids, stale)
     return grids
 
 
-def _mark_uncomputed(data: bytes, grids: list[Grid]) -> None:
-    """Record every formula cell whose computed value the file lacks (openpyxl reads it as blank)."""
+_FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+
+
+def _recalculated_on_open(zf: zipfile.ZipFile) -> bool:
+    """The workbook asks to be recalculated when opened (``fullCalcOnLoad``): what XlsxWriter, openpyxl and other
+    libraries write, with a placeholder result (XlsxWriter stores 0) that no spreadsheet program computed."""
+    try:
+        return _FULL_CALC.search(zf.read("xl/workbook.xml")) is not None
+    except KeyError:
+        return False
+
+
+def _mark_uncomputed(data: bytes, grids: list[Grid], stale: bool = False) -> None:
+    """Record every formula cell whose computed value the file lacks (openpyxl reads it as blank) — with
+    ``stale``, every formula cell: the stored results are placeholders, not values Excel computed."""
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
@@ -258,7 +272,12 @@ def _mark_uncomputed(data: bytes, grids: list[Grid]) -> None:
                     if cell.data_type != "f" or not hasattr(cell, "row"):
                         continue
                     i, j = cell.row - 1, cell.column - 1
-                    if i < len(grid.rows) and j < len(grid.rows[i]) and grid.rows[i][j] is not None:
+                    if (
+                        not stale
+                        and i < len(grid.rows)
+                        and j < len(grid.rows[i])
+                        and grid.rows[i][j] is not None
+                    ):
                         continue
                     text = getattr(formula, "text", formula)  # an array formula keeps its text in .text
                     grid.uncomputed[(i, j)] = str(text)
