@@ -250,3 +250,43 @@ def test_the_error_message_stays_short_however_many_problems():
     assert len(lines) == 3 + 50 + 1 + 1
     assert lines[-1] == "… và 99.950 dòng khác cùng lỗi “trùng tổ và tháng”"
     assert any("E9 (Số buổi)" in line for line in lines)  # another kind is never hidden by the many
+
+
+def test_a_key_given_twice_in_the_catalog_or_the_ward_is_an_error_not_the_last_value(tmp_path):
+    # The catalog's fund said "sum" over months, then "last": read as plain YAML the second wins and the 2022-H1
+    # fund becomes June's figure alone, with no word. Each repeated key is named with both its lines.
+    ward = sample_ward(tmp_path)
+    catalog = ward / "catalog.yaml"
+    lines = catalog.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: quy_vnn")
+    sums = next(i for i in range(at, len(lines)) if lines[i].strip() == "over_months: sum")
+    lines.insert(sums + 1, "    over_months: last\n")
+    catalog.write_text("".join(lines), encoding="utf-8")
+    (p,) = problems(ward)
+    assert (p.kind, p.file, p.row, p.column) == (
+        "bad_catalog",
+        "catalog.yaml",
+        sums + 2,
+        f"indicators[{sum(1 for line in lines[:at] if line.strip().startswith('- id:'))}].over_months",
+    )
+    assert f"khóa này ghi ở dòng {sums + 1} và dòng {sums + 2}" in p.expected
+
+    ward = sample_ward(tmp_path / "again")
+    description = ward / "ward.yaml"
+    description.write_text(
+        description.read_text(encoding="utf-8") + "named_after: place\n", encoding="utf-8"
+    )  # "Phường Duy Tân" would silently read "phường Duy Tân" inside sentences
+    (p,) = problems(ward)
+    assert (p.kind, p.column) == ("bad_ward", "named_after") and p.file.endswith("ward.yaml")
+    assert "mỗi khóa ghi một lần (khóa này ghi ở dòng 8 và dòng" in p.expected
+
+
+def test_aliases_that_expand_to_millions_of_values_are_refused_before_they_are_built(tmp_path):
+    ward = sample_ward(tmp_path)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    description = ward / "ward.yaml"
+    description.write_text(description.read_text(encoding="utf-8") + bomb, encoding="utf-8")
+    (p,) = problems(ward)
+    assert p.kind == "bad_ward" and "bí danh (*tên) mở ra dưới 200.000 giá trị" in p.expected

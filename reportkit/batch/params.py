@@ -56,7 +56,7 @@ from urllib.parse import unquote
 import yaml
 
 from reportkit.core import params as schema
-from reportkit.core import redact
+from reportkit.core import redact, yamlcheck
 from reportkit.core.atomic import write_atomic
 from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc_tree
@@ -335,56 +335,6 @@ _Loader.yaml_implicit_resolvers = {
 
 # A params file is a few lines; a province's list of 3,321 units is about 100 KB and 25,000 nodes.
 MAX_FILE_BYTES = 1_000_000
-# Nodes once every alias is expanded, counted on the composed graph before anything is built: eight levels of
-# nine aliases ("billion laughs") would otherwise build 43 million strings and a 300 MB message.
-MAX_NODES = 200_000
-_MERGE = "tag:yaml.org,2002:merge"
-
-
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> int:
-    """Nodes ``node`` stands for with its aliases expanded (memoised on the shared graph; a cycle is infinite)."""
-    key = id(node)
-    if key in sizes:
-        return sizes[key]
-    if key in open_:
-        return MAX_NODES + 1  # an alias of one of its own parents: infinite once expanded
-    open_.add(key)
-    total = 1
-    if isinstance(node, yaml.SequenceNode):
-        children = node.value
-    elif isinstance(node, yaml.MappingNode):
-        children = [n for pair in node.value for n in pair]
-    else:
-        children = []
-    for child in children:
-        total += _expanded_size(child, sizes, open_)
-        if total > MAX_NODES:
-            break
-    open_.discard(key)
-    sizes[key] = total
-    return total
-
-
-def _duplicate_keys(node: yaml.Node, path: str, found: list[tuple[str, str]]) -> None:
-    """Every key given twice in one mapping, as (key path, "given twice (lines 3 and 7)")."""
-    if isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _duplicate_keys(child, f"{path}[{i}]", found)
-        return
-    if not isinstance(node, yaml.MappingNode):
-        return
-    seen: dict[object, int] = {}
-    for key_node, value_node in node.value:
-        if key_node.tag == _MERGE:  # "<<: *defaults": its keys may be overridden, by design
-            continue
-        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        where = f"{path}.{name}" if path else str(name)
-        line = key_node.start_mark.line + 1
-        if name in seen:
-            found.append((where, f"given twice (lines {seen[name]} and {line}); keep one"))
-        else:
-            seen[name] = line
-        _duplicate_keys(value_node, where, found)
 
 
 def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
@@ -405,21 +355,22 @@ def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and _expanded_size(node, {}, set()) > MAX_NODES:
+        if node is not None and yamlcheck.expanded_size(node) > yamlcheck.MAX_NODES:
             problems.append(
                 Problem(
                     label,
                     "",
-                    f"its aliases (*name) expand to more than {MAX_NODES:,} values (or refer to themselves); "
+                    f"its aliases (*name) expand to more than {yamlcheck.MAX_NODES:,} values (or refer to themselves); "
                     "write the values out",
                 )
             )
             return None
-        duplicates: list[tuple[str, str]] = []
-        if node is not None:
-            _duplicate_keys(node, "", duplicates)
+        duplicates = yamlcheck.duplicate_keys(node) if node is not None else []
         if duplicates:
-            problems.extend(Problem(label, key, message) for key, message in duplicates)
+            problems.extend(
+                Problem(label, key, f"given twice (lines {first} and {again}); keep one")
+                for key, first, again in duplicates
+            )
             return None
         doc = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:

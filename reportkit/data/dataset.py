@@ -16,7 +16,7 @@ from reportkit.core.inputs import month_text, year_in_name
 from reportkit.data import cache, readers
 from reportkit.data.errors import DataError, Location, Problem
 from reportkit.data.kinds import UnitCount
-from reportkit.data.model import Catalog, Ward, load_yaml
+from reportkit.data.model import Catalog, UnsafeYaml, Ward, load_yaml
 
 # The sample project (notebook, params, the sample ward's data): the repository itself in a checkout, its copy
 # reportkit/_sample/ in an installed wheel (pyproject.toml maps the one onto the other).
@@ -412,6 +412,8 @@ def _read_yaml(path: Path, kind: str) -> dict:
         raise DataError(
             [Problem("unreadable_file", _display(path), None, None, None, None, f"tệp {path.name}")]
         ) from None
+    except UnsafeYaml as exc:
+        raise DataError(exc.problems(kind, _display(path))) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError(
             [Problem(kind, _display(path), None, None, None, str(exc), "YAML hợp lệ, UTF-8")]

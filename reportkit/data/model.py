@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from reportkit import vn
+from reportkit.core import yamlcheck
 from reportkit.data import kinds
 from reportkit.data.errors import DataError, Problem
 from reportkit.data.values import key
@@ -23,9 +24,38 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _YAML_LOADER = yaml.SafeLoader
 
 
+class UnsafeYaml(yaml.YAMLError):
+    """A document plain YAML would load silently wrong: a key given twice (the last would win), or aliases that
+    expand past :data:`reportkit.core.yamlcheck.MAX_NODES` values. ``items``: (key, line, what is expected)."""
+
+    def __init__(self, items: list[tuple[str | None, int | None, str]]) -> None:
+        super().__init__("; ".join(expected for _, _, expected in items))
+        self.items = items
+
+    def problems(self, kind: str, file: str) -> list[Problem]:
+        return [Problem(kind, file, None, line, key, None, expected) for key, line, expected in self.items]
+
+
 def load_yaml(text: str):
-    """``yaml.safe_load(text)`` through libyaml when PyYAML has it: ward descriptions, catalogs, province lists."""
-    return yaml.load(text, Loader=_YAML_LOADER)
+    """``yaml.safe_load(text)`` through libyaml when PyYAML has it: ward descriptions, catalogs, province lists;
+    :class:`UnsafeYaml` for a key given twice or an alias bomb (checked on the composed nodes, before building)."""
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if yamlcheck.expanded_size(node) > yamlcheck.MAX_NODES:
+            limit = vn.number(yamlcheck.MAX_NODES)
+            raise UnsafeYaml(
+                [(None, None, f"bí danh (*tên) mở ra dưới {limit} giá trị: viết thẳng các giá trị")]
+            )
+        duplicates = yamlcheck.duplicate_keys(node)
+        if duplicates:
+            raise UnsafeYaml([(key, again, f"mỗi khóa ghi một lần (khóa này ghi ở dòng {first} và dòng {again})")
+                              for key, first, again in duplicates])  # fmt: skip
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 # Columns that are not indicators. Their synonyms can be extended in catalog.yaml under `fields:`.
@@ -157,6 +187,8 @@ class Catalog:
 
         try:
             doc = load_yaml(text) or {}
+        except UnsafeYaml as exc:
+            raise DataError(exc.problems("bad_catalog", name)) from None
         except yaml.YAMLError as exc:
             raise DataError(
                 [Problem("bad_catalog", name, None, None, None, str(exc), "YAML hợp lệ")]
