@@ -152,3 +152,36 @@ def test_a_good_postgresql_run_leaks_nothing(tmp_path):
         proc = cli(root, "--to", "html,pdf")
         assert proc.returncode == 0, proc.stderr
         assert leaks(root, proc.stdout, proc.stderr) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "['postgresql://reporter:Kin-S3cr%40t@127.0.0.1:1/ward']",  # a list where a URL was meant
+        "{url: 'postgresql://reporter@127.0.0.1:1/ward?password=Kin-S3cr%40t'}",
+    ],
+    ids=["list", "mapping"],
+)
+def test_a_secret_of_the_wrong_type_is_not_quoted_in_the_problem(tmp_path, value):
+    root = sample_project(tmp_path, "x")
+    path = root / "params" / "2022-H1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("data: 'x'", f"data: {value}"), encoding="utf-8")
+    proc = cli(root, "--to", "html")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (
+        "data: expected a folder (relative to the project root) or a SQLAlchemy URL, got"
+        in proc.stdout + proc.stderr
+    )
+    assert leaks(root, proc.stdout, proc.stderr) == []
+    check = subprocess.run([sys.executable, "-m", "reportkit.cli", "check", "--root", str(root)],
+                           capture_output=True, text=True, timeout=300, cwd=root)  # fmt: skip
+    assert check.returncode == 2 and "data" in check.stdout
+    assert leaks(root, check.stdout, check.stderr) == []
+
+
+def test_reportkit_check_on_a_database_it_cannot_reach_leaks_nothing(tmp_path):
+    root = sample_project(tmp_path, "postgresql://reporter:Kin-S3cr%40t@127.0.0.1:1/ward")
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "check", "--root", str(root)],
+                          capture_output=True, text=True, timeout=300, cwd=root)  # fmt: skip
+    assert "postgresql://reporter:***@127.0.0.1:1/ward" in proc.stdout, proc.stdout
+    assert leaks(root, proc.stdout, proc.stderr) == []

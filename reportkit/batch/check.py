@@ -11,6 +11,7 @@ does not have. Every finding reads in Vietnamese with its file and line; exit co
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ import yaml
 from jinja2 import meta, nodes
 
 from reportkit.batch import params as P
+from reportkit.core import redact
 from reportkit.core.redact import terminal_path
 from reportkit.narrative import texts as analyst
 from reportkit.narrative.templating import environment
@@ -439,6 +441,13 @@ def check_project(
         )
         result.findings += _proofread(body, nb_shown, 2, f"ô {number}", strict)  # line 1 is "%%report"
     result.checked.append(f"{nb_shown} ({len(facts.report_cells)} ô %%report)")
+    # What the check prints quotes data sources and the errors reading them: no secret value and no URL's
+    # password reaches the terminal (a driver's error may repeat the URL it was given).
+    shown = redact.Redactor(str(r.parameters[k]) for r in runs for k in r.secret if r.parameters.get(k))
+    result.findings = [
+        dataclasses.replace(f, file=shown.text(f.file), message=shown.text(f.message))
+        for f in result.findings
+    ]
     return result
 
 
@@ -468,7 +477,7 @@ def _data_findings(run: P.Run, root: Path, result: CheckResult, cache: dict[str,
                 )
         except ReportkitError as err:
             cache[data] = None
-            shown = P.display_path(Path(data), root) if "://" not in data else data
+            shown = P.display_path(Path(data), root) if "://" not in data else redact.mask_url(data)
             for problem in err.problems:
                 result.findings.append(Finding(shown, None, str(problem)))
         except (OSError, ValueError) as err:

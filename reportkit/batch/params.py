@@ -337,6 +337,34 @@ _Loader.yaml_implicit_resolvers = {
 MAX_FILE_BYTES = 1_000_000
 
 
+def _secret_texts(doc: dict, secret: object) -> list[str]:
+    """Every text held under a secret key, at the top and in each unit, whatever its type (a list, a mapping)."""
+    keys = {k for k in secret if isinstance(k, str)} if isinstance(secret, list) else set()
+    found: list[str] = []
+
+    def leaves(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                leaves(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                leaves(item)
+        elif value is not None and not isinstance(value, bool):
+            found.append(str(value))
+
+    nested = (
+        [*(doc.get("units") or []), *(doc.get("periods") or [])]
+        if isinstance(doc.get("units") or [], list) and isinstance(doc.get("periods") or [], list)
+        else []
+    )
+    for scope in [doc, *(item for item in nested if isinstance(item, dict))]:
+        for key in keys & set(scope):
+            leaves(scope[key])
+    return found
+
+
 def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:
     try:
         size = path.stat().st_size
@@ -460,6 +488,7 @@ def load_runs(
         doc = _load_yaml(path, label, problems)
         if doc is None:
             continue
+        first_problem = len(problems)
         checker = _Checker(root, label, allowed, problems)
         secret = doc.get("secret", [])
         if not isinstance(secret, list) or not all(isinstance(s, str) for s in secret):
@@ -501,6 +530,12 @@ def load_runs(
                 if texts_file is not None:
                     hints.append(texts_file)  # a file written or edited later makes the report run again
             runs.append(Run(run_id, label, params, tuple(secret), unit, hints, texts_file))
+        # A problem quotes the value it found: a secret one (a URL given as a list, say) is masked in every form,
+        # and any URL's password even where the file did not say it is secret.
+        shown = redact.Redactor(_secret_texts(doc, secret))
+        problems[first_problem:] = [
+            Problem(p.file, p.key, shown.text(p.message)) for p in problems[first_problem:]
+        ]
     if problems:
         raise ParamsError(problems)
     return runs
