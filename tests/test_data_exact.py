@@ -290,3 +290,17 @@ def test_aliases_that_expand_to_millions_of_values_are_refused_before_they_are_b
     description.write_text(description.read_text(encoding="utf-8") + bomb, encoding="utf-8")
     (p,) = problems(ward)
     assert p.kind == "bad_ward" and "bí danh (*tên) mở ra dưới 200.000 giá trị" in p.expected
+
+
+def test_a_linked_folder_of_workbooks_is_named_not_skipped(tmp_path):
+    # A tổ's folder linked in (a shared drive): rglob does not go into it, so Tổ 3 would count as not reported
+    # and the fund fall to 137.800.000 with exit 0.
+    ward = sample_ward(tmp_path)
+    elsewhere = tmp_path / "o-dia-chung" / "to-03"
+    elsewhere.mkdir(parents=True)
+    (ward / TO3).rename(elsewhere / "to-03-2022.xlsx")
+    (ward / "bao-cao" / "2022" / "to-03").symlink_to(elsewhere, target_is_directory=True)
+    (p,) = problems(ward)
+    assert p.kind == "linked_folder" and p.file.endswith("bao-cao/2022/to-03"), p
+    assert "o-dia-chung" not in str(p)  # named where the ward has it, not where it points
+    assert "chép các tệp vào thư mục này" in p.expected

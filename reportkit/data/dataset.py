@@ -500,9 +500,17 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
         if plan.is_file():
             files.append((plan, "plan"))
     report_dir = folder / ward.reports
+    linked = []
     for p in sorted(report_dir.rglob("*")) if report_dir.is_dir() else []:
-        if p.is_file() and p.suffix.lower() in readers.SPREADSHEETS and not p.name.startswith(("~$", ".")):
+        if (
+            p.is_symlink() and p.is_dir()
+        ):  # rglob does not go into it: its tổ would silently count as not reported
+            linked.append(Problem("linked_folder", f"{_display(p.parent)}/{p.name}", None, None, None, None,
+                                  "chép các tệp vào thư mục này (reportkit không đọc thư mục liên kết)"))  # fmt: skip
+        elif p.is_file() and p.suffix.lower() in readers.SPREADSHEETS and not p.name.startswith(("~$", ".")):
             files.append((p, "reports"))
+    if linked:
+        raise DataError(linked)
     context = [_sha(catalog.text.encode()), "|".join(ward.units), ward.unit_noun]
     sources = [Source(_display(ward_path), _sha(ward_path.read_bytes())),
                Source(_display(catalog_path), _sha(catalog.text.encode()))]  # fmt: skip

@@ -33,6 +33,7 @@ KIND_TEXT = {
     "hidden_character": "có ký tự ẩn hoặc ký tự điều khiển",
     "proofreading": "chữ cần xem lại",
     "unsupported_format": "định dạng tệp không đọc được",
+    "linked_folder": "thư mục liên kết (symlink) không được đọc",
     "encrypted_workbook": "tệp được đặt mật khẩu",
     "uncomputed_formula": "công thức chưa có giá trị tính sẵn",
     "merged_cells": "ô gộp trong vùng số liệu",
