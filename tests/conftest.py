@@ -42,12 +42,37 @@ def make_tiny_project(root: Path, figures: dict[str, int], *, issued: bool = Fal
     return root
 
 
+def _adopt_orphans() -> bool:
+    """Make this process the subreaper of everything it starts (Linux ``PR_SET_CHILD_SUBREAPER``): a process whose
+    parent dies is re-parented here instead of to PID 1, so a leak of a killed command is still seen at the end."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_zombies() -> None:
+    """Collect adopted children that have exited (nobody else waits for them)."""
+    import os
+
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_process_outlives_the_suite():
-    """Fail the run if any child process of the test session is still alive at its end (a forkserver, a worker, a
-    kernel, a Dask cluster): a user's command must not leave them either."""
+    """Fail the run if any process the test session started, or any process those left behind, is still alive at
+    its end (a forkserver, a worker, a kernel, a Dask cluster): a user's command must not leave them either."""
     import psutil
 
+    _adopt_orphans()
     yield
     # The resource tracker is the test process's own helper (it starts with the first multiprocessing queue and
     # exits with its parent, as it does after every `reportkit run`); stop it here so that what remains is a leak.
@@ -56,11 +81,21 @@ def no_process_outlives_the_suite():
     with contextlib.suppress(Exception):
         resource_tracker._resource_tracker._stop()
     me = psutil.Process()
+
+    def running() -> list:
+        _reap_zombies()
+        found = []
+        for proc in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                    found.append(proc)
+        return found
+
     deadline = time.monotonic() + 10  # processes told to stop get a moment to finish exiting
-    alive = me.children(recursive=True)
+    alive = running()
     while alive and time.monotonic() < deadline:
         _, alive = psutil.wait_procs(alive, timeout=0.5)
-        alive = [p for p in me.children(recursive=True) if p.is_running()]
+        alive = running()
     described = []
     for proc in alive:
         with contextlib.suppress(psutil.Error):

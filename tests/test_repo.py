@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -149,3 +150,20 @@ def test_narrative_names_are_the_helpers_whatever_was_imported_first():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True", "[]"]
+
+
+def test_the_suite_fails_when_a_command_leaves_an_orphan_behind(tmp_path):
+    """The guard in conftest.py sees a process whose parent already exited (re-parented to the session, not to
+    PID 1): what a killed runner's workers and kernels were."""
+    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path / "conftest.py")
+    (tmp_path / "test_leak.py").write_text(
+        "import subprocess\n\n\ndef test_leak():\n    subprocess.run(['sh', '-c', 'sleep 93 &'], check=True)\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "/dev/null", "--rootdir",
+         str(tmp_path), str(tmp_path / "test_leak.py")],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode != 0, run.stdout
+    assert "processes outlived the test session" in run.stdout and "sleep 93" in run.stdout, run.stdout
