@@ -183,9 +183,14 @@ def test_hidden_characters_in_ward_yaml_are_refused(tmp_path):
     doc = yaml.safe_load((ward / "ward.yaml").read_text(encoding="utf-8"))
     doc["signer"]["name"] = "\u202eNguyễn Văn A"
     doc["units"][2] = "Tổ\u200b 3"
+    doc["events"][0]["name"] = "đại hội\u202e các chi bộ"  # "Sau đại hội …" in the body, reversed
     (ward / "ward.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     found = {(p.kind, p.column): p.expected for p in problems(ward)}
-    assert set(found) == {("hidden_character", "signer.name"), ("hidden_character", "units[2]")}
+    assert set(found) == {
+        ("hidden_character", "signer.name"),
+        ("hidden_character", "units[2]"),
+        ("hidden_character", "events[0].name"),
+    }
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in found[("hidden_character", "signer.name")]
     assert "U+200B ZERO WIDTH SPACE" in found[("hidden_character", "units[2]")]
 

@@ -51,6 +51,17 @@ def test_structural_problems_are_listed_with_their_line():
     assert "dòng 6: tiêu đề “Kết luận” không phải một phần" in messages[3]
 
 
+def test_an_invisible_or_control_character_is_a_problem_on_its_line():
+    # A right-to-left override prints the rest of the line reversed in the PDF; a line separator breaks it unseen.
+    text = "## Ưu điểm\r\nĐã làm tốt.\r\n\r\n## Nguyên nhân\nSau đại h\u202eội.\nMột\u2028hai\u200b.\n"
+    messages = parse(text, "params/x.md").messages()
+    assert messages == [
+        "params/x.md, dòng 5: có ký tự ẩn hoặc ký tự điều khiển ở vị trí 10 (U+202E RIGHT-TO-LEFT OVERRIDE): "
+        "gõ lại dòng này",
+        "params/x.md, dòng 6: có ký tự ẩn hoặc ký tự điều khiển ở vị trí 4 (U+2028 LINE SEPARATOR): gõ lại dòng này",
+    ]  # one per line, and a Windows line end is no problem
+
+
 def test_rendered_like_a_report_cell_values_escaped(tmp_path: Path):
     setup(tone_style="modern")
     for folder in ("params", "notebooks"):

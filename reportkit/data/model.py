@@ -397,8 +397,8 @@ def _hidden_text_problems(doc: dict, file: str) -> list[Problem]:
             problems.append(Problem("hidden_character", file, None, None, where, value,
                                     f"chỉ chữ nhìn thấy được: ký tự ẩn {name} ở vị trí {at + 1}, gõ lại"))  # fmt: skip
 
-    for k in WARD_TEXTS:
-        check(k, doc.get(k))
+    for k, v in doc.items():  # every text, events and keys to come included: any of them may be printed
+        check(str(k), v)
     return problems
 
 

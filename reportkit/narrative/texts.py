@@ -32,6 +32,7 @@ from reportkit.core import params as schema
 from reportkit.core.record import TEXTS_ROLE
 from reportkit.narrative import _state
 from reportkit.narrative.templating import NarrativeError, render
+from reportkit.vn.text import hidden_characters
 
 __all__ = [
     "ASSESSMENT",
@@ -113,6 +114,11 @@ def parse(text: str, origin: str = "bài viết") -> Parsed:
     """
     text = vn.nfc(text.removeprefix("\ufeff"))
     found = Parsed(origin)
+    # A bidi override prints the line reversed, a zero-width space splits a word unseen: split on "\n" alone, so
+    # a line or paragraph separator (U+2028) is found too, and a Windows line end is not.
+    for number, line in enumerate(text.split("\n"), 1):
+        for at, name in hidden_characters(line.removesuffix("\r"), newlines=True)[:1]:
+            found.problems.append((number, f"có ký tự ẩn hoặc ký tự điều khiển ở vị trí {at + 1} ({name}): gõ lại dòng này"))
     unclosed = text.find("<!--", _last_comment_end(text))
     if unclosed >= 0:
         found.problems.append(
