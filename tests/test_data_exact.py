@@ -195,23 +195,26 @@ def test_hidden_characters_in_ward_yaml_are_refused(tmp_path):
     assert "U+200B ZERO WIDTH SPACE" in found[("hidden_character", "units[2]")]
 
 
-def big_workbook(rows: int) -> bytes:
-    """A one-sheet workbook of ``rows`` rows of 21 numbers, its sheet XML written directly (openpyxl would take
-    minutes to write it, and as long to read it)."""
+def big_workbook(rows: int, cell: str = '<c t="n"><v>{j}</v></c>', sheets: int = 1) -> bytes:
+    """A workbook of ``sheets`` sheets of ``rows`` rows of 21 cells (``cell``: a number by default), its sheet XML
+    written directly (openpyxl would take minutes to write it, and as long to read it)."""
     buf = io.BytesIO()
     wb = Workbook()
     wb.active.title = SHEET
+    for n in range(2, sheets + 1):
+        wb.create_sheet(f"{SHEET} {n}")
     wb.save(buf)
-    cells = "".join(f'<c t="n"><v>{j}</v></c>' for j in range(21))
+    cells = "".join(cell.format(j=j) for j in range(21))
     body = "".join(f'<row r="{r}">{cells}</row>' for r in range(1, rows + 1))
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{body}</sheetData></worksheet>"
     ).encode()
+    parts = {f"xl/worksheets/sheet{n}.xml" for n in range(1, sheets + 1)}
     out = io.BytesIO()
     with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in zin.namelist():
-            zout.writestr(name, sheet if name == "xl/worksheets/sheet1.xml" else zin.read(name))
+            zout.writestr(name, sheet if name in parts else zin.read(name))
     return out.getvalue()
 
 
@@ -230,6 +233,42 @@ def test_a_sheet_of_100000_rows_is_refused_before_it_is_parsed(tmp_path, monkeyp
     (p,) = problems(ward)
     assert (p.kind, p.sheet, p.value) == ("too_large", SHEET, "100.000 dòng")
     assert "tối đa 10.000 dòng số liệu mỗi trang" in p.expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "sheets", "rows", "expected"),
+    [
+        (
+            "<c><f>{j}+1</f></c>",
+            1,
+            100_000,
+            "tối đa 10.000 dòng số liệu mỗi trang",
+        ),  # formulas, no stored value
+        ('<c s="1"/>', 1, 100_000, "tối đa 10.000 dòng số liệu mỗi trang"),  # styled, empty cells
+        (
+            '<c t="n"><v>{j}</v></c>',
+            3,
+            9_500,
+            "tối đa 20.000 dòng trong cả tệp",
+        ),  # each sheet under the limit
+    ],
+    ids=["formulas", "styled", "sheets"],
+)
+def test_a_workbook_cannot_dodge_the_size_limit(tmp_path, monkeypatch, cell, sheets, rows, expected):
+    # Each took a minute or more and about a gigabyte to read before it was refused (or not at all).
+    ward = sample_ward(tmp_path)
+    (ward / TO3).write_bytes(big_workbook(rows, cell, sheets))
+    import openpyxl
+
+    real = openpyxl.load_workbook
+
+    def only_small(data, *args, **kwargs):
+        assert not (isinstance(data, io.BytesIO) and len(data.getvalue()) > 100_000), "parsed the big workbook"
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", only_small)
+    (p,) = problems(ward)
+    assert p.kind == "too_large" and expected in p.expected, p
 
 
 def test_a_csv_of_100000_lines_is_refused(tmp_path):

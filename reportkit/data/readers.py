@@ -92,6 +92,9 @@ def col_letter(j: int) -> str:
 # with values in one sheet, or more XML than this, is refused before openpyxl spends minutes and gigabytes on it.
 MAX_SHEET_ROWS = 10_000
 MAX_SHEET_BYTES = 200_000_000  # the uncompressed XML of one sheet (a zip bomb stops here too)
+# All sheets together: eleven sheets just under the limit each would take a minute and a gigabyte to read.
+MAX_WORKBOOK_ROWS = 20_000
+MAX_WORKBOOK_BYTES = 300_000_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 files, and every password-protected workbook
 READABLE = (".xlsx", ".xlsm", ".csv")
 RESAVE = "mở bằng Excel và lưu lại dạng .xlsx (Tệp › Lưu thành › Sổ làm việc Excel)"
@@ -174,7 +177,8 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 
 def _scan_sheet(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
-    """(rows holding a value, uncompressed bytes, holds a formula), streamed: the sheet is never held whole.
+    """(rows holding a cell, uncompressed bytes, holds a formula), streamed: the sheet is never held whole. A
+    cell counts whether it holds a value, only a formula or only a style: openpyxl builds each of them.
 
     Plain byte searches (a regular expression per cell is ten times slower): the tags carry the prefix the root
     element uses, "x:" in files of the Open XML SDK, none in Excel's.
@@ -197,7 +201,7 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
                     continue
                 ns = root.group(1) + b":" if root is not None and root.group(1) else b""
                 end_tag = b"</" + ns + b"row>"
-                marks = tuple(b"<" + ns + tag for tag in (b"v>", b"v ", b"is>", b"is "))
+                marks = tuple(b"<" + ns + tag for tag in (b"c>", b"c ", b"c/"))
                 formula = (b"<" + ns + b"f>", b"<" + ns + b"f ")
             cut = rest.rfind(end_tag)
             if cut < 0:
@@ -220,6 +224,7 @@ def xlsx_grids(data: bytes) -> list[Grid]:
     with_formulas = False
     stale = zf is not None and _recalculated_on_open(zf)
     if zf is not None:
+        all_rows = all_bytes = 0
         for name, part in _sheet_parts(zf):
             rows, size, formulas = _scan_sheet(zf, part)
             with_formulas = with_formulas or formulas
@@ -230,6 +235,11 @@ def xlsx_grids(data: bytes) -> list[Grid]:
             if not whole:
                 raise _refuse("too_large", f"mỗi trang dưới {MAX_SHEET_BYTES // 1_000_000} MB dữ liệu: tách tệp "
                               "(mỗi tổ, mỗi năm một tệp)", f"hơn {MAX_SHEET_BYTES // 1_000_000} MB", name)  # fmt: skip
+            all_rows, all_bytes = all_rows + rows, all_bytes + size
+            if all_rows > MAX_WORKBOOK_ROWS or all_bytes > MAX_WORKBOOK_BYTES:
+                raise _refuse("too_large", f"tối đa {vn.number(MAX_WORKBOOK_ROWS)} dòng trong cả tệp (mọi trang "
+                              "cộng lại): tách tệp (mỗi tổ, mỗi năm một tệp)",
+                              f"{vn.number(all_rows)} dòng đến hết trang này", name)  # fmt: skip
     wb = load_workbook(io.BytesIO(data), data_only=True)
     try:
         grids = []

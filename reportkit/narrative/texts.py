@@ -118,7 +118,9 @@ def parse(text: str, origin: str = "bài viết") -> Parsed:
     # a line or paragraph separator (U+2028) is found too, and a Windows line end is not.
     for number, line in enumerate(text.split("\n"), 1):
         for at, name in hidden_characters(line.removesuffix("\r"), newlines=True)[:1]:
-            found.problems.append((number, f"có ký tự ẩn hoặc ký tự điều khiển ở vị trí {at + 1} ({name}): gõ lại dòng này"))
+            found.problems.append(
+                (number, f"có ký tự ẩn hoặc ký tự điều khiển ở vị trí {at + 1} ({name}): gõ lại dòng này")
+            )
     unclosed = text.find("<!--", _last_comment_end(text))
     if unclosed >= 0:
         found.problems.append(
