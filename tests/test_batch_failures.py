@@ -30,7 +30,7 @@ def project_with(root: Path, figures: dict[str, int] = PERIODS, **params: str) -
     lot, per period (``params``: period → lines added to its params file)."""
     make_tiny_project(root, figures)
     nb = nbformat.read(TINY_NOTEBOOK, as_version=4)
-    nb.cells[1].source += '\ncrash = ""\nsleep_again = 0.0\nspam = 0\n'
+    nb.cells[1].source += '\ncrash = ""\nsleep_again = 0.0\nspam = 0\nspam_result = 0\n'
     nb.cells.insert(
         3,
         nbformat.v4.new_code_cell(
@@ -42,6 +42,7 @@ def project_with(root: Path, figures: dict[str, int] = PERIODS, **params: str) -
         ),
     )
     nb.cells.insert(4, nbformat.v4.new_code_cell('print("x" * int(spam))'))
+    nb.cells.insert(5, nbformat.v4.new_code_cell('("y" * int(spam_result)) if spam_result else None'))
     nbformat.write(nb, root / "notebooks" / "report.ipynb")
     for period, extra in params.items():
         path = root / "params" / f"{period}.yaml"
@@ -205,6 +206,22 @@ def test_a_cell_printing_megabytes_keeps_a_short_notebook_with_a_note(tmp_path):
     (text,) = [o["text"] for c in nb.cells for o in c.get("outputs", []) if "xxxx" in o.get("text", "")]
     assert "[reportkit: đã lược bớt 19.900.001 ký tự ở đây; mỗi đầu ra chỉ giữ 100.000 ký tự." in text
     assert text.startswith("x" * 80_000) and text.endswith("x" * 19_999 + "\n")
+
+
+def test_a_cell_whose_value_is_megabytes_long_is_cut_too(tmp_path):
+    root = project_with(tmp_path, **{"2022-H1": "spam_result: 20000000\n"})
+    result = run(root)
+    assert result.exit_code == 0, format_summary(result)
+    path = root / "outputs/2022-H1/report-2022-H1.ipynb"
+    assert path.stat().st_size < 1_000_000  # 20 MB before: the cell's value as text, which no export shows
+    nb = nbformat.read(path, as_version=4)
+    (text,) = [
+        o["data"]["text/plain"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "yyyy" in str(o.get("data"))
+    ]
+    assert "[reportkit: đã lược bớt" in text and text.startswith("'" + "y" * 79_999)
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen:

@@ -263,7 +263,9 @@ def test_a_workbook_cannot_dodge_the_size_limit(tmp_path, monkeypatch, cell, she
     real = openpyxl.load_workbook
 
     def only_small(data, *args, **kwargs):
-        assert not (isinstance(data, io.BytesIO) and len(data.getvalue()) > 100_000), "parsed the big workbook"
+        assert not (isinstance(data, io.BytesIO) and len(data.getvalue()) > 100_000), (
+            "parsed the big workbook"
+        )
         return real(data, *args, **kwargs)
 
     monkeypatch.setattr(openpyxl, "load_workbook", only_small)

@@ -344,9 +344,18 @@ def _cut_note(cut: int) -> str:
 
 
 def _cap_printed(nb) -> None:
-    """Printed output over ``MAX_PRINTED`` characters keeps its beginning and end, with a note where it was cut."""
+    """Printed output over ``MAX_PRINTED`` characters keeps its beginning and end, with a note where it was cut:
+    streams, tracebacks, and the plain-text form of a cell's result or display (no export shows it: a report shows
+    its Markdown, HTML, tables and images)."""
     for cell in nb.cells:
         for output in cell.get("outputs") or []:
+            data = output.get("data") or {}
+            plain = data.get("text/plain")
+            if isinstance(plain, list):
+                plain = "".join(plain)
+            if isinstance(plain, str) and len(plain) > MAX_PRINTED:
+                cut = len(plain) - _KEEP_HEAD - _KEEP_TAIL
+                data["text/plain"] = plain[:_KEEP_HEAD] + _cut_note(cut) + plain[-_KEEP_TAIL:]
             if output.get("output_type") == "stream":
                 text = output.get("text", "")
                 if len(text) > MAX_PRINTED:
