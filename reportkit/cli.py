@@ -263,15 +263,28 @@ def _cmd_run(args) -> int:
             file=sys.stderr,
         )
         return 2
-    from reportkit.batch import (
-        BatchOptions,
-        BatchResult,
-        ParamsError,
-        RunLocked,
-        SetupError,
-        format_summary,
-        run_batch,
-    )
+    try:
+        return _run(args)
+    except KeyboardInterrupt as err:  # Ctrl-C or SIGTERM (Stopped), even while it still imports: the summary
+        result = err.args[0] if err.args and hasattr(err.args[0], "as_json") else None
+        signum = getattr(err, "signum", signal.SIGINT)
+        if result is not None:
+            from reportkit.batch import format_summary
+
+            if args.json:
+                print(json.dumps({**result.as_json(), "status": "interrupted"}, ensure_ascii=False, indent=2))
+            else:
+                print(format_summary(result))
+        what = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+        print(
+            f"reportkit run: {what}; finished reports are in place, nothing partial was written",
+            file=sys.stderr,
+        )
+        return 128 + signum
+
+
+def _run(args) -> int:
+    from reportkit.batch import BatchOptions, ParamsError, RunLocked, SetupError, format_summary, run_batch
     from reportkit.core.errors import ReportkitError
 
     fresh = {"fresh_kernels": True} if args.fresh_kernels else {}  # absent: REPORTKIT_FRESH_KERNELS decides
@@ -298,22 +311,6 @@ def _cmd_run(args) -> int:
             print(json.dumps({"status": "invalid", "problems": problems}, ensure_ascii=False, indent=2))
         print(f"reportkit run: {err}", file=sys.stderr)
         return 2
-    except (
-        KeyboardInterrupt
-    ) as err:  # Ctrl-C or SIGTERM (Stopped): the summary of what was done, nothing else
-        result = err.args[0] if err.args and isinstance(err.args[0], BatchResult) else None
-        signum = getattr(err, "signum", signal.SIGINT)
-        if result is not None:
-            if args.json:
-                print(json.dumps({**result.as_json(), "status": "interrupted"}, ensure_ascii=False, indent=2))
-            else:
-                print(format_summary(result))
-        what = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
-        print(
-            f"reportkit run: {what}; finished reports are in place, nothing partial was written",
-            file=sys.stderr,
-        )
-        return 128 + signum
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -281,6 +281,48 @@ def test_a_stopped_run_prints_only_the_summary_and_leaves_no_process(tmp_path, s
     assert not list((root / "outputs").glob("*/report-*"))  # the reports still sleeping committed nothing
 
 
+def test_ctrl_c_before_the_first_report_prints_one_line(tmp_path):
+    # While the runner still imports and sets up (its first second): a Ctrl-C there printed a traceback.
+    root = project_with(tmp_path)
+    code = (
+        "import os, signal, sys, time\n"
+        "from reportkit import cli\n"
+        "def interrupted(args):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(30)\n"
+        "cli._run = interrupted\n"
+        f"sys.exit(cli.main(['run', '--root', {str(root)!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 130, proc.stderr
+    assert (
+        proc.stderr
+        == "reportkit run: interrupted; finished reports are in place, nothing partial was written\n"
+    )
+
+
+def test_a_worker_is_born_ignoring_ctrl_c():
+    # A Ctrl-C reaches the whole terminal group; a worker still importing would print its traceback (or "Fatal
+    # Python error: init_import_site").
+    import multiprocessing as mp
+
+    from reportkit.batch.executors import _Worker
+
+    def ignored(pid: int) -> bool:
+        (line,) = [x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("SigIgn:")]
+        return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+
+    handler = signal.getsignal(signal.SIGINT)
+    worker = _Worker(mp.get_context("spawn"), None, Path(__file__).resolve().parents[1])
+    worker.start()
+    try:
+        assert ignored(worker.process.pid)  # at once: the interpreter has not even begun its imports
+        assert signal.getsignal(signal.SIGINT) is handler  # the runner's own Ctrl-C is as it was
+    finally:
+        worker.process.kill()
+        worker.process.join(10)
+
+
 def test_a_worker_writes_nothing_and_a_run_that_lost_its_folder_commits_nothing(tmp_path):
     """A worker sends the report's files back and writes nothing; the submitter commits them under the output
     folder's lock, and only while its run holds the folder: once a later run owns it, or nobody does (the runner

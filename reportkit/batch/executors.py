@@ -12,6 +12,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -137,7 +138,17 @@ class _Worker:
         self.began = False  # it began the report it was given last
 
     def start(self) -> None:
-        self.process.start()
+        # A Ctrl-C while the new interpreter still imports would print its traceback (or "Fatal Python error:
+        # init_import_site"): it is born ignoring SIGINT (an ignored signal stays ignored across exec, and Python
+        # then installs no KeyboardInterrupt handler), as it would once set up. A signal mask would not do: the
+        # child of a fork_exec starts with an empty one.
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            self.process.start()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         self._theirs.close()
 
     def give(self, task: ReportTask) -> None:
