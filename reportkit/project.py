@@ -23,6 +23,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportkit.core.errors import ReportkitError
+
 # What a new project copies from the sample project. pyproject.toml ships the same patterns as package data of
 # reportkit._sample (tests/test_repo.py holds them equal), so a checkout and an installed wheel create the same project.
 SAMPLE_FILES = (
@@ -44,8 +46,9 @@ GITIGNORE = """\
 """
 
 
-class ProjectError(ValueError):
-    """No project (or no single ward) where one was needed, or a folder ``init`` will not write into."""
+class ProjectError(ReportkitError, ValueError):
+    """No project (or no single ward) where one was needed, or a folder ``init`` will not write into (a
+    ``ValueError`` too, as it always was)."""
 
 
 @dataclass

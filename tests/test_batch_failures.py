@@ -196,6 +196,17 @@ def test_timeout_options_and_their_checks(tmp_path, capsys):
     assert (args.cell_timeout, args.report_timeout) == (600.0, 1800.0)  # the defaults the README documents
 
 
+def test_a_bad_source_date_epoch_stops_the_run_before_any_kernel(tmp_path, capsys, monkeypatch):
+    root = project_with(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    assert main(["run", "--root", str(root)]) == 2  # every report failed with a traceback, after the kernels
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "reportkit run: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, got 'abc'"
+    )
+    assert not (root / "outputs").exists() or not any((root / "outputs").iterdir())
+
+
 def test_a_cell_printing_megabytes_keeps_a_short_notebook_with_a_note(tmp_path):
     root = project_with(tmp_path, **{"2022-H1": "spam: 20000000\n"})
     result = run(root)

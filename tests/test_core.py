@@ -27,6 +27,7 @@ def _family():
     from reportkit.data import Problem as DataProblem
     from reportkit.export import ExportError, GlyphError, IndexPageError
     from reportkit.narrative import NarrativeError
+    from reportkit.project import ProjectError
 
     return [
         DataError(
@@ -43,6 +44,7 @@ def _family():
         RunLocked("another reportkit run is writing to outputs"),
         RemoteSetupError("--out s3://b: needs s3fs"),
         PublishError("s3://b/2022-H1: failed"),
+        ProjectError("no reportkit project here (a folder holding params/ and notebooks/)"),
     ]
 
 

@@ -50,6 +50,10 @@ def prepare(options: BatchOptions) -> Plan:
         root = (options.root or P.find_root()).resolve()
     except FileNotFoundError as err:
         raise SetupError(str(err)) from None
+    try:  # the one clock every report is stamped with: a bad SOURCE_DATE_EPOCH stops the run before any kernel
+        clock.now()
+    except ValueError as err:
+        raise SetupError(str(err)) from None
     notebook = _resolve(options.notebook) if options.notebook else root / "notebooks" / "report.ipynb"
     if not notebook.is_file():
         raise SetupError(f"the notebook {notebook} does not exist")
