@@ -190,7 +190,7 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
             outcome.notes.append(missing)
             if options.strict:
                 outcome.status = "failed"
-                outcome.error = Failure("texts", "MissingTexts", f"--strict: {missing}")
+                outcome.error = Failure.from_missing_texts(missing)
                 continue
         if not options.force and store.up_to_date(run_dir, fingerprint_, plan.root, watched, digest):
             manifest = store.read_manifest(run_dir) or {}

@@ -179,6 +179,11 @@ class Failure:
                 self.cell_source = redactor.text(self.cell_source)
         return self
 
+    @classmethod
+    def from_missing_texts(cls, missing: str) -> Failure:
+        """--strict: the analyst's texts lack a required section ("chưa viết phần Ưu điểm …")."""
+        return cls("texts", "MissingTexts", f"--strict: {missing}")
+
     @staticmethod
     def damaged_prose(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """What --strict fails a report on: lost letters in its prose, not in the data's notes it never prints."""

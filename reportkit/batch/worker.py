@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 from reportkit.batch.kernels import MAX_REPORTS_PER_KERNEL, notebook_client
 from reportkit.batch.tasks import Failure, Outcome, ReportTask, WarmSpec
+from reportkit.core.atomic import write_atomic
 
 _TLS = threading.local()
 _PROCESS: dict[str, Any] = {}
@@ -259,9 +260,7 @@ class RemoteWorkspace(Workspace):
                     raise RuntimeError(f"the submitter did not send {rel} (sha256 {sha[:12]}…)")
                 target = self.root / _inside(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                tmp.write_bytes(data)
-                os.replace(tmp, target)
+                write_atomic(target, data)
                 self.have[rel] = sha
 
     def read(self, rel: str, sha: str) -> bytes:
