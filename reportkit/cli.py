@@ -431,6 +431,21 @@ def _cmd_repair(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:
+        # The reader stopped reading (``reportkit repair file | head``): what was written stays written; no
+        # traceback, and the status a shell gives a command that SIGPIPE stopped (128 + 13).
+        try:  # Python flushes stdout once more at exit: into nothing, not into the closed pipe
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # no real stdout (called in-process)
+            pass
+        return 141
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "init":
         return _cmd_init(args)
     if args.command == "run":

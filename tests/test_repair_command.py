@@ -134,3 +134,25 @@ def test_a_failed_write_leaves_no_partial_copy(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         repair_file(source)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_a_reader_who_stops_reading_gets_no_traceback(tmp_path):
+    """``reportkit repair file | head``: the pipe closes after the first lines; the repaired copy is whole, the
+    command stops quietly with the status a shell gives a command SIGPIPE stopped."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "dai.txt"
+    # 4,000 change lines, some 280 KB: more than a pipe holds
+    source.write_text(DAMAGED * 400, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit.cli", "repair", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout.readline().decode("utf-8").endswith("4000 chỗ đã sửa\n")
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert repaired_path(source).read_text(encoding="utf-8") == REPAIRED * 400
