@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -48,11 +49,24 @@ def test_findings_are_listed_and_strict_keeps_the_previous_report(project: Path)
     texts = project / "params/2022-H1.md"
     texts.write_text(texts.read_text(encoding="utf-8").replace("## Nguyên nhân\n", f"## Nguyên nhân\n\n{PASTED}\n", 1),
                      encoding="utf-8")  # fmt: skip
+    line = texts.read_text(encoding="utf-8").split("\n").index(PASTED) + 1
+    # ... and a sentence of the notebook's own, typed through the same code page.
+    notebook = project / "notebooks/report.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    (closing,) = [c for c in nb.cells if "".join(c.source).startswith("%%report\nTrên đây là báo cáo")]
+    closing.source = closing.source.replace(
+        "Trên đây là báo cáo", "Các Ban CTMT tiếp tc phối hợp tốt. Trên đây là báo cáo", 1
+    )
+    nbformat.write(nb, notebook)
+    cell = nb.cells.index(closing) + 1
     warned = reportkit(project)
     assert warned.returncode == 0, warned.stderr
+    # Each where it is corrected: the analyst's words in their file and line, the notebook's in its cell.
     assert (
-        "soát chính tả: ô " in warned.stdout and "“Mt trn” → “Mặt trận” (âm tiết bị mất chữ)" in warned.stdout
-    )
+        f"soát chính tả: params/2022-H1.md, dòng {line}: “Mt trn” → “Mặt trận” (âm tiết bị mất chữ)"
+        in warned.stdout
+    ), warned.stdout
+    assert f"soát chính tả: ô {cell}: “tc” → “tục” (âm tiết bị mất chữ)" in warned.stdout
     damaged = page.read_bytes()
     assert (
         damaged != good
@@ -62,8 +76,10 @@ def test_findings_are_listed_and_strict_keeps_the_previous_report(project: Path)
     assert strict.returncode == 1, strict.stderr
     (failed,) = json.loads(strict.stdout)["reports"]
     assert failed["status"] == "failed" and failed["error"]["kind"] == "proofreading"
-    assert "“Mt trn” → “Mặt trận”" in failed["error"]["message"]
-    assert {f["found"] for f in failed["findings"]} >= {"Mt trn"}
+    assert f"params/2022-H1.md, dòng {line}: “Mt trn” → “Mặt trận”" in failed["error"]["message"]
+    pasted = [f for f in failed["findings"] if f["found"] == "Mt trn"]
+    assert [(f["file"], f["line"]) for f in pasted] == [("params/2022-H1.md", line)]
+    assert [f for f in failed["findings"] if f["found"] == "tc" and "file" not in f]
     assert page.read_bytes() == damaged  # the previous report stays in place
 
     unchanged = reportkit(project, "--strict")  # up to date, but --strict still may not pass it

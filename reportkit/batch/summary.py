@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reportkit.batch import remote
-from reportkit.batch.tasks import Outcome
+from reportkit.batch.tasks import Outcome, finding_place
 from reportkit.core.redact import Redactor, terminal_path
 
 __all__ = ["TABLE_MAX", "BatchResult", "Progress", "failure_groups", "format_summary"]
@@ -319,5 +319,5 @@ def _closing(result: BatchResult, rel, lines: list[str]) -> None:
 
 
 def _finding_line(finding: dict[str, Any]) -> str:
-    """ "ô 5: “Mt trn” → “Mặt trận” (âm tiết bị mất chữ)"."""
-    return f"ô {finding.get('cell')}: {finding.get('message') or finding.get('found')}"
+    """ "ô 5: “Mt trn” → “Mặt trận” (âm tiết bị mất chữ)", "params/2022-H1.md, dòng 10: “dn” → “dẫn” (…)"."""
+    return f"{finding_place(finding)}: {finding.get('message') or finding.get('found')}"

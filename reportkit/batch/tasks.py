@@ -87,6 +87,14 @@ class ReportTask:
         return self.files[self.notebook]
 
 
+def finding_place(finding: dict[str, Any]) -> str:
+    """Where a proofreading finding is corrected: the analyst's file and line ("params/2022-H1.md, dòng 10") when
+    the words are the analyst's, else the notebook cell that printed them ("ô 17")."""
+    if finding.get("file") and finding.get("line"):
+        return f"{finding['file']}, dòng {finding['line']}"
+    return f"ô {finding.get('cell')}"
+
+
 @dataclass
 class Failure:
     """Why a report failed, for a person: where (kind, cell), what (exception, message), a short traceback."""
@@ -193,7 +201,8 @@ class Failure:
     def from_damaged_text(cls, damaged: list[dict[str, Any]]) -> Failure:
         """--strict: the report's prose has syllables that lost letters (vn.check findings of kind "damaged")."""
         shown = "; ".join(
-            f"ô {f['cell']}: “{f['found']}” → “{(f.get('suggestions') or ['?'])[0]}”" for f in damaged[:5]
+            f"{finding_place(f)}: “{f['found']}” → “{(f.get('suggestions') or ['?'])[0]}”"
+            for f in damaged[:5]
         )
         more = f" và {len(damaged) - 5} chỗ khác" if len(damaged) > 5 else ""
         return cls("proofreading", "DamagedText", f"--strict: {len(damaged)} chỗ bị mất chữ: {shown}{more}")

@@ -19,6 +19,7 @@ import copy
 import hashlib
 import logging
 import os
+import posixpath
 import shutil
 import signal
 import sys
@@ -397,21 +398,42 @@ def _redacted(nb, task: ReportTask, redactor):
     return nbformat.reads(nbformat.writes(nbformat.from_dict(redactor.values(nb))), as_version=4)
 
 
-def proofread(nb, injected: int | None) -> list[dict[str, Any]]:
+def proofread(nb, injected: int | None, texts: tuple[str, str] | None = None) -> list[dict[str, Any]]:
     """What ``vn.check`` finds in the prose the report prints, as people read it (``vn.proof.notes``), each with the
-    cell it is in (numbered as JupyterLab shows the notebook, without papermill's injected cell)."""
+    cell it is in (numbered as JupyterLab shows the notebook, without papermill's injected cell).
+
+    ``texts``: the analyst's file (its project path and text). Words the cell's own source does not hold but a
+    section of that file does are the analyst's: the finding names the file and line, where they are corrected
+    ("params/2022-H1.md", line 10), as ``reportkit check`` does."""
     from reportkit.core.content import prose
     from reportkit.vn.proof import KINDS, notes
 
     def shown(index: int) -> int:
         return index + 1 - (1 if injected is not None and index > injected else 0)
 
+    sections = []
+    if texts is not None:
+        from reportkit.narrative.texts import parse
+
+        sections = [(s.body, s.first_line) for s in parse(texts[1], texts[0]).sections.values()]
+
+    def in_texts(index: int, words: str) -> dict[str, Any]:
+        source = nb.cells[index].get("source", "")
+        if not sections or words in ("".join(source) if isinstance(source, list) else source):
+            return {}
+        for body, first_line in sections:
+            at = body.find(words)
+            if at >= 0:
+                return {"file": texts[0], "line": first_line + body.count("\n", 0, at)}  # type: ignore[index]
+        return {}
+
     kind_of = {label: kind for kind, label in KINDS.items()}
     found = []
     for index, text in prose(nb):
         for note in notes(text):  # neighbouring damaged words together: "Mt trn" → "Mặt trận"
             found.append({"cell": shown(index), "kind": kind_of.get(note.label, note.label), "found": note.found,
-                          "suggestions": [note.suggestion] if note.suggestion else [], "message": str(note)})  # fmt: skip
+                          "suggestions": [note.suggestion] if note.suggestion else [], "message": str(note),
+                          **in_texts(index, note.found)})  # fmt: skip
     # What the data's own texts hold (a tổ's "Ghi chú"), from the note under the cell that loaded them: located to
     # the file and cell, listed, but not the report's prose (--strict does not fail on a note no report prints).
     for index, cell in enumerate(nb.get("cells", [])):
@@ -421,6 +443,20 @@ def proofread(nb, injected: int | None) -> list[dict[str, Any]]:
                 for finding in meta.get("findings") or []:
                     found.append({**finding, "cell": shown(index), "source": "data"})
     return found
+
+
+def _analyst_texts(task: ReportTask, workspace: Workspace) -> tuple[str, str] | None:
+    """The analyst's file the report rendered (``texts``), as (project path, text), or None."""
+    texts = task.parameters.get("texts")
+    if not isinstance(texts, str) or not texts:
+        return None
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(task.notebook), texts.replace("\\", "/")))
+    if rel not in task.files:
+        return None
+    try:
+        return rel, workspace.read(rel, task.files[rel]).decode("utf-8")
+    except (OSError, ValueError, RuntimeError):  # unreadable, or changed since: the cell still locates it
+        return None
 
 
 def execute_run(task: ReportTask, workspace: Workspace | None = None) -> Outcome:
@@ -538,7 +574,7 @@ def _execute(task: ReportTask, workspace: Workspace) -> Outcome:
                 outcome.failed_notebook = redactor.text(nbformat.writes(nb))
                 outcome.error.redact(redactor)
 
-        outcome.findings = proofread(nb, injected)
+        outcome.findings = proofread(nb, injected, _analyst_texts(task, workspace))
         damaged = Failure.damaged_prose(outcome.findings)
         if task.strict and damaged:
             outcome.error = Failure.from_damaged_text(damaged)
