@@ -340,29 +340,14 @@ MAX_FILE_BYTES = 1_000_000
 def _secret_texts(doc: dict, secret: object) -> list[str]:
     """Every text held under a secret key, at the top and in each unit, whatever its type (a list, a mapping)."""
     keys = {k for k in secret if isinstance(k, str)} if isinstance(secret, list) else set()
-    found: list[str] = []
-
-    def leaves(value: object) -> None:
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                leaves(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                leaves(item)
-        elif value is not None and not isinstance(value, bool):
-            found.append(str(value))
-
-    nested = (
-        [*(doc.get("units") or []), *(doc.get("periods") or [])]
-        if isinstance(doc.get("units") or [], list) and isinstance(doc.get("periods") or [], list)
-        else []
-    )
-    for scope in [doc, *(item for item in nested if isinstance(item, dict))]:
-        for key in keys & set(scope):
-            leaves(scope[key])
-    return found
+    # Each list on its own: a malformed "units" (a problem of its own) must not hide the periods' secrets.
+    nested = [item for name in ("units", "periods") if isinstance(doc.get(name), list) for item in doc[name]]
+    return [
+        text
+        for scope in [doc, *(item for item in nested if isinstance(item, dict))]
+        for key in sorted(keys & set(scope))
+        for text in redact.texts_in(scope[key])
+    ]
 
 
 def _load_yaml(path: Path, label: str, problems: list[Problem]) -> dict | None:

@@ -294,21 +294,10 @@ def _digests_of(url: str, items: list[tuple[str, str | None, str]]) -> dict[str,
 def secret_texts(run: P.Run) -> tuple[str, ...]:
     """What must never appear in an output of ``run``: every text of its secret parameters, and the password and
     credential query values of any URL among its parameters, declared secret or not."""
-    found = _texts([run.parameters.get(k) for k in run.secret])
-    for text in _texts(list(run.parameters.values())):
+    found = redact.texts_in([run.parameters.get(k) for k in run.secret])
+    for text in redact.texts_in(list(run.parameters.values())):
         found += redact.url_credentials(text)
     return tuple(dict.fromkeys(t for t in found if t))
-
-
-def _texts(value: Any) -> list[str]:
-    """Every text inside a parameter value (a signer mapping's names as well as a URL)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _texts(v)]
-    if isinstance(value, list | tuple):
-        return [t for v in value for t in _texts(v)]
-    return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
 def _for_kernel(parameters: dict[str, Any], notebook: Path, root: Path) -> dict[str, Any]:

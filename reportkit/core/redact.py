@@ -30,6 +30,7 @@ __all__ = [
     "project_of",
     "shown_path",
     "terminal_path",
+    "texts_in",
     "url_credentials",
 ]
 
@@ -105,6 +106,22 @@ def masked(parameters: dict, secret_keys: Iterable[str]) -> dict:
     """
     keys = set(secret_keys)
     return {k: (MASK if k in keys else v) for k, v in parameters.items()}
+
+
+def texts_in(value: object) -> list[str]:
+    """Every text a parameter value holds, however nested (a signer mapping's names as well as a URL): what a
+    secret value makes secret.
+
+    >>> texts_in({"name": "Nguyễn Văn A", "titles": ["Chủ tịch", 2022]})
+    ['Nguyễn Văn A', 'Chủ tịch', '2022']
+    """
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in texts_in(v)]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in texts_in(v)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
 # SQLAlchemy's own reading of a URL's user info (a password runs to the last "@" before the host and may hold "/" or
