@@ -5,9 +5,11 @@ process behind."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -79,9 +81,17 @@ def test_a_dead_kernel_names_the_cell_and_the_report(tmp_path, crash, how):
     ] == "ok"  # the next report gets a new kernel
 
 
-def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_path):
+def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_path, monkeypatch, request):
     root = project_with(tmp_path, {"2021-H2": 1100, **PERIODS}, **{"2022-H1": "crash: worker\n"})
-    result = run(root)
+    # the machine's temporary folder, for this run alone (short: a kernel's socket path has at most 107 bytes)
+    scratch = Path(tempfile.mkdtemp(prefix="rk-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = run(root, formats=("html", "pdf"))
+    # neither the killed worker nor its kernel, nor the ones that finished, left a file (WeasyPrint's fonts, the
+    # kernels' sockets and connection files) in the temporary folder
+    assert list(scratch.iterdir()) == []
     error = failure(result, "2022-H1")
     assert (error["kind"], error["exception"]) == ("worker", "ChildProcessError")
     assert "the worker process died (killed, or out of memory): killed by SIGKILL" in error["message"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -115,6 +117,8 @@ def run_local(
         # Stopped (Ctrl-C, SIGTERM, an error): the runner has already revoked commits; the workers go now, and
         # their kernels with them (PR_SET_PDEATHSIG), before the summary is printed.
         _stop([h.process for h in running + leaving])
+        for hand in running + leaving:
+            hand.remove_scratch()
         raise
 
 
@@ -125,9 +129,13 @@ class _Worker:
         from reportkit.batch import worker
 
         self.conn, self._theirs = ctx.Pipe()
+        # The worker's and its kernels' temporary files (WeasyPrint's copies of the fonts, the kernels' sockets
+        # and connection files) go in a folder of its own that the runner removes once the process is gone:
+        # a worker killed by the out-of-memory killer, or dismissed, cannot clean up after itself.
+        self.scratch = tempfile.mkdtemp(prefix="reportkit-worker-")
         self.process = ctx.Process(
             target=worker.serve_local,
-            args=(self._theirs, warm, os.getpid(), str(root)),
+            args=(self._theirs, warm, os.getpid(), str(root), self.scratch),
             name="reportkit-worker",
         )
         self.process.daemon = True  # never left behind by an interpreter that exits
@@ -173,6 +181,7 @@ class _Worker:
             return self.broken
         self.process.join(5)
         self.conn.close()
+        self.remove_scratch()
         code = self.process.exitcode
         how = f"exit code {code}"
         if code is not None and code < 0:
@@ -190,6 +199,7 @@ class _Worker:
             return False
         self.process.join()
         self.conn.close()
+        self.remove_scratch()
         return True
 
     def wait_gone(self, grace: float = 30.0) -> None:
@@ -197,6 +207,12 @@ class _Worker:
         if self.process.is_alive():
             _stop([self.process])
         self.conn.close()
+        self.remove_scratch()
+
+    def remove_scratch(self) -> None:
+        """Remove the worker's temporary folder, once its process (and so its kernels) is gone."""
+        if self.process.pid is None or self.process.exitcode is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _stop(processes, grace: float = 3.0) -> None:

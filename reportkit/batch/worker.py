@@ -93,14 +93,14 @@ class _SignalsBelongToTheRunner(asyncio.DefaultEventLoopPolicy):
         return loop
 
 
-def serve_local(conn, warm: WarmSpec | None, parent: int, root: str) -> None:
+def serve_local(conn, warm: WarmSpec | None, parent: int, root: str, scratch: str | None = None) -> None:
     """A local worker process's life: warm up, then make each report the runner sends until it sends None.
 
     It tells the runner ("start", run_id) when it begins a report and ("done", outcome) when it has made it; a
     warm-up that fails is answered ("broken", failure) before the process exits.
     """
     try:
-        init_local_worker(warm, conn, parent, root)
+        init_local_worker(warm, conn, parent, root, scratch)
     except Exception as err:
         from reportkit.core.redact import Redactor
 
@@ -117,14 +117,23 @@ def serve_local(conn, warm: WarmSpec | None, parent: int, root: str) -> None:
 
 
 def init_local_worker(
-    warm: WarmSpec | None, runner=None, parent: int | None = None, root: str | None = None
+    warm: WarmSpec | None,
+    runner=None,
+    parent: int | None = None,
+    root: str | None = None,
+    scratch: str | None = None,
 ) -> None:
     """Set up a local worker process: die with the runner, then warm up before the first report.
+
+    ``scratch``: the folder the runner gave it for its temporary files and its kernels' (``TMPDIR``), which the
+    runner removes once the worker is gone.
 
     Ctrl-C reaches every process of the terminal's group: the runner alone handles it (it stops the workers and
     prints the summary), so a worker ignores it rather than print its ZMQ and asyncio tracebacks.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if scratch is not None:
+        os.environ["TMPDIR"] = tempfile.tempdir = scratch
     asyncio.set_event_loop_policy(_SignalsBelongToTheRunner())
     _linux_die_with_parent(parent)
     skip_iri_format_checker()
