@@ -1,14 +1,23 @@
-"""Fixtures shared by the batch tests."""
+"""Fixtures shared by the batch tests, and the property tests' settings."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The same examples on every run, no database in the checkout, and no deadline (a time limit per example fails a
+# test when the machine is busy): a property test finds a bug once, in a run someone looks at, instead of turning
+# one CI run red by chance. HYPOTHESIS_PROFILE=explore searches with new random examples each run.
+settings.register_profile("reportkit", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reportkit"))
 
 TINY_NOTEBOOK = Path(__file__).parent / "data" / "notebooks" / "tiny.ipynb"
 

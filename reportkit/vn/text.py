@@ -96,7 +96,9 @@ def fold(text: str) -> str:
 
 # --- tone style ---------------------------------------------------------------------------------------------
 
-_WORD_RE = re.compile(r"[^\W\d_]+")
+# A word with the combining marks NFC leaves in it (a second tone mark, "OẸ̀"): such a syllable is left as it is,
+# not given a tone its stray mark would then combine with.
+_WORD_RE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 _VOWELS = set("aăâeêioôơuưy")
 
 
@@ -121,6 +123,8 @@ def _with_tone(base: str, tone: int) -> str:
 @lru_cache(maxsize=65536)
 def _restyle_word(word: str, style: str) -> str:
     # Only oa, oe, uy with no final consonant differ between the styles (reference §4).
+    if any(unicodedata.combining(c) for c in word):  # a mark NFC could not compose: not a syllable to restyle
+        return word
     bases_tones = [_split_tone(c) for c in word]
     lower = "".join(b for b, _ in bases_tones).lower()
     i = 0
