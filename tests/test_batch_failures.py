@@ -102,6 +102,59 @@ def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_pa
     assert workers["2021-H2"] != workers["2022-H2"]  # the replacement, not the dead one
 
 
+def test_a_temporary_folder_too_deep_for_a_kernel_socket_still_makes_the_reports(
+    tmp_path, monkeypatch, request
+):
+    """A TMPDIR 90 characters deep: the kernels' sockets (at most 107 bytes) no longer fit in the worker's scratch
+    folder, so the pool puts them in /tmp; every report is made, and nothing is left in either folder."""
+    from reportkit.batch import kernels
+
+    root = make_tiny_project(tmp_path, {"2021-H2": 1100})
+    scratch = Path(tempfile.mkdtemp(prefix="rk-", dir="/tmp")) / ("d" * 90)
+    scratch.mkdir()
+    request.addfinalizer(lambda: shutil.rmtree(scratch.parent, ignore_errors=True))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert (
+        len(str(scratch / "reportkit-worker-xxxxxxxx/reportkit-kernels-xxxxxxxx/k1-1"))
+        > kernels.SOCKET_PATH_MAX
+    )
+    before = {p.name for p in Path("/tmp").glob("rk-*")}
+    result = run(root)
+    assert {r.run_id: r.status for r in result.reports} == {"2021-H2": "ok"}
+    assert list(scratch.iterdir()) == []
+    assert {p.name for p in Path("/tmp").glob("rk-*")} <= before | {scratch.parent.name}
+
+
+def test_a_kernel_its_client_cannot_reach_does_not_outlive_the_failure(tmp_path, monkeypatch):
+    """The client's sockets cannot be opened (a path too long, no file descriptor left): the kernel already
+    started is stopped at once, not left running until it notices its parent is gone."""
+    import errno
+
+    import jupyter_client
+    import zmq
+
+    from reportkit.batch import kernels
+
+    def cannot_connect(self, *args, **kwargs):
+        raise zmq.ZMQError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(jupyter_client.BlockingKernelClient, "start_channels", cannot_connect)
+    pool = kernels.KernelPool()
+    before = {c.pid for c in psutil.Process().children(recursive=True)}
+    try:
+        with pytest.raises(zmq.ZMQError):
+            pool.take("python3", str(tmp_path), ())
+        started = [c for c in psutil.Process().children(recursive=True) if c.pid not in before]
+        _, alive = psutil.wait_procs(started, timeout=5)
+        assert alive == []
+    finally:
+        for child in psutil.Process().children(recursive=True):
+            if child.pid not in before:
+                child.kill()
+        pool.close()
+
+
 @pytest.mark.parametrize(("jobs", "max_reports", "killed"), [(2, 200, 1), (1, 1, 2)])
 def test_a_worker_killed_while_warming_up_costs_no_report(tmp_path, monkeypatch, jobs, max_reports, killed):
     """The out-of-memory killer during a warm-up (the first worker, or the successor of a replaced one): its

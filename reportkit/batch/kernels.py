@@ -192,6 +192,25 @@ class WarmKernel:
             self.km.shutdown_kernel(now=True)
 
 
+SOCKET_PATH_MAX = 107
+"""The longest path of a Unix socket Linux binds (``sun_path`` holds 108 bytes with the final NUL)."""
+
+
+def ipc_folder(base: str | None = None) -> str:
+    """A new private folder for a pool's kernel sockets: in ``base`` (default: the temporary folder, which a local
+    worker's runner removes with it), or in /tmp when a socket path there would be too long for Linux.
+
+    A socket is ``<folder>/k<n>-<port>``; with ``TMPDIR`` 80 characters deep it no longer fits, and every kernel
+    failed to start ("File name too long").
+    """
+    folder = tempfile.mkdtemp(prefix="reportkit-kernels-", dir=base)
+    longest = len(os.fsencode(os.path.join(folder, "k99999-99999")))
+    if longest <= SOCKET_PATH_MAX or not os.path.isdir("/tmp"):
+        return folder
+    os.rmdir(folder)
+    return tempfile.mkdtemp(prefix="rk-", dir="/tmp")
+
+
 class KernelPool:
     """A worker's kernels: the one it reuses (reuse mode) and at most one spare booting for the next report."""
 
@@ -209,7 +228,7 @@ class KernelPool:
         self.spare: WarmKernel | None = None
         self.current: WarmKernel | None = None
         # IPC sockets in a private folder: no TCP port races between workers, no plain-TCP warning per kernel.
-        self._ipc_dir = tempfile.mkdtemp(prefix="reportkit-kernels-")
+        self._ipc_dir = ipc_folder()
         self._count = 0
 
     def _start(self, kernel_name: str, cwd: str, modules: tuple[str, ...]) -> WarmKernel:
@@ -225,12 +244,20 @@ class KernelPool:
         # No history database: a report's cells are not a session to recall, and IPython's thread writing each
         # cell to SQLite costs CPU on every report (the execution counter still starts again at 1 per report).
         km.start_kernel(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
-        client = BlockingKernelClient()
-        client.load_connection_info(km.get_connection_info())
-        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        # Queued now, run by the kernel as soon as it is up: the imports happen before the parameters arrive.
-        code = warmup_code(list(modules), cwd if self.reuse else None, die_with_parent=self.die_with_parent)
-        msg_id = client.execute(code, silent=True, store_history=False)
+        try:
+            client = BlockingKernelClient()
+            client.load_connection_info(km.get_connection_info())
+            client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+            # Queued now, run by the kernel as soon as it is up: the imports happen before the parameters arrive.
+            code = warmup_code(
+                list(modules), cwd if self.reuse else None, die_with_parent=self.die_with_parent
+            )
+            msg_id = client.execute(code, silent=True, store_history=False)
+        except BaseException:
+            # The kernel is running but nothing will talk to it: it must not outlive this failure.
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+            raise
         return WarmKernel(
             km, client, msg_id, (kernel_name, cwd, modules), time.monotonic(), reusable=self.reuse
         )
