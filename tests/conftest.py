@@ -113,3 +113,11 @@ def no_process_outlives_the_suite():
         with contextlib.suppress(psutil.Error):
             proc.kill()
     assert not described, "processes outlived the test session:\n  " + "\n  ".join(described)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """What the tests that SIGKILL a runner leave in the machine's temporary folder (its workers' folders, which
+    the next run would remove) is removed when the suite ends."""
+    from reportkit.batch.executors import remove_abandoned_scratch
+
+    remove_abandoned_scratch()

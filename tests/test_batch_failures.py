@@ -155,6 +155,34 @@ def test_a_kernel_its_client_cannot_reach_does_not_outlive_the_failure(tmp_path,
         pool.close()
 
 
+def test_a_later_run_removes_only_the_temporary_folders_their_runner_abandoned(tmp_path, monkeypatch):
+    """A runner killed by SIGKILL cannot remove its workers' folders; the next run does, and never a folder whose
+    runner is alive (its lock is held) or one not yet marked (being created)."""
+    from reportkit.batch import executors
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made_by_a_dead_runner = subprocess.run(
+        [sys.executable, "-c", "import os; from reportkit.batch import executors as e; "
+         "folder, _ = e._scratch_folder(); open(os.path.join(folder, 'tmp.json'), 'w').write('{}'); "
+         "print(folder); os._exit(0)"],
+        env={**os.environ, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    in_use, lock = executors._scratch_folder()
+    unmarked = tmp_path / f"{executors.SCRATCH_PREFIX}new"
+    unmarked.mkdir()
+    other = tmp_path / "someone-else"
+    other.mkdir()
+    try:
+        assert executors.remove_abandoned_scratch() == [made_by_a_dead_runner]
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            [Path(in_use).name, unmarked.name, other.name]
+        )
+        assert (Path(in_use) / ".owner").exists()
+    finally:
+        os.close(lock)
+    assert executors.remove_abandoned_scratch() == [in_use]  # its runner let go of it
+
+
 @pytest.mark.parametrize(("jobs", "max_reports", "killed"), [(2, 200, 1), (1, 1, 2)])
 def test_a_worker_killed_while_warming_up_costs_no_report(tmp_path, monkeypatch, jobs, max_reports, killed):
     """The out-of-memory killer during a warm-up (the first worker, or the successor of a replaced one): its

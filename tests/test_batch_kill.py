@@ -48,6 +48,7 @@ def test_killing_the_runner_alone_stops_the_whole_run(tmp_path, signum):
             break
     run = psutil.Process(proc.pid).children(recursive=True)  # workers, their kernels, the resource tracker
     assert sum("ipykernel" in " ".join(p.cmdline()) for p in run) >= 1, "".join(seen)
+    scratch = {t for t in (p.environ().get("TMPDIR", "") for p in run) if "reportkit-worker-" in t}
     stamp = root / "killed.stamp"
     stamp.touch()
     kill_time = stamp.stat().st_mtime
@@ -73,6 +74,8 @@ def test_killing_the_runner_alone_stops_the_whole_run(tmp_path, signum):
     again = subprocess.run(command, capture_output=True, timeout=900, **kw)
     assert again.returncode == 0, again.stderr
     statuses = {r["run_id"]: r["status"] for r in json.loads(again.stdout)["reports"]}
+    # the workers' temporary folders: removed by the runner (SIGTERM) or, abandoned by SIGKILL, by the next run
+    assert scratch and not [folder for folder in scratch if Path(folder).exists()]
     assert set(statuses) == {"2021-H2", "2022-H1", "2022-H2", "2023-H1"}
     assert all(statuses[r] == "ok" for r in set(statuses) - done), statuses  # the interrupted ones, rebuilt
     # The shared files name the data relative to the project, never by this machine's folders.

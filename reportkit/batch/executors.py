@@ -9,6 +9,7 @@ sent them (each file's bytes scattered once, by content, whatever number of repo
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import multiprocessing as mp
 import os
 import shutil
@@ -50,6 +51,7 @@ def run_local(
     # (PR_SET_PDEATHSIG) and its kernels with it (ipykernel exits when its parent goes), and no server process
     # outlives the command; the warm-up a forkserver would share is paid once per worker either way.
     ctx = mp.get_context("spawn")
+    remove_abandoned_scratch()
     todo = deque(tasks)
     running: list[_Worker] = []
     leaving: list[_Worker] = []
@@ -122,6 +124,52 @@ def run_local(
         raise
 
 
+SCRATCH_PREFIX = "reportkit-worker-"
+_SCRATCH_OWNER = ".owner"  # locked by the runner for as long as the folder is in use
+
+
+def _scratch_folder() -> tuple[str, int]:
+    """A new temporary folder for one worker, and the file descriptor of the lock that marks it in use.
+
+    The lock is an ``flock`` the runner holds: the kernel drops it when the runner's process ends, however it
+    ends, so a later run can tell an abandoned folder (a runner killed by SIGKILL) from one in use, even one of a
+    runner in another PID namespace sharing ``/tmp``.
+    """
+    folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+    # Locked under another name, then renamed: another run never sees the lock file before it is locked.
+    claiming = os.path.join(folder, _SCRATCH_OWNER + ".new")
+    fd = os.open(claiming, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.rename(claiming, os.path.join(folder, _SCRATCH_OWNER))
+    return folder, fd
+
+
+def remove_abandoned_scratch(base: str | None = None) -> list[str]:
+    """Remove the workers' temporary folders whose runner is gone (killed by SIGKILL: nothing was left alive to
+    remove them); return them. A folder whose lock is held, or without a lock yet, is left alone."""
+    removed = []
+    base = base or tempfile.gettempdir()
+    with contextlib.suppress(OSError), os.scandir(base) as entries:
+        candidates = [
+            e.path for e in entries if e.name.startswith(SCRATCH_PREFIX) and e.is_dir(follow_symlinks=False)
+        ]
+    for folder in candidates:
+        try:
+            fd = os.open(os.path.join(folder, _SCRATCH_OWNER), os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # in use
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        finally:
+            os.close(fd)
+    return removed
+
+
 class _Worker:
     """One local worker process, the pipe to it, and the report it is making."""
 
@@ -132,7 +180,7 @@ class _Worker:
         # The worker's and its kernels' temporary files (WeasyPrint's copies of the fonts, the kernels' sockets
         # and connection files) go in a folder of its own that the runner removes once the process is gone:
         # a worker killed by the out-of-memory killer, or dismissed, cannot clean up after itself.
-        self.scratch = tempfile.mkdtemp(prefix="reportkit-worker-")
+        self.scratch, self._scratch_lock = _scratch_folder()
         self.process = ctx.Process(
             target=worker.serve_local,
             args=(self._theirs, warm, os.getpid(), str(root), self.scratch),
@@ -213,6 +261,9 @@ class _Worker:
         """Remove the worker's temporary folder, once its process (and so its kernels) is gone."""
         if self.process.pid is None or self.process.exitcode is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+            if self._scratch_lock is not None:
+                os.close(self._scratch_lock)
+                self._scratch_lock = None
 
 
 def _stop(processes, grace: float = 3.0) -> None:
