@@ -116,6 +116,11 @@ def _split_tone(ch: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(rest)), tone
 
 
+@lru_cache(maxsize=65536)
+def _tone_count(ch: str) -> int:
+    return sum(c in _TONE_INDEX for c in unicodedata.normalize("NFD", ch))
+
+
 def _with_tone(base: str, tone: int) -> str:
     return unicodedata.normalize("NFC", base + TONE_MARKS[tone - 1]) if tone else base
 
@@ -124,6 +129,8 @@ def _with_tone(base: str, tone: int) -> str:
 def _restyle_word(word: str, style: str) -> str:
     # Only oa, oe, uy with no final consonant differ between the styles (reference §4).
     if any(unicodedata.combining(c) for c in word):  # a mark NFC could not compose: not a syllable to restyle
+        return word
+    if any(_tone_count(c) > 1 for c in word):  # "ṍ": two tones on one letter, neither to be dropped
         return word
     bases_tones = [_split_tone(c) for c in word]
     lower = "".join(b for b, _ in bases_tones).lower()
