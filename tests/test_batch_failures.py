@@ -105,25 +105,34 @@ def test_a_killed_worker_fails_its_report_only_and_another_makes_the_rest(tmp_pa
 def test_a_temporary_folder_too_deep_for_a_kernel_socket_still_makes_the_reports(
     tmp_path, monkeypatch, request
 ):
-    """A TMPDIR 90 characters deep: the kernels' sockets (at most 107 bytes) no longer fit in the worker's scratch
-    folder, so the pool puts them in /tmp; every report is made, and nothing is left in either folder."""
-    from reportkit.batch import kernels
+    """A TMPDIR 90 characters deep: the kernels' sockets (at most 107 bytes) would not fit in a worker's folder
+    there, so the runner gives its workers folders in /tmp; every report is made, and nothing is left in either
+    place, not even by a worker killed halfway."""
+    from reportkit.batch import executors, kernels
 
-    root = make_tiny_project(tmp_path, {"2021-H2": 1100})
+    root = project_with(tmp_path, {"2021-H2": 1100, **PERIODS}, **{"2022-H1": "crash: worker\n"})
     scratch = Path(tempfile.mkdtemp(prefix="rk-", dir="/tmp")) / ("d" * 90)
     scratch.mkdir()
     request.addfinalizer(lambda: shutil.rmtree(scratch.parent, ignore_errors=True))
     monkeypatch.setenv("TMPDIR", str(scratch))
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    assert (
-        len(str(scratch / "reportkit-worker-xxxxxxxx/reportkit-kernels-xxxxxxxx/k1-1"))
-        > kernels.SOCKET_PATH_MAX
-    )
-    before = {p.name for p in Path("/tmp").glob("rk-*")}
+    assert not kernels.sockets_fit(str(scratch / "reportkit-worker-xxxxxxxx"))
+    ours = ("reportkit-worker-*", "reportkit-kernels-*")
+    before = {p for pattern in ours for p in Path("/tmp").glob(pattern)}
+    made = []
+    folder_for = executors._scratch_folder
+
+    def noted():
+        made.append(folder_for())
+        return made[-1]
+
+    monkeypatch.setattr(executors, "_scratch_folder", noted)
     result = run(root)
-    assert {r.run_id: r.status for r in result.reports} == {"2021-H2": "ok"}
+    statuses = {r.run_id: r.status for r in result.reports}
+    assert statuses == {"2021-H2": "ok", "2022-H1": "failed", "2022-H2": "ok"}
+    assert len(made) == 2 and all(Path(folder).parent == Path("/tmp") for folder, _ in made)
     assert list(scratch.iterdir()) == []
-    assert {p.name for p in Path("/tmp").glob("rk-*")} <= before | {scratch.parent.name}
+    assert {p for pattern in ours for p in Path("/tmp").glob(pattern)} <= before
 
 
 def test_a_kernel_its_client_cannot_reach_does_not_outlive_the_failure(tmp_path, monkeypatch):
@@ -155,32 +164,71 @@ def test_a_kernel_its_client_cannot_reach_does_not_outlive_the_failure(tmp_path,
         pool.close()
 
 
-def test_a_later_run_removes_only_the_temporary_folders_their_runner_abandoned(tmp_path, monkeypatch):
+def test_a_later_run_removes_only_the_temporary_folders_their_runner_abandoned(request):
     """A runner killed by SIGKILL cannot remove its workers' folders; the next run does, and never a folder whose
     runner is alive (its lock is held) or one not yet marked (being created)."""
     from reportkit.batch import executors
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    made_by_a_dead_runner = subprocess.run(
-        [sys.executable, "-c", "import os; from reportkit.batch import executors as e; "
-         "folder, _ = e._scratch_folder(); open(os.path.join(folder, 'tmp.json'), 'w').write('{}'); "
-         "print(folder); os._exit(0)"],
-        env={**os.environ, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    in_use, lock = executors._scratch_folder()
+    tmp_path = Path(
+        tempfile.mkdtemp(prefix="rk-", dir="/tmp")
+    )  # short: the folders are made in it, not in /tmp
+    request.addfinalizer(lambda: shutil.rmtree(tmp_path, ignore_errors=True))
+
+    def runner(then: str) -> subprocess.Popen:
+        code = (
+            "import os, sys; from reportkit.batch import executors as e; folder, _ = e._scratch_folder(); "
+            f"open(os.path.join(folder, 'tmp.json'), 'w').write('{{}}'); print(folder, flush=True); {then}"
+        )
+        env = {**os.environ, "TMPDIR": str(tmp_path)}
+        return subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    dead = runner("os._exit(0)")
+    abandoned = dead.stdout.readline().strip()
+    dead.wait()
+    alive = runner("sys.stdin.read()")  # holds its folder until its stdin closes
+    in_use = alive.stdout.readline().strip()
     unmarked = tmp_path / f"{executors.SCRATCH_PREFIX}new"
     unmarked.mkdir()
     other = tmp_path / "someone-else"
     other.mkdir()
     try:
-        assert executors.remove_abandoned_scratch() == [made_by_a_dead_runner]
+        assert executors.remove_abandoned_scratch(str(tmp_path)) == [abandoned]
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
             [Path(in_use).name, unmarked.name, other.name]
         )
-        assert (Path(in_use) / ".owner").exists()
+    finally:
+        alive.communicate("")
+    assert executors.remove_abandoned_scratch(str(tmp_path)) == [in_use]  # its runner is gone now
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([unmarked.name, other.name])
+
+
+def test_the_folders_a_runner_holds_are_never_its_own_sweeps(monkeypatch, request):
+    """Where locks are per process (NFS emulates flock with POSIX locks), the runner's own lock does not stop its
+    own sweep: the folders it holds are known without one. Where there are no locks, folders are unmarked."""
+    import errno
+
+    from reportkit.batch import executors
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="rk-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(tmp_path, ignore_errors=True))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder, lock = executors._scratch_folder()
+    try:
+        monkeypatch.setattr(executors.fcntl, "flock", lambda fd, how: None)  # every lock granted
+        assert executors.remove_abandoned_scratch(str(tmp_path)) == []
+        assert Path(folder).is_dir()
     finally:
         os.close(lock)
-    assert executors.remove_abandoned_scratch() == [in_use]  # its runner let go of it
+        executors._HELD.discard(folder)
+
+    def no_locks(fd, how):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(executors.fcntl, "flock", no_locks)
+    unmarked, none = executors._scratch_folder()
+    assert none is None and list(Path(unmarked).iterdir()) == []
 
 
 @pytest.mark.parametrize(("jobs", "max_reports", "killed"), [(2, 200, 1), (1, 1, 2)])

@@ -128,32 +128,54 @@ SCRATCH_PREFIX = "reportkit-worker-"
 _SCRATCH_OWNER = ".owner"  # locked by the runner for as long as the folder is in use
 
 
-def _scratch_folder() -> tuple[str, int]:
+_HELD: set[str] = set()  # the folders this process holds: a lock emulated per process (NFS) cannot tell them
+
+
+def _scratch_folder() -> tuple[str, int | None]:
     """A new temporary folder for one worker, and the file descriptor of the lock that marks it in use.
 
     The lock is an ``flock`` the runner holds: the kernel drops it when the runner's process ends, however it
     ends, so a later run can tell an abandoned folder (a runner killed by SIGKILL) from one in use, even one of a
-    runner in another PID namespace sharing ``/tmp``.
+    runner in another PID namespace sharing ``/tmp``. A ``TMPDIR`` too deep for the kernels' sockets gives a
+    folder in /tmp. Where the file system has no locks the folder is left unmarked (None): no run removes it.
     """
+    from reportkit.batch.kernels import sockets_fit
+
     folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+    if not sockets_fit(folder) and os.path.isdir("/tmp"):
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir="/tmp")
     # Locked under another name, then renamed: another run never sees the lock file before it is locked.
     claiming = os.path.join(folder, _SCRATCH_OWNER + ".new")
     fd = os.open(claiming, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_CLOEXEC, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # no locks here (ENOLCK): unmarked, as before there were marks
+        os.close(fd)
+        os.unlink(claiming)
+        return folder, None
     os.rename(claiming, os.path.join(folder, _SCRATCH_OWNER))
+    _HELD.add(folder)
     return folder, fd
 
 
 def remove_abandoned_scratch(base: str | None = None) -> list[str]:
     """Remove the workers' temporary folders whose runner is gone (killed by SIGKILL: nothing was left alive to
-    remove them); return them. A folder whose lock is held, or without a lock yet, is left alone."""
+    remove them), in ``base`` (default: the temporary folder, and /tmp where a too deep one sends them); return
+    them. A folder whose lock is held, or without a lock yet, is left alone."""
     removed = []
-    base = base or tempfile.gettempdir()
-    with contextlib.suppress(OSError), os.scandir(base) as entries:
-        candidates = [
-            e.path for e in entries if e.name.startswith(SCRATCH_PREFIX) and e.is_dir(follow_symlinks=False)
-        ]
+    bases = [base] if base else list(dict.fromkeys([tempfile.gettempdir(), "/tmp"]))
+    candidates = []
+    for folder in bases:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            candidates += [
+                e.path
+                for e in entries
+                if e.name.startswith(SCRATCH_PREFIX) and e.is_dir(follow_symlinks=False)
+            ]
     for folder in candidates:
+        if folder in _HELD:
+            continue
         try:
             fd = os.open(os.path.join(folder, _SCRATCH_OWNER), os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
         except OSError:
@@ -264,6 +286,7 @@ class _Worker:
             if self._scratch_lock is not None:
                 os.close(self._scratch_lock)
                 self._scratch_lock = None
+                _HELD.discard(self.scratch)
 
 
 def _stop(processes, grace: float = 3.0) -> None:

@@ -196,19 +196,22 @@ SOCKET_PATH_MAX = 107
 """The longest path of a Unix socket Linux binds (``sun_path`` holds 108 bytes with the final NUL)."""
 
 
+def sockets_fit(folder: str) -> bool:
+    """Whether a pool's kernel sockets fit under ``folder``: ``<folder>/reportkit-kernels-<8>/k<n>-<port>``, at
+    most :data:`SOCKET_PATH_MAX` bytes (jupyter_client numbers an IPC kernel's five sockets 1–5)."""
+    return len(os.fsencode(os.path.join(folder, "reportkit-kernels-xxxxxxxx", "k9999-99"))) <= SOCKET_PATH_MAX
+
+
 def ipc_folder(base: str | None = None) -> str:
     """A new private folder for a pool's kernel sockets: in ``base`` (default: the temporary folder, which a local
-    worker's runner removes with it), or in /tmp when a socket path there would be too long for Linux.
-
-    A socket is ``<folder>/k<n>-<port>``; with ``TMPDIR`` 80 characters deep it no longer fits, and every kernel
-    failed to start ("File name too long").
+    worker's runner removes with it; the runner puts that folder in /tmp when ``TMPDIR`` is too deep), or in /tmp
+    when a socket path there would be too long for Linux (a Dask worker's ``TMPDIR`` 80 characters deep: every
+    kernel failed to start, "File name too long").
     """
-    folder = tempfile.mkdtemp(prefix="reportkit-kernels-", dir=base)
-    longest = len(os.fsencode(os.path.join(folder, "k99999-99999")))
-    if longest <= SOCKET_PATH_MAX or not os.path.isdir("/tmp"):
-        return folder
-    os.rmdir(folder)
-    return tempfile.mkdtemp(prefix="rk-", dir="/tmp")
+    base = base or tempfile.gettempdir()
+    if not sockets_fit(base) and os.path.isdir("/tmp"):
+        base = "/tmp"
+    return tempfile.mkdtemp(prefix="reportkit-kernels-", dir=base)
 
 
 class KernelPool:
@@ -244,8 +247,8 @@ class KernelPool:
         # No history database: a report's cells are not a session to recall, and IPython's thread writing each
         # cell to SQLite costs CPU on every report (the execution counter still starts again at 1 per report).
         km.start_kernel(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
+        client = BlockingKernelClient()
         try:
-            client = BlockingKernelClient()
             client.load_connection_info(km.get_connection_info())
             client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
             # Queued now, run by the kernel as soon as it is up: the imports happen before the parameters arrive.
@@ -254,7 +257,10 @@ class KernelPool:
             )
             msg_id = client.execute(code, silent=True, store_history=False)
         except BaseException:
-            # The kernel is running but nothing will talk to it: it must not outlive this failure.
+            # The kernel is running but nothing will talk to it: it must not outlive this failure, nor the
+            # client's sockets opened so far.
+            with contextlib.suppress(Exception):
+                client.stop_channels()
             with contextlib.suppress(Exception):
                 km.shutdown_kernel(now=True)
             raise
