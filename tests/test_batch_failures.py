@@ -471,6 +471,8 @@ def test_a_worker_is_born_ignoring_ctrl_c():
     finally:
         worker.process.kill()
         worker.process.join(10)
+        worker.remove_scratch()
+    assert not Path(worker.scratch).exists()
 
 
 def test_a_worker_writes_nothing_and_a_run_that_lost_its_folder_commits_nothing(tmp_path):
