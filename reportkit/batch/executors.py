@@ -139,12 +139,9 @@ def _scratch_folder() -> tuple[str, int | None]:
     runner in another PID namespace sharing ``/tmp``. A ``TMPDIR`` too deep for the kernels' sockets gives a
     folder in /tmp. Where the file system has no locks the folder is left unmarked (None): no run removes it.
     """
-    from reportkit.batch.kernels import sockets_fit
+    from reportkit.batch.kernels import socket_temp_dir
 
-    folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
-    if not sockets_fit(folder) and os.path.isdir("/tmp"):
-        os.rmdir(folder)
-        folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir="/tmp")
+    folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=socket_temp_dir(f"{SCRATCH_PREFIX}xxxxxxxx"))
     # Locked under another name, then renamed: another run never sees the lock file before it is locked.
     claiming = os.path.join(folder, _SCRATCH_OWNER + ".new")
     fd = os.open(claiming, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_CLOEXEC, 0o600)

@@ -202,16 +202,19 @@ def sockets_fit(folder: str) -> bool:
     return len(os.fsencode(os.path.join(folder, "reportkit-kernels-xxxxxxxx", "k9999-99"))) <= SOCKET_PATH_MAX
 
 
-def ipc_folder(base: str | None = None) -> str:
-    """A new private folder for a pool's kernel sockets: in ``base`` (default: the temporary folder, which a local
-    worker's runner removes with it; the runner puts that folder in /tmp when ``TMPDIR`` is too deep), or in /tmp
-    when a socket path there would be too long for Linux (a Dask worker's ``TMPDIR`` 80 characters deep: every
-    kernel failed to start, "File name too long").
-    """
-    base = base or tempfile.gettempdir()
-    if not sockets_fit(base) and os.path.isdir("/tmp"):
-        base = "/tmp"
-    return tempfile.mkdtemp(prefix="reportkit-kernels-", dir=base)
+def socket_temp_dir(inside: str = "") -> str:
+    """The temporary folder, or /tmp when kernel sockets made under ``<it>/<inside>`` would be too long for Linux
+    (a ``TMPDIR`` 80 characters deep: every kernel failed to start, "File name too long")."""
+    base = tempfile.gettempdir()
+    if sockets_fit(os.path.join(base, inside)) or not os.path.isdir("/tmp"):
+        return base
+    return "/tmp"
+
+
+def ipc_folder() -> str:
+    """A new private folder for a pool's kernel sockets, in the temporary folder (a local worker's, which its runner
+    removes with it) unless the sockets would not fit there (:func:`socket_temp_dir`)."""
+    return tempfile.mkdtemp(prefix="reportkit-kernels-", dir=socket_temp_dir())
 
 
 class KernelPool:

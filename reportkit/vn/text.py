@@ -116,11 +116,6 @@ def _split_tone(ch: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(rest)), tone
 
 
-@lru_cache(maxsize=65536)
-def _tone_count(ch: str) -> int:
-    return sum(c in _TONE_INDEX for c in unicodedata.normalize("NFD", ch))
-
-
 def _with_tone(base: str, tone: int) -> str:
     return unicodedata.normalize("NFC", base + TONE_MARKS[tone - 1]) if tone else base
 
@@ -130,9 +125,9 @@ def _restyle_word(word: str, style: str) -> str:
     # Only oa, oe, uy with no final consonant differ between the styles (reference §4).
     if any(unicodedata.combining(c) for c in word):  # a mark NFC could not compose: not a syllable to restyle
         return word
-    if any(_tone_count(c) > 1 for c in word):  # "ṍ": two tones on one letter, neither to be dropped
-        return word
     bases_tones = [_split_tone(c) for c in word]
+    if any(_with_tone(b, t) != c for c, (b, t) in zip(word, bases_tones, strict=True)):
+        return word  # a letter that is not one base and one tone ("ṍ", two tones): neither is to be dropped
     lower = "".join(b for b, _ in bases_tones).lower()
     i = 0
     while i < len(lower) and lower[i] not in _VOWELS:
