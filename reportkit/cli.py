@@ -247,12 +247,22 @@ def _cmd_sample(args) -> int:
     if written.late:
         both = sum(1 for months in written.late.values() if len(months) > 1)
         print(
-            f"  {len(written.late)} wards have not yet sent 06/2023 ({both} neither 05/2023): no report for "
+            f"  {_wards(len(written.late))} {'has' if len(written.late) == 1 else 'have'} not yet sent 06/2023 ({both} neither 05/2023): no report for "
             "2023-H1 from them; data/province/wards.yaml lists them"
+        )
+    if written.skipped:
+        named = "; ".join(f"{code}: {', '.join(months)}" for code, months in sorted(written.skipped.items()))
+        print(
+            f"  {_wards(len(written.skipped))} skipped a whole month ({named}): their reports that read it stop, "
+            "naming the month, rather than sum one month short"
         )
     if note:
         print(f"  note: {note}")
     return 0
+
+
+def _wards(n: int) -> str:
+    return f"{n} ward" if n == 1 else f"{n} wards"
 
 
 def _cmd_run(args) -> int:
@@ -350,6 +360,7 @@ def _cmd_init(args) -> int:
     rows = [
         ("params/", ", ".join(p.stem for p in created.params)),
         ("notebooks/report.ipynb", "the report"),
+        ("notebooks/province.ipynb", "a province's roll-up of its wards (reportkit sample province)"),
         (f"{ward}/", "ward.yaml, catalog.yaml, ke-hoach.xlsx, the tổ workbooks in bao-cao/"),
         (f"{blank}/", f"blank workbooks for the {len(created.blank_workbooks)} tổ to fill in"),
         ("README.md", "what to change for your own ward"),

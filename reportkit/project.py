@@ -1,9 +1,10 @@
 """Report projects: ``reportkit init DIR`` starts one from the sample, and the commands find the one they run in.
 
 A project is a folder holding ``params/`` and ``notebooks/`` (what ``reportkit run`` looks for) and ``data/``, whose
-ward folders each hold a ``ward.yaml``. A new project is a copy of the sample project — the report notebook, its
-params files and Phường Duy Tân's data — so that ``reportkit run`` builds its reports at once, plus blank workbooks
-for each tổ to fill in next and a README (Vietnamese and English) saying what to change for one's own ward.
+ward folders each hold a ``ward.yaml``. A new project is a copy of the sample project — the report notebook (and
+the province roll-up's), its params files and Phường Duy Tân's data — so that ``reportkit run`` builds its reports
+at once, plus blank workbooks for each tổ to fill in next and a README (Vietnamese and English) saying what to
+change for one's own ward.
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as tmp:
@@ -29,6 +30,7 @@ from reportkit.core.errors import ReportkitError
 # reportkit._sample (tests/test_repo.py holds them equal), so a checkout and an installed wheel create the same project.
 SAMPLE_FILES = (
     "notebooks/report.ipynb",
+    "notebooks/province.ipynb",
     "params/*.yaml",
     "params/*.md",
     "data/duy-tan/*.yaml",
@@ -229,6 +231,10 @@ def _readme(created: Created) -> str:
         (
             "notebooks/report.ipynb",
             "báo cáo: lời văn + số liệu — the report notebook (prose and live figures)",
+        ),
+        (
+            "notebooks/province.ipynb",
+            "báo cáo tổng hợp của tỉnh (reportkit sample province) — a province's roll-up of its wards",
         ),
         (
             f"{ward}/ward.yaml",

@@ -191,6 +191,30 @@ def test_failure_is_isolated_and_keeps_the_good_report(project: Path, first) -> 
     assert files_under(project / "outputs/2022-H2") == good
 
 
+def test_a_report_of_another_params_file_is_never_replaced(project: Path, first) -> None:
+    """A second params file whose run has the same run id (a province roll-up's "2022-H1" beside the ward's own)
+    fails that run, before any kernel starts, and leaves the report it would have replaced as it was."""
+    good = files_under(project / "outputs/2022-H1")
+    index = (project / "outputs/index.html").read_bytes()
+    other = project / "rollup" / "2022-H1.yaml"  # outside params/: the other tests' runs never read it
+    other.parent.mkdir(exist_ok=True)
+    other.write_text("period: 2022-H1\ndata: data/ward\n", encoding="utf-8")
+    for force in (False, True):  # --force makes a report again; it does not take another file's report
+        result = run_batch(options(project, params=[other], force=force))
+        assert result.exit_code == 1
+        [outcome] = result.reports
+        assert outcome.status == "failed" and outcome.error.exception == "RunIdTaken"
+        assert outcome.error.message.startswith(
+            "outputs/2022-H1/ holds the report of params/2022-H1.yaml, whose run id this run of "
+            "rollup/2022-H1.yaml shares; nothing was replaced"
+        )
+        assert "RunIdTaken: outputs/2022-H1/ holds the report of params/2022-H1.yaml" in format_summary(
+            result
+        )
+        assert files_under(project / "outputs/2022-H1") == good
+        assert (project / "outputs/index.html").read_bytes() == index
+
+
 def test_cli_json_summary(project: Path, first) -> None:
     proc = subprocess.run(
         [

@@ -161,8 +161,8 @@ def test_data_that_do_not_cover_the_period(project: Path, capsys) -> None:
     code, out = check(project, capsys, str(project / "params" / "2023-H1.yaml"))
     assert code == 2
     assert (
-        "params/2023-H1.yaml: dữ liệu có từ tháng 1/2022 đến tháng 6/2022, chưa đủ cho 6 tháng đầu năm 2023"
-        in out
+        "params/2023-H1.yaml: dữ liệu của Phường Hải Châu có từ tháng 01/2022 đến tháng 06/2022: "
+        "chưa đủ cho 6 tháng đầu năm 2023" in out
     )
 
 

@@ -118,7 +118,8 @@ def test_other_periods_differ_and_compare(ds, h1):
     assert sum(q) == h1.vu_viec_antt
     with pytest.raises(
         ValueError,
-        match=r"Không có số liệu cho 6 tháng đầu năm 2030 \(2030-H1\): dữ liệu của Phường Duy Tân có từ 01/2021–06/2023",
+        match=r"Không có số liệu cho 6 tháng đầu năm 2030 \(2030-H1\): dữ liệu của Phường Duy Tân có từ tháng 01/2021 "
+        r"đến tháng 06/2023 \(no data",
     ):
         ds.figures("2030-H1")
 

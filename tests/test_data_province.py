@@ -20,6 +20,7 @@ from reportkit.data import sample_province as sample
 from reportkit.data.sql import WardRecords, add_ward, in_sentence, report_reads, split_unit, with_unit
 
 WARDS = 8
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +166,7 @@ def test_a_ward_with_no_rows(scratch, sample_ward):
     _add_empty_ward(scratch, sample_ward.catalog)
     ds = load(scratch, unit="an-binh")
     assert ds.first_month is None and ds.ward.name == "Phường An Bình"
-    with pytest.raises(ValueError, match="không có tháng nào"):
+    with pytest.raises(ValueError, match="Phường An Bình chưa có số liệu tháng nào"):
         ds.figures("2022-H1")
 
 
@@ -257,6 +258,7 @@ def test_each_ward_is_its_own_and_always_the_same():
 
 def test_write_makes_the_ward_list_and_params_files(tmp_path):
     (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "report.ipynb").write_text("{}", encoding="utf-8")  # the analyst's own: kept
     url = f"sqlite:///{tmp_path / 'data' / 'province' / 'province.db'}"
     (tmp_path / "data" / "province").mkdir(parents=True)
     written = sample.write(5, url, out=tmp_path, params_url="sqlite:///data/province/province.db")
@@ -276,7 +278,14 @@ def test_write_makes_the_ward_list_and_params_files(tmp_path):
     rollups = load_runs(
         [tmp_path / "params" / "province" / "province.yaml"], tmp_path, {"period", "data", "tone_style"}
     )
-    assert [r.run_id for r in rollups] == list(written.periods)
+    # the roll-up's folders are beside the wards', never a project's own "2022-H1"
+    assert [r.run_id for r in rollups] == [f"tinh-binh-son/{p}" for p in written.periods]
+    assert (tmp_path / "notebooks" / "report.ipynb").read_text(encoding="utf-8") == "{}"
+    assert (tmp_path / "notebooks" / "province.ipynb").read_bytes() == (
+        ROOT / "notebooks/province.ipynb"
+    ).read_bytes()
+    assert tmp_path / "notebooks" / "province.ipynb" in written.files
+    assert tmp_path / "notebooks" / "report.ipynb" not in written.files
     assert rollups[0].parameters["data"] == f"sqlite:///{tmp_path / 'data/province/province.db'}"
     listing = (tmp_path / "data" / "province" / "wards.yaml").read_text(encoding="utf-8")
     assert "named_after: person" in listing and "Phường Duy Tân" in listing
@@ -443,6 +452,21 @@ def test_a_period_without_data(province):
     assert not prov.figures("2023").available  # the data end in June 2023
     with pytest.raises(KeyError, match="no ward"):
         prov.dataset("nowhere")
+
+
+def test_a_ward_that_skipped_a_month_is_told_which_month_it_lacks(scratch):
+    execute(scratch, "DELETE FROM bao_cao WHERE phuong_xa = 'duy-tan' AND nam = 2021 AND thang IN (4, 5)")
+    ds = load(with_unit(scratch, "duy-tan"))
+    assert (ds.first_month, ds.last_month) == ((2021, 1), (2023, 6))  # its first and last months hide the gap
+    told = "dữ liệu của Phường Duy Tân có từ tháng 01/2021 đến tháng 06/2023 nhưng thiếu các tháng 04/2021, 05/2021"
+    assert not ds.covers("2021-H1") and ds.shortfall("2021-H1") == told
+    assert ds.shortfall("2021-Q1") is None and ds.covers("2021-Q1")
+    assert ds.shortfall("2021-05").endswith("nhưng thiếu tháng 05/2021")
+    with pytest.raises(
+        ValueError, match=r"Không có số liệu cho tháng 5 năm 2021 \(2021-05\): .* thiếu tháng 05/2021"
+    ):
+        ds.figures("2021-05")
+    assert ds.shortfall("2023-H2") == "dữ liệu của Phường Duy Tân có từ tháng 01/2021 đến tháng 06/2023"
 
 
 def test_the_rollup_of_a_ward_with_no_rows(scratch, sample_ward):

@@ -125,6 +125,7 @@ def test_the_wheel_carries_the_sample_project_types_and_licenses_and_nothing_of_
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     assert "reportkit/py.typed" in names
     assert "reportkit/_sample/notebooks/report.ipynb" in names
+    assert "reportkit/_sample/notebooks/province.ipynb" in names
     assert "reportkit/_sample/data/duy-tan/ward.yaml" in names
     assert "reportkit/_sample/data/duy-tan/bao-cao/2022/to-01-2022.xlsx" in names
     assert "share/jupyter/nbconvert/templates/reportkit/index.html.j2" in {
@@ -152,6 +153,30 @@ def test_init_then_run_in_an_empty_folder_writes_the_reports(installed, built_pr
     figures = {f["id"]: f["value"] for f in record["key_figures"]}
     assert figures["tuyen_truyen_luot"] == 1236  # the seed report's figure, from the packaged sample ward
     assert (built_project / "outputs" / "index.html").is_file()
+
+
+def test_a_province_and_its_rollup_beside_the_wards_own_reports_outside_the_checkout(
+    installed, built_project, tmp_path
+):
+    """reportkit sample province in an installed project: the roll-up notebook is there, and its reports go to
+    outputs/tinh-binh-son/<kỳ>/, leaving the ward's own outputs/<kỳ>/ as they were."""
+    project = tmp_path / "project"
+    shutil.copytree(built_project, project, symlinks=True)
+    ward_report = (project / "outputs/2022-H1/report-2022-H1.html").read_bytes()
+    made = installed.run("reportkit", "sample", "province", "--wards", "3", "--sqlite", "data/province/province.db",
+                         "--periods", "2022-H1", cwd=project)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert (project / "notebooks/province.ipynb").read_bytes() == (
+        ROOT / "notebooks/province.ipynb"
+    ).read_bytes()
+    rollup = installed.run("reportkit", "run", "--notebook", "notebooks/province.ipynb", "--to", "html",
+                           "params/province/province.yaml", cwd=project, timeout=600)  # fmt: skip
+    assert rollup.returncode == 0, rollup.stdout + rollup.stderr
+    page = (project / "outputs/tinh-binh-son/2022-H1/report-tinh-binh-son-2022-H1.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Tỉnh Bình Sơn" in page and "Phường Duy Tân" in page
+    assert (project / "outputs/2022-H1/report-2022-H1.html").read_bytes() == ward_report
 
 
 def test_reportkit_comes_from_the_venv_and_loads_its_packaged_sample(installed):

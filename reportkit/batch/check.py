@@ -488,11 +488,10 @@ def _data_findings(run: P.Run, root: Path, result: CheckResult, cache: dict[str,
         return None
     period = Period(run.parameters["period"])
     if not ds.covers(period):
-        span = (
-            f"tháng {ds.first_month[1]}/{ds.first_month[0]} đến tháng {ds.last_month[1]}/{ds.last_month[0]}"
-        )
         result.findings.append(
-            Finding(run.params_file, None, f"dữ liệu có từ {span}, chưa đủ cho {period.name} ({period.spec})")
+            Finding(
+                run.params_file, None, f"{ds.shortfall(period)}: chưa đủ cho {period.name} ({period.spec})"
+            )
         )
         return set(ds.catalog.ids)
     completeness = ds.completeness(period)

@@ -185,6 +185,13 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
         fingerprint_ = fingerprint({**base, "parameters": shown})
         run_dir = plan.out_dir / run.run_id
         outcome = found.outcomes[run.run_id] = Outcome(run.run_id, params_file=run.params_file)
+        owner = (store.read_manifest(run_dir) or {}).get("params_file")
+        if owner and owner != run.params_file:
+            outcome.status = "failed"
+            outcome.error = Failure.from_taken_folder(
+                P.display_path(run_dir, plan.root), owner, run.params_file
+            )
+            continue
         missing = texts_missing(run, plan.root)
         if missing:
             outcome.notes.append(missing)

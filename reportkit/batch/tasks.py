@@ -188,6 +188,17 @@ class Failure:
         return self
 
     @classmethod
+    def from_taken_folder(cls, folder: str, owner: str, params_file: str) -> Failure:
+        """The run's folder holds the report of another params file with the same run id: replacing it silently
+        would lose a good report (a province roll-up named "2022-H1" beside the ward's own "2022-H1")."""
+        return cls(
+            "setup",
+            "RunIdTaken",
+            f"{folder}/ holds the report of {owner}, whose run id this run of {params_file} shares; nothing was "
+            f"replaced — give one of them another run id (a 'units:' entry) or another --out, or remove {folder}/",
+        )
+
+    @classmethod
     def from_missing_texts(cls, missing: str) -> Failure:
         """--strict: the analyst's texts lack a required section ("chưa viết phần Ưu điểm …")."""
         return cls("texts", "MissingTexts", f"--strict: {missing}")

@@ -218,6 +218,26 @@ class Dataset:
         self._read(p)
         return all(ym in self._month_sources for ym in p.months)
 
+    def shortfall(self, period) -> str | None:
+        """Why the data do not cover the period, naming the months no tổ reported; None when they cover it.
+
+        "dữ liệu của Phường Xuân Tây có từ tháng 01/2021 đến tháng 06/2023 nhưng thiếu tháng 05/2021" — a ward
+        that skipped a month is not described by its first and last months alone.
+        """
+        p = vn.Period(period)
+        self._read(p)
+        missing = [ym for ym in p.months if ym not in self._month_sources]
+        if not missing:
+            return None
+        if self.first_month is None:
+            return f"{self.ward.name} chưa có số liệu tháng nào"
+        held = f"dữ liệu của {self.ward.name} có từ tháng {_mm_yyyy(self.first_month)} đến tháng {_mm_yyyy(self.last_month)}"
+        inside = [ym for ym in missing if self.first_month < ym < self.last_month]
+        if not inside:
+            return held
+        months = ", ".join(_mm_yyyy(ym) for ym in inside)
+        return f"{held} nhưng thiếu {'các tháng' if len(inside) > 1 else 'tháng'} {months}"
+
     def _figures_if_covered(self, period) -> Figures | None:
         return self.figures(period) if self.covers(period) else None
 
@@ -260,11 +280,8 @@ class Dataset:
         self._read(p)
         if p.spec not in self._figures:
             if not any(ym in self._month_sources for ym in p.months):
-                span = (f"{self.first_month[1]:02d}/{self.first_month[0]}–{self.last_month[1]:02d}/"
-                        f"{self.last_month[0]}") if self.first_month else "không có tháng nào"  # fmt: skip
                 raise ValueError(
-                    f"Không có số liệu cho {p.name} ({p.spec}): dữ liệu của {self.ward.name} có từ {span} "
-                    f"(no data for {p.spec})"
+                    f"Không có số liệu cho {p.name} ({p.spec}): {self.shortfall(p)} (no data for {p.spec})"
                 )
             self._figures[p.spec] = Figures(self, p)
         return self._figures[p.spec]
@@ -557,3 +574,8 @@ def load(source: str | os.PathLike | None = None, *, cache: bool = True, unit: s
         dataset = load_folder(SAMPLE_WARD if source is None else Path(source), use_cache=cache)
     dataset.show_proofreading()  # in JupyterLab: damaged text in the data, under the cell that loaded it
     return dataset
+
+
+def _mm_yyyy(month: Month) -> str:
+    """(2021, 5) → "05/2021", as the ward's monthly reports are dated."""
+    return f"{month[1]:02d}/{month[0]}"

@@ -34,6 +34,7 @@ YEARS = (2021, 2022, 2023)
 HALVES = ("2021-H1", "2021-H2", "2022-H1", "2022-H2", "2023-H1")
 MAX_TO = 18
 
+PROVINCE_CODE = "tinh-binh-son"  # the roll-up's folder in outputs/, beside the wards' (no ward's code)
 PROVINCE = {
     "name": "Tỉnh Bình Sơn",
     "short_name": "Bình Sơn",
@@ -385,6 +386,9 @@ class Written:
     periods: tuple[str, ...]
     files: list[Path]
     late: dict[str, list[str]]  # ward code -> months not yet sent at the end of the data, "06/2023"
+    skipped: dict[
+        str, list[str]
+    ]  # ward code -> months it sent nothing for, between its first and last: "05/2021"
 
 
 def sample_catalog() -> Catalog:
@@ -417,6 +421,9 @@ def write(n: int, url: str, *, replace: bool = False, out: Path | None = None,
     rows = write_province(url, PROVINCE, catalog, tracked(), replace=replace)
     late = {code: [f"{m:02d}/{y}" for y, m in MONTHS if (y, m) > max(s["months"])]
             for code, s in summary.items() if max(s["months"]) < MONTHS[-1]}  # fmt: skip
+    skipped = {code: gaps for code, s in summary.items()
+               if (gaps := [f"{m:02d}/{y}" for y, m in MONTHS if min(s["months"]) < (y, m) < max(s["months"])
+                            and (y, m) not in s["months"]])}  # fmt: skip
     if periods is None:
         periods = tuple(
             h for h in HALVES if all(vn.Period(h).months[-1] <= max(s["months"]) for s in summary.values())
@@ -424,25 +431,32 @@ def write(n: int, url: str, *, replace: bool = False, out: Path | None = None,
     files = []
     if out is not None:
         files = write_project(
-            Path(out), params_url or url, [s["record"] for s in summary.values()], periods, late
+            Path(out), params_url or url, [s["record"] for s in summary.values()], periods, late, skipped
         )
     units = sum(len(s["record"].description["units"]) for s in summary.values())
-    return Written(mask_url(url), len(summary), units, rows, periods, files, late)
+    return Written(mask_url(url), len(summary), units, rows, periods, files, late, skipped)
 
 
 def _dump(doc: dict, head: str) -> str:
     return head + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
 
 
-def write_project(out: Path, url: str, records: list, periods: tuple[str, ...], late: dict) -> list[Path]:
-    """The ward list and the two params files of the province, under ``out`` (a reportkit project folder)."""
+def write_project(
+    out: Path, url: str, records: list, periods: tuple[str, ...], late: dict, skipped: dict | None = None
+) -> list[Path]:
+    """The ward list and the two params files of the province, under ``out`` (a reportkit project folder), and
+    the two notebooks they run where the folder lacks them (an analyst's own notebooks are never replaced)."""
+    from reportkit.data.dataset import PROJECT_ROOT  # the sample project: the checkout, or the wheel's copy
     from reportkit.data.sql import with_unit
+
+    skipped = skipped or {}
 
     listing = {
         "province": PROVINCE["name"],
         "wards": [
             {"code": r.code, "name": r.description["name"], "named_after": r.description.get("named_after"),
-             "units": len(r.description["units"]), **({"late": late[r.code]} if r.code in late else {})}
+             "units": len(r.description["units"]), **({"late": late[r.code]} if r.code in late else {}),
+             **({"skipped": skipped[r.code]} if r.code in skipped else {})}
             for r in sorted(records, key=lambda r: vn.sort_key(r.description["name"]))
         ],
     }  # fmt: skip
@@ -450,20 +464,31 @@ def write_project(out: Path, url: str, records: list, periods: tuple[str, ...], 
     ward_url = with_unit(url, "REPORTKIT-UNIT").replace("REPORTKIT-UNIT", "{unit}")
     wards_params = {"data": ward_url, **({"secret": secret} if secret else {}), "tone_style": "classic",
                     "periods": list(periods), "units": [r["code"] for r in listing["wards"]]}  # fmt: skip
+    # The roll-up's run ids are "tinh-binh-son/<kỳ>": a project's own ward reports are "<kỳ>", and a report never
+    # replaces another params file's (the runner refuses to).
     province_params = {"data": url, **({"secret": secret} if secret else {}), "tone_style": "classic",
-                       "periods": list(periods)}  # fmt: skip
+                       "periods": list(periods), "units": [PROVINCE_CODE]}  # fmt: skip
     files = {
         out / "data" / "province" / "wards.yaml": _dump(
             listing, f"# {PROVINCE['name']} (mẫu, reportkit sample province): {len(records)} phường.\n"
-            "# named_after: person | number | event | place — Nghị định 30 viết hoa tên phường theo đó.\n"),
+            "# named_after: person | number | event | place — Nghị định 30 viết hoa tên phường theo đó.\n"
+            "# late: tháng chưa gửi ở cuối số liệu; skipped: tháng bỏ trống — báo cáo nào đọc tháng đó sẽ dừng,\n"
+            "# nói rõ tháng thiếu, thay vì cộng thiếu một tháng.\n"),
         out / "params" / "province" / "wards.yaml": _dump(
             wards_params, "# Báo cáo của từng phường, mỗi kỳ một báo cáo (run id \"<phường>/<kỳ>\"):\n"
             "#   reportkit run params/province/wards.yaml\n"),
         out / "params" / "province" / "province.yaml": _dump(
-            province_params, f"# Báo cáo tổng hợp của {PROVINCE['name']} (run id \"<kỳ>\"):\n"
+            province_params, f"# Báo cáo tổng hợp của {PROVINCE['name']} (run id \"{PROVINCE_CODE}/<kỳ>\"):\n"
             "#   reportkit run --notebook notebooks/province.ipynb params/province/province.yaml\n"),
     }  # fmt: skip
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)
-    return list(files)
+    written = list(files)
+    for name in ("report.ipynb", "province.ipynb"):
+        target = out / "notebooks" / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, (PROJECT_ROOT / "notebooks" / name).read_bytes())
+            written.append(target)
+    return written
