@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from province_checks import check_digest_follows_one_figure, check_rollup_sums, execute, query
+from province_checks import check_digest_follows_one_figure, check_rollup_sums, execute, months_where, query
 
 import reportkit
 from reportkit import vn
@@ -443,6 +443,39 @@ def test_leading_and_trailing_wards(province):
         f.ranking("tuyen_truyen_luot", by="size")
     with pytest.raises(KeyError):
         f.ranking("no_such_indicator")
+
+
+def test_a_late_ward_is_left_out_of_both_sides_of_every_comparison(scratch):
+    """A ward that sent nothing for a month of the period counts in last year's figure and in the plan but not in
+    this period's: compared as it is, the province seems to fall by that ward. like_for_like compares the wards that
+    sent every month, on both sides (the adversarial finding: "giảm 20,2%" that was only a late ward)."""
+    full = load_province(scratch).figures("2022-H1")
+    assert full.like_for_like is full  # every ward sent every month of 2022-H1
+    execute(scratch, "DELETE FROM bao_cao WHERE phuong_xa = 'duy-tan' AND nam = 2022 AND thang IN (5, 6)")
+    f = load_province(scratch).figures("2022-H1")
+    assert list(f.completeness.not_sent) == ["Phường Duy Tân"]
+    same = f.like_for_like
+    assert "Phường Duy Tân" not in same.wards and len(same.wards) == WARDS - 1
+    others = "phuong_xa <> 'duy-tan'"
+    for period, figures in (("2022-H1", same), ("2021-H1", same.last_year), ("2021-H2", same.previous)):
+        (expected,) = query(
+            scratch, f"SELECT SUM(quy_vnn) FROM bao_cao WHERE {others} AND ({months_where(period)})"
+        )[0]
+        assert figures.quy_vnn == expected, period
+    (plan,) = query(scratch, f"SELECT SUM(quy_vnn) FROM ke_hoach WHERE nam = 2022 AND {others}")[0]
+    assert same.plan("quy_vnn") == plan and f.plan("quy_vnn") > plan
+    (with_late,) = query(scratch, f"SELECT SUM(quy_vnn) FROM bao_cao WHERE {months_where('2021-H1')}")[0]
+    assert f.last_year.quy_vnn == with_late  # the figures themselves still sum every ward
+    assert (
+        f.quy_vnn
+        == same.quy_vnn
+        + query(
+            scratch,
+            f"SELECT SUM(quy_vnn) FROM bao_cao WHERE phuong_xa = 'duy-tan' AND ({months_where('2022-H1')})",
+        )[0][0]
+    )  # what Duy Tân sent (January–April) is in the stated figure, not in the compared one
+    with pytest.raises(KeyError):
+        load_province(scratch).only(["nowhere"])
 
 
 def test_a_period_without_data(province):

@@ -117,7 +117,7 @@ def test_title_headings_body_and_end_mark(made):
     assert styles["BÁO CÁO"] == "Tên loại văn bản"
     assert styles["I. KẾT QUẢ ĐẠT ĐƯỢC"] == "Heading 1"  # "##" in the notebook: the body's top level
     assert styles["1. Công tác tuyên truyền"] == "Heading 2"
-    assert styles["PHỤ LỤC"] == "Heading 1"
+    assert styles["Phụ lục"] == "Heading 1"
     heading = doc.styles["Heading 1"]
     assert heading.element.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val") == "0"
     body = next(p for p in doc.paragraphs if p.text.startswith("Mặt trận phường đã cử"))
@@ -171,9 +171,25 @@ def test_appendix_after_the_signature_on_a_new_page_numbered_on_its_own(made):
     body = doc.element.body
     order = [el.tag.split("}")[1] for el in body]
     sign_index = list(body).index(doc.tables[1]._tbl)
-    appendix_heading = next(p for p in doc.paragraphs if p.text == "PHỤ LỤC")._p
+    appendix_heading = next(p for p in doc.paragraphs if p.text == "Phụ lục")._p
     assert list(body).index(appendix_heading) > sign_index
     assert order.count("tbl") == 3
+
+
+def test_the_annex_heading_and_its_reference_line_are_centred_as_on_the_page(made):
+    """NĐ 30, Phụ lục I: "Phụ lục" and the "(Kèm theo …)" line are centred, not indented — the body's headings are
+    not (a Word file that put them left read differently from its PDF)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    _, doc = made
+    word = next(p for p in doc.paragraphs if p.text == "Phụ lục")
+    line = next(p for p in doc.paragraphs if p.text.startswith("(Kèm theo Báo cáo số 05/BC-MTTQ-BTT"))
+    for p in (word, line):
+        assert p.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER, p.text
+        assert p.paragraph_format.first_line_indent == 0, p.text
+    assert all(r.italic for r in line.runs if r.text.strip())
+    body_heading = next(p for p in doc.paragraphs if p.text == "I. KẾT QUẢ ĐẠT ĐƯỢC")
+    assert body_heading.paragraph_format.alignment is None  # the style's: left
 
 
 def test_appendix_table_is_a_real_word_table(made):

@@ -85,7 +85,7 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
     units = query(url, "SELECT COUNT(DISTINCT phuong_xa || '/' || to_dan_pho) FROM bao_cao")[0][0]
     assert f"{vn.number(s['tap_huan_luot'])} lượt cán bộ" in text
     assert (
-        f"{vn.number(s['tuyen_truyen_buoi'])} buổi tuyên truyền với {vn.about(s['tuyen_truyen_luot'])} lượt"
+        f"{vn.number(s['tuyen_truyen_buoi'])} buổi tuyên truyền với {vn.about(s['tuyen_truyen_luot'], digits=3)} lượt"
         in text
     )
     assert f"sự tham gia của {vn.number(s['hang_viet_nguoi'])} người dân" in text
@@ -93,7 +93,7 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
     assert f"trong 6 tháng đầu năm 2022 đã giảm {counted(s['giam_ho_ngheo'], 'hộ nghèo')}" in text
     assert f"xử lý {vn.number(s['vu_viec_antt'])} vụ việc" in text
     assert f"{vn.number(s['hoi_nghi_cu_tri'])} hội nghị tiếp xúc cử tri tại tổ dân phố với " in text
-    assert f"với {vn.about(s['cu_tri_luot'])} lượt cử tri" in text
+    assert f"với {vn.about(s['cu_tri_luot'], digits=3)} lượt cử tri" in text  # a province's: 3 digits
     assert f"{vn.number(units)} tổ dân phố thuộc {WARDS} phường" in text
     last = sql_sums(url, "2021-H1")
     growth = change(s["tuyen_truyen_luot"], last["tuyen_truyen_luot"])  # after "số lượt …": no unit again
@@ -125,6 +125,56 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
     assert vn.nfc(text) == text
 
 
+def test_the_leading_and_trailing_wards_are_ranked_per_to_dan_pho(rollup):
+    """Wards have 6 to 18 tổ: ranked on their totals, the small ones would always be "thấp nhất" (a văn thư's
+    reading); a count is ranked per tổ dân phố, among the wards that sent every tổ's every month."""
+    url, nb = rollup
+    text = "\n".join(_text(o["data"]["text/html"]) for _, o in _outputs(nb, "narrative"))
+    where = months_where("2022-H1")
+    sizes = {c: len(yaml.safe_load(d)["units"]) for c, d in query(url, "SELECT ma, mo_ta FROM phuong_xa")}
+    rows = query(url, f"SELECT phuong_xa, COUNT(*), SUM(tuyen_truyen_luot) FROM bao_cao WHERE {where} "
+                      "GROUP BY phuong_xa")  # fmt: skip
+    named = {w.code: w for w in wards(url)}
+    per_to = {code: total / sizes[code] for code, n, total in rows if n == sizes[code] * 6}
+    order = sorted(per_to, key=lambda c: (per_to[c], vn.sort_key(named[c].name)))
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("Lượt người dân dự tuyên truyền: dẫn đầu là")]
+    leaders, trailers = line.split("; thấp nhất là ")
+    lowest = order[0]
+    assert trailers.startswith(
+        f"{named[lowest].in_sentence} (bình quân {vn.number(per_to[lowest], decimals=1)} lượt/tổ)"
+    )
+    highest = order[-1]
+    assert leaders.startswith(
+        f"Lượt người dân dự tuyên truyền: dẫn đầu là {named[highest].in_sentence} (bình quân"
+    )
+    assert (
+        "Xếp theo bình quân trên một tổ dân phố" in text
+        or "đã gửi đầy đủ báo cáo, xếp theo bình quân" in text
+    )
+
+
+def test_a_late_ward_does_not_read_as_a_fall(tmp_path):
+    """A ward that sent nothing for May and June: the roll-up states what arrived, but compares with last year and
+    the plan over the wards that sent every month, and says so — not "giảm 20%" that is only the late ward."""
+    from province_checks import execute
+
+    from reportkit.data import load_province
+    from reportkit.narrative import compare_plan, compare_same_period
+
+    url = f"sqlite:///{tmp_path / 'province.db'}"
+    sample.write(8, url)
+    execute(url, "DELETE FROM bao_cao WHERE phuong_xa = 'duy-tan' AND nam = 2022 AND thang IN (5, 6)")
+    text = "\n".join(
+        _text(o["data"]["text/html"]) for _, o in _outputs(_run(tmp_path, url, "2022-H1"), "narrative")
+    )
+    f = load_province(url).figures("2022-H1")
+    same = f.like_for_like
+    assert "không gồm Phường Duy Tân" in text and "tính trên 07 phường đã gửi báo cáo đủ các tháng" in text
+    said = f"vận động được {vn.number(f.quy_vnn)} đồng, {compare_plan(same, 'quy_vnn')}, "
+    assert said + compare_same_period(same, "quy_vnn", "đồng") in text
+    assert compare_same_period(f, "quy_vnn", "đồng") not in text and compare_plan(f, "quy_vnn") not in text
+
+
 def test_the_rollup_follows_the_ward_reports_wording(rollup):
     """One comparison wording, the unit named once, the leading zero, plans judged by the time gone, and none of the
     forms a văn thư corrected in the ward's reports (tests/test_notebook.py, ``AS_GENERATED``)."""
@@ -136,7 +186,7 @@ def test_the_rollup_follows_the_ward_reports_wording(rollup):
     assert_plans_read_by_the_time_gone(body, "2022-H1")
     for old in ("hằng tháng", "vs_", "hộ thoát nghèo", "(đạt ", "cùng kỳ năm 2021: ", "Các so sánh"):
         assert old not in body, old
-    assert "Số liệu so sánh với cùng kỳ năm 2021." in body
+    assert "Các số liệu được so sánh với cùng kỳ năm 2021." in body
     assert "\n7. Tiếp xúc cử tri\n" in body  # the heading says what the section holds: no giám sát figures
     annex = [
         _text(o["data"]["text/html"])
@@ -194,7 +244,7 @@ def test_the_rollup_exports_like_a_ward_report(rollup):
     page = ReportExporter().html(nb)
     assert 'class="rk-appendix' in page
     body, appendix = page.split('class="rk-appendix', 1)
-    assert "PHỤ LỤC" in appendix and "Bảng 1." in appendix and "Biểu đồ 2." in appendix
+    assert "Phụ lục" in appendix and "Bảng 1." in appendix and "Biểu đồ 2." in appendix
     assert "III. CÁC PHƯỜNG DẪN ĐẦU" in body and "<script" not in page
 
 

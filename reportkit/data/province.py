@@ -178,6 +178,23 @@ class ProvinceFigures:
         return f"<ProvinceFigures {self.period} ({self.period.name}), {len(self.wards)} phường>"
 
     @property
+    def province(self) -> Province:
+        """The province (or the part of it, :attr:`like_for_like`) these figures sum."""
+        return self._prov
+
+    @property
+    def like_for_like(self) -> ProvinceFigures | None:
+        """These figures over the wards that sent every month of the period — whose comparisons (``last_year``,
+        ``previous``, ``plan``) set like against like. A ward that sent nothing for a month would otherwise count
+        in last year's figure and in the plan but not in this period's: a drop that is only a late ward.
+        The figures themselves when every ward sent every month; None when no ward did."""
+        late = set(self.completeness.not_sent)
+        if not late:
+            return self
+        sent = [e.code for e in self._prov.wards if e.name not in late]
+        return self._prov.only(sent).figures(self.period) if sent else None
+
+    @property
     def previous(self) -> ProvinceFigures | None:
         return self._prov._figures_if_covered(self.period.previous())
 
@@ -273,6 +290,14 @@ class Province:
 
     def dataset(self, unit: str) -> Dataset:
         return self.datasets[self.entry(unit).code]
+
+    def only(self, units) -> Province:
+        """The province's figures over some of its wards (codes or names), e.g. those that have reported."""
+        keep = {self.entry(u).code for u in units}
+        if not keep:
+            raise ValueError(f"{self.ward.name}: no ward left to sum")
+        chosen = [(e, self.datasets[e.code]) for e in self.wards if e.code in keep]
+        return Province(self.ward, self.catalog, chosen, self.origin, self.named_after)
 
     def covers(self, period) -> bool:
         p = vn.Period(period)

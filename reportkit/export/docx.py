@@ -254,6 +254,7 @@ class _Writer:
         self.section = section
         self.text_width_mm = text_width_mm
         self.heading_shift = 0
+        self.annex_opening = False  # the phụ lục's first block: its heading lines are centred, as on the page
         self.parse = _markdown()
         self.last_body_paragraph = (
             None  # the paragraph that takes "./." (None: a table, chart or list ended it)
@@ -506,6 +507,7 @@ class _Writer:
                 anchor.addprevious(number)
         number.set(_w("start"), "1")
         self.last_body_paragraph = None
+        self.annex_opening = True
 
     # --- content blocks ----------------------------------------------------------------------------------------
 
@@ -521,18 +523,28 @@ class _Writer:
 
     def markdown(self, text: str) -> None:
         tokens = [t for t in self.parse(nfc(text)) if t.get("type") != "blank_line"]
+        opening, self.annex_opening = self.annex_opening, False
+        after_heading = False
         for token in tokens:
             self.last_body_paragraph = None
-            self._block_token(token, None)
+            p = self._block_token(token, None)
+            # NĐ 30, Phụ lục I: "Phụ lục", the annex's title and the "(Kèm theo …)" line under them, centred, as
+            # the page centres them; the body's headings stay where their style puts them.
+            heading = token.get("type") == "heading"
+            if opening and p is not None and (heading or after_heading):
+                self._ppr(p, _el("ind", firstLine="0"), _el("jc", val="center"))
+            after_heading = heading
 
-    def _block_token(self, token: Mapping, container, *, style: str | None = None, depth: int = 0) -> None:
+    def _block_token(self, token: Mapping, container, *, style: str | None = None, depth: int = 0):
+        """Write one Markdown block; returns the paragraph a heading or paragraph became (else None)."""
         kind = token.get("type")
         if kind == "heading":
             level = max(1, min(6, token["attrs"]["level"] + self.heading_shift))
-            self.inline_paragraph(f"Heading{level}", token.get("children", []), container)
+            return self.inline_paragraph(f"Heading{level}", token.get("children", []), container)
         elif kind in ("paragraph", "block_text"):
             p = self.inline_paragraph(style or "Normal", token.get("children", []), container)
             self.last_body_paragraph = p if container is None and style is None else None
+            return p
         elif kind == "list":
             self.list(token, container, depth)
         elif kind == "block_quote":

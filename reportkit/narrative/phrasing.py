@@ -456,12 +456,13 @@ def part_number() -> str:
     return vn.roman(_state.state().next_number("part"))
 
 
-def about(value: object) -> str:
-    """``vn.about`` for counts in prose: "trên 1.200"; an exact small count keeps the leading zero ("08")."""
+def about(value: object, digits: int = 2) -> str:
+    """``vn.about`` for counts in prose: "trên 1.200"; an exact small count keeps the leading zero ("08").
+    ``digits``: the significant digits kept — a province's 17.756 is "trên 17.700" with 3, not "trên 17.000"."""
     count = _count_of(value, "about()")
     if isinstance(count, int) and 0 < count < 10:
         return counted(count)
-    return vn.about(count)
+    return vn.about(count, digits=digits)
 
 
 def completeness(value: object, noun: str = "tổ") -> str:

@@ -80,7 +80,7 @@ def report_notebook(record: dict | None = None, *, long: bool = True) -> nbforma
             count=2,
         ),
         new_markdown_cell(
-            "## PHỤ LỤC\n\n*(Kèm theo Báo cáo số 05/BC-MTTQ-BTT ngày 05 tháng 01 năm 2023 của Ban Thường trực "
+            "## Phụ lục\n\n*(Kèm theo Báo cáo số 05/BC-MTTQ-BTT ngày 05 tháng 01 năm 2023 của Ban Thường trực "
             "Ủy ban MTTQ Việt Nam phường Hòa Bình)*",
             metadata={"tags": ["appendix"]},
         ),
