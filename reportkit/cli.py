@@ -231,7 +231,10 @@ def _cmd_sample(args) -> int:
     except (DataError, ValueError, FileExistsError, ConnectionError, ModuleNotFoundError, OSError) as err:
         if made is not None:  # nothing was written: no empty database left behind
             made.unlink(missing_ok=True)
-        print(f"reportkit sample province: {err}", file=sys.stderr)
+        said = str(err).replace(
+            "pass replace=True", "pass --replace"
+        )  # the library's words, the command's flag
+        print(f"reportkit sample province: {said}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - started
     print(
@@ -246,9 +249,15 @@ def _cmd_sample(args) -> int:
     )
     if written.late:
         both = sum(1 for months in written.late.values() if len(months) > 1)
+        has = "has" if len(written.late) == 1 else "have"
+        then = (
+            "their 2023-H1 reports stop, naming the month"
+            if "2023-H1" in written.periods
+            else "the params files leave 2023-H1 out"
+        )
         print(
-            f"  {_wards(len(written.late))} {'has' if len(written.late) == 1 else 'have'} not yet sent 06/2023 ({both} neither 05/2023): no report for "
-            "2023-H1 from them; data/province/wards.yaml lists them"
+            f"  {_wards(len(written.late))} {has} not yet sent 06/2023 ({both} neither 05/2023): {then}; "
+            "data/province/wards.yaml lists them"
         )
     if written.skipped:
         named = "; ".join(f"{code}: {', '.join(months)}" for code, months in sorted(written.skipped.items()))

@@ -178,6 +178,32 @@ def test_bad_urls_exit_2_and_write_nothing(tmp_path: Path, capsys) -> None:
     assert sorted(str(p) for p in root.rglob("*")) == before  # not even the cache folder
 
 
+def test_an_out_urls_password_is_masked_in_every_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The --out URL's password never reaches the terminal (a CI log): not in a setup error quoting the URL or
+    the exception, not in a failed upload's message."""
+    root = make_project(tmp_path / "p")
+    for url in ("foo://u:OutS3cr3tZ@bucket/x", "ftp://u:OutS3cr3tZ@127.0.0.1:1/x"):  # port 1: refused at once
+        assert main(["run", "--root", str(root), "--out", url]) == 2
+        err = capsys.readouterr().err
+        assert "OutS3cr3tZ" not in err and "u:***@" in err, err
+    url = f"memory://u:OutS3cr3tZ@{MEMORY_ROOT}/masked"
+    original = MemoryFileSystem.put_file
+
+    def refused(self, *args, **kwargs):
+        raise ConnectionResetError(f"the store at {url} (password OutS3cr3tZ) hung up")
+
+    monkeypatch.setattr(MemoryFileSystem, "put_file", refused)
+    try:
+        result = run_batch(options(root, out=url, params=[root / "params/2022-H1.yaml"]))
+    finally:
+        monkeypatch.setattr(MemoryFileSystem, "put_file", original)
+    assert result.exit_code == 1 and result.reports[0].error.kind == "publish"
+    summary = format_summary(result)
+    everything = json.dumps(result.as_json(), ensure_ascii=False)  # what --json prints
+    assert "hung up" in summary and "hung up" in everything
+    assert "OutS3cr3tZ" not in summary and "OutS3cr3tZ" not in everything
+
+
 def test_url_detection() -> None:
     assert is_url("s3://b/x") and is_url("file:///tmp/x") and is_url("simplecache::s3://b/x")
     assert not is_url("/tmp/out") and not is_url("outputs") and not is_url("c:/tmp") and not is_url("a b://x")

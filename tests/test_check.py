@@ -161,9 +161,43 @@ def test_data_that_do_not_cover_the_period(project: Path, capsys) -> None:
     code, out = check(project, capsys, str(project / "params" / "2023-H1.yaml"))
     assert code == 2
     assert (
-        "params/2023-H1.yaml: dữ liệu của Phường Hải Châu có từ tháng 01/2022 đến tháng 06/2022: "
+        "params/2023-H1.yaml: dữ liệu của phường Hải Châu có từ tháng 01/2022 đến tháng 06/2022: "
         "chưa đủ cho 6 tháng đầu năm 2023" in out
     )
+
+
+def test_a_province_checks_as_its_notebooks_read_it(tmp_path: Path, capsys) -> None:
+    """The roll-up reads the whole database (load_province): no "choose a ward" error; a ward's runs are named by
+    their run id; a ward's own name is never a "damaged" syllable ("Hưng Lợi" is not "hưởng lợi")."""
+    from province_checks import execute
+
+    from reportkit.data import sample_province as sample
+
+    db = tmp_path / "data" / "province" / "province.db"
+    db.parent.mkdir(parents=True)
+    sample.write(8, f"sqlite:///{db}", out=tmp_path, params_url="sqlite:///data/province/province.db",
+                 periods=("2022-H1",))  # fmt: skip
+    execute(f"sqlite:///{db}", "DELETE FROM bao_cao WHERE phuong_xa = 'duy-tan' AND nam = 2022 AND thang = 5",
+            "UPDATE phuong_xa SET ten = REPLACE(ten, 'Tây Lập', 'Hưng Lợi'), mo_ta = REPLACE(REPLACE(mo_ta, "
+            "'Tây Lập', 'Hưng Lợi'), 'TÂY LẬP', 'HƯNG LỢI') WHERE ma = 'tay-lap'")  # fmt: skip
+    code, out = check(tmp_path, capsys, "--notebook", str(tmp_path / "notebooks/province.ipynb"),
+                      str(tmp_path / "params/province/province.yaml"))  # fmt: skip
+    assert code == 0, out
+    assert "tinh-binh-son/2022-H1: 6 tháng đầu năm 2022: 7/8 phường đã gửi đầy đủ báo cáo" in out
+    assert "chưa đủ: Phường Duy Tân" in out and "chọn một phường" not in out
+    code, out = check(tmp_path, capsys, str(tmp_path / "params/province/wards.yaml"))
+    assert code == 2
+    assert (
+        "lỗi: params/province/wards.yaml: duy-tan/2022-H1: dữ liệu của Phường Duy Tân có từ tháng 01/2021 đến "
+        "tháng 06/2023 nhưng thiếu tháng 05/2022: chưa đủ cho 6 tháng đầu năm 2022 (2022-H1)"
+    ) in out
+    assert "“Hưng”" not in out and "“HƯNG”" not in out
+    from reportkit.data import load
+    from reportkit.vn import check as proofread
+
+    ward = load(f"sqlite:///{db}?unit=tay-lap").ward
+    assert ward.name == "Phường Hưng Lợi" and ward.parent_body[1] == "PHƯỜNG HƯNG LỢI"
+    assert [f.found for f in proofread(ward.name)] == ["Hưng"]  # as prose it would be: "hưởng lợi"
 
 
 def test_the_sample_project_checks_clean() -> None:

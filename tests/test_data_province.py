@@ -323,6 +323,13 @@ def test_the_cli_writes_a_province(tmp_path, capsys):
     fresh = tmp_path / "fresh.db"
     assert main(["sample", "province", "--wards", "0", "--sqlite", str(fresh), "--out", str(tmp_path)]) == 2
     assert "at least one" in capsys.readouterr().err and not fresh.exists()
+    url = f"sqlite:///{tmp_path / 'by-url.db'}"
+    assert main(["sample", "province", "--wards", "2", "--url", url, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "their 2023-H1 reports stop, naming the month" in out or "not yet sent" not in out
+    assert main(["sample", "province", "--wards", "2", "--url", url, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "pass --replace to overwrite" in err and "replace=True" not in err  # the command's flag
 
 
 # ------------------------------------------------------------ the digest of what a report reads

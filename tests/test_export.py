@@ -627,7 +627,36 @@ def test_index_groups_a_batch_of_units_by_unit(tmp_path):
 
 
 MANY_WARDS = ["Phường Hòa Khánh", "Phường 3", "Xã Đông Hà", "Phường An Hải", "Phường Ân Phú", "Phường Duy Tân",
-              "Phường Trần Hưng Đạo", "Phường 12", "Thị trấn Hà Lam"]  # fmt: skip
+              "Phường Trần Hưng Đạo", "Phường 12", "Thị trấn Hà Lam", "Tỉnh Bình Sơn"]  # fmt: skip
+
+
+def test_a_unit_page_outside_a_unit_folder_keeps_its_name_and_never_goes_stale(tmp_path):
+    """Duy Tân's reports made both from its workbooks (outputs/2022-H1/) and from the province (outputs/duy-tan/…):
+    its page is named after it, not after its rank among the units, so a link shared stays right when wards come
+    or go; a page whose unit is gone is removed, not left with old figures."""
+    from reportkit import vn
+    from reportkit.export import write_site
+
+    def entries(names):
+        out = []
+        for n, name in enumerate(names):
+            record = _record(
+                "2022-H1", f"Số: {40 + n}/BC-MTTQ-BTT", tuyen_truyen_luot=("Lượt", 100 + n, "lượt")
+            )
+            record["document"]["unit"] = name
+            out.append(_entry(tmp_path, f"{vn.fold(name).replace(' ', '-')}/2022-H1", record))
+        duy = _record("2022-H2", "Số: 63/BC-MTTQ-BTT", tuyen_truyen_luot=("Lượt", 1310, "lượt"))
+        duy["document"]["unit"] = "Phường Duy Tân"
+        return [*out, _entry(tmp_path, "2022-H2", duy)]
+
+    write_site(tmp_path, entries(MANY_WARDS))
+    assert (tmp_path / "don-vi-phuong-duy-tan.html").is_file()
+    fewer = [w for w in MANY_WARDS if w not in ("Phường 3", "Phường An Hải")]
+    pages = write_site(tmp_path, entries(fewer))
+    assert tmp_path / "don-vi-phuong-duy-tan.html" in pages
+    assert sorted(p.name for p in tmp_path.glob("don-vi-*.html")) == ["don-vi-phuong-duy-tan.html"]
+    write_site(tmp_path, entries(["Phường Hòa Khánh"]))  # one page for all: no unit page left behind
+    assert not list(tmp_path.glob("don-vi-*.html"))
 
 
 def test_many_units_get_a_page_each_and_an_index_listing_them(tmp_path):
@@ -649,11 +678,19 @@ def test_many_units_get_a_page_each_and_an_index_listing_them(tmp_path):
     assert pages[0] == tmp_path / "index.html" and len(pages) == 1 + len(MANY_WARDS)
     index = BeautifulSoup(pages[0].read_text(), "html.parser")
     assert index.h1.get_text() == "Báo cáo định kỳ"
-    assert "9 đơn vị, 18 báo cáo" in index.get_text()
+    assert "10 đơn vị, 20 báo cáo" in index.get_text()
     letters = [a.get_text() for a in index.select(".letters a")]
-    assert letters == ["0–9", "A", "D", "Đ", "H", "T"]
+    assert letters == [
+        "0–9",
+        "A",
+        "B",
+        "D",
+        "Đ",
+        "H",
+        "T",
+    ]  # the province's roll-up under its own name's letter
     names = [a.get_text() for a in index.select(".units .unit-name")]
-    assert names == ["Phường 3", "Phường 12", "Phường An Hải", "Phường Ân Phú", "Phường Duy Tân", "Xã Đông Hà",
+    assert names == ["Phường 3", "Phường 12", "Phường An Hải", "Phường Ân Phú", "Tỉnh Bình Sơn", "Phường Duy Tân", "Xã Đông Hà",
                      "Phường Hòa Khánh", "Thị trấn Hà Lam", "Phường Trần Hưng Đạo"]  # fmt: skip
     first = index.select_one(".units li")
     assert [a["href"] for a in first.select("a")] == [
@@ -672,7 +709,7 @@ def test_many_units_get_a_page_each_and_an_index_listing_them(tmp_path):
         assert "<script" not in page.read_text().lower() and _external_references(page.read_text()) == []
     ward = BeautifulSoup((tmp_path / "xa-dong-ha/index.html").read_text(), "html.parser")
     assert ward.h1.get_text() == "Báo cáo định kỳ — Xã Đông Hà"
-    assert ward.select_one("nav a")["href"] == "../index.html" and "Tất cả 9 đơn vị" in ward.nav.get_text()
+    assert ward.select_one("nav a")["href"] == "../index.html" and "Tất cả 10 đơn vị" in ward.nav.get_text()
     assert [a["href"] for a in ward.select("table.reports a")][:2] == [
         "2022-H2/report-xa-dong-ha-2022-H2.html", "2022-H2/report-xa-dong-ha-2022-H2.pdf"]  # fmt: skip
 

@@ -267,3 +267,13 @@ def test_english_prose_keeps_english_numbers():
         "1200",
         "2.5",
     ]
+
+
+def test_a_name_keeps_its_real_syllables_and_still_shows_lost_letters():
+    """ward.yaml's names: "Hưng Lợi" is a ward, not "hưởng lợi" — a syllable that is a word is the name's; a
+    syllable that is none ("Mt") is still damaged."""
+    from reportkit.vn.proof import check
+
+    assert [f.found for f in check("Phường Hưng Lợi")] == ["Hưng"]  # as prose, the model would rather read it
+    assert check("Phường Hưng Lợi", names=True) == [] and check("PHƯỜNG HƯNG LỢI", names=True) == []
+    assert [f.found for f in check("Phường Mt Trn", names=True)] == ["Mt", "Trn"]

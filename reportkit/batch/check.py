@@ -209,6 +209,7 @@ class NotebookFacts:
     figures: set[str]  # variables holding a Figures (x = ds.figures(...), y = x.last_year …)
     report_cells: list[tuple[int, str]]  # (1-based cell number, body after "%%report")
     findings: list[Finding]
+    reads_province: bool = False  # it calls load_province(): its data is a whole province database
 
 
 def _python(source: str) -> str:
@@ -225,6 +226,7 @@ def read_notebook(path: Path, shown: str) -> NotebookFacts:
     figures: set[str] = set()
     cells: list[tuple[int, str]] = []
     findings: list[Finding] = []
+    reads_province = False
     for number, cell in enumerate(nb.get("cells", []), 1):
         if cell.get("cell_type") != "code":
             continue
@@ -250,7 +252,12 @@ def read_notebook(path: Path, shown: str) -> NotebookFacts:
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and _is_figures(node.value, figures):
                 figures |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    return NotebookFacts(parameters, assigned, figures, cells, findings)
+            if isinstance(node, ast.Call):
+                func = node.func
+                reads_province |= (
+                    func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                ) == ("load_province")
+    return NotebookFacts(parameters, assigned, figures, cells, findings, reads_province)
 
 
 def _is_figures(value: ast.AST, known: set[str]) -> bool:
@@ -430,7 +437,7 @@ def check_project(
     catalogs: dict[str, set[str]] = {}
     datasets: dict[str, Any] = {}
     for run in runs:
-        ids = _data_findings(run, root, result, datasets)
+        ids = _data_findings(run, root, result, datasets, province=facts.reads_province)
         if ids is not None:
             catalogs[run.run_id] = ids
         _texts_findings(run, root, result, known, facts.figures, ids or set(), strict)
@@ -451,8 +458,12 @@ def check_project(
     return result
 
 
-def _data_findings(run: P.Run, root: Path, result: CheckResult, cache: dict[str, Any]) -> set[str] | None:
-    from reportkit import load
+def _data_findings(
+    run: P.Run, root: Path, result: CheckResult, cache: dict[str, Any], *, province: bool = False
+) -> set[str] | None:
+    """The run's data read as its notebook reads them (one ward, or with ``province`` a whole province database):
+    what cannot be read, what the proofreader finds in them, and whether they cover the period."""
+    from reportkit import load, load_province
     from reportkit.core.errors import ReportkitError
     from reportkit.vn import Period
 
@@ -461,7 +472,7 @@ def _data_findings(run: P.Run, root: Path, result: CheckResult, cache: dict[str,
         return None
     if data not in cache:
         try:
-            cache[data] = load(data)
+            cache[data] = load_province(data) if province else load(data)
             for problem in cache[
                 data
             ].proofread():  # the ward's names and the tổ's notes, once per data source
@@ -487,18 +498,30 @@ def _data_findings(run: P.Run, root: Path, result: CheckResult, cache: dict[str,
     if ds is None:
         return None
     period = Period(run.parameters["period"])
+    # A file of several wards' runs: the run says which ward ("phu-quang/2022-H1: dữ liệu của …").
+    which = f"{run.run_id}: " if run.unit is not None else ""
     if not ds.covers(period):
         result.findings.append(
             Finding(
-                run.params_file, None, f"{ds.shortfall(period)}: chưa đủ cho {period.name} ({period.spec})"
+                run.params_file,
+                None,
+                f"{which}{ds.shortfall(period)}: chưa đủ cho {period.name} ({period.spec})",
             )
         )
         return set(ds.catalog.ids)
     completeness = ds.completeness(period)
-    if completeness.missing:
+    if province and completeness.missing_units:  # each ward as a sentence names it (NĐ 30: "Phường 10")
+        from reportkit.vn import join
+
+        late = [e.in_sentence for e in ds.wards if e.name in set(completeness.missing_units)]
+        said = f"{completeness} phường đã gửi đầy đủ báo cáo các tháng trong kỳ; chưa đủ: {join(late)}"
+        result.findings.append(Finding(run.params_file, None, f"{which}{period.name}: {said}", False))
+    elif not province and completeness.missing:
         from reportkit.narrative.phrasing import completeness as said
 
-        result.findings.append(Finding(run.params_file, None, f"{period.name}: {said(completeness)}", False))
+        result.findings.append(
+            Finding(run.params_file, None, f"{which}{period.name}: {said(completeness)}", False)
+        )
     return set(ds.catalog.ids)
 
 

@@ -83,7 +83,8 @@ def index_pages(out_dir: Path) -> list[str]:
     return pages if isinstance(pages, list) and pages else ["index.html"]
 
 
-def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, index, index_error, progress):
+def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, index, index_error, progress,
+                   redactor: Redactor | None = None):  # fmt: skip
     """Publish every report made or up to date in the mirror whose remote copy differs, then the index page.
 
     A report that cannot be published is marked failed (the others go on); the index is published only when every
@@ -108,6 +109,7 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
             unpublished += 1
             failure = Failure.from_exception("publish", err, local=str(run_dir))
             failure.message = f"{target.display(run.run_id)}/: {err}".strip()
+            failure.redact(redactor)
             entry.status, entry.published, entry.outputs, entry.error = "failed", False, {}, failure
             progress.line(f"  ✗ {run.run_id}: publish — {failure.line()}")
             continue
@@ -123,9 +125,10 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
                 if target.publish_file(out_dir / page, page):
                     progress.line(f"  ↑ {page}: published to {target.display(page)}")
             except Exception as err:
-                return None, (
+                error = (
                     f"{page} could not be published to {target.display(page)}: {type(err).__name__}: {err}"
                 )
+                return None, redactor.text(error) if redactor else error
         return target.display("index.html"), index_error
     finally:
         target.drop_empty_staging()

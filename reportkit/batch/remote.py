@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.batch.store import MANIFEST, pid_alive
+from reportkit.core import redact
 from reportkit.core.errors import ReportkitError
 
 STAGING = ".reportkit-staging"
@@ -57,7 +58,20 @@ def mangled_url(path: Path) -> str | None:
 
 
 def open_remote(url: str) -> Remote:
-    """The file system of ``url``; raises :class:`RemoteSetupError` naming the URL and what to install."""
+    """The file system of ``url``; raises :class:`RemoteSetupError` naming the URL (its password masked, as in the
+    exception it quotes) and what to install."""
+    try:
+        return _open_remote(url)
+    except RemoteSetupError as err:
+        raise RemoteSetupError(shown(url, str(err))) from None
+
+
+def shown(url: str, text: str) -> str:
+    """``text`` (an error about ``url``) as a person may read it: the URL's credentials masked in every form."""
+    return redact.mask_urls(redact.Redactor(redact.url_credentials(url)).text(text))
+
+
+def _open_remote(url: str) -> Remote:
     import fsspec
     from fsspec.registry import known_implementations
 
@@ -126,7 +140,9 @@ class Remote:
         return f"{self.root}/{rel}"
 
     def display(self, rel: str = "") -> str:
-        return f"{self.url}/{rel}" if rel else self.url
+        """Where ``rel`` is, for a person: the URL with its credentials masked."""
+        url = redact.mask_url(self.url)
+        return f"{url}/{rel}" if rel else url
 
     def _ensure_dirs(self, paths: Iterable[str]) -> None:
         # Local and SFTP-like file systems need parent folders; object stores ignore this (cached, one call each).

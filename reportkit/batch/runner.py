@@ -21,7 +21,7 @@ from reportkit.batch.publish import collect_entries, publish_remote, write_site_
 from reportkit.batch.summary import BatchResult, Progress, format_summary
 from reportkit.batch.tasks import Failure, Outcome
 from reportkit.core.atomic import write_atomic
-from reportkit.core.redact import Redactor
+from reportkit.core.redact import Redactor, url_credentials
 
 __all__ = [
     "FORMATS",
@@ -124,7 +124,9 @@ def run_batch(options: BatchOptions) -> BatchResult:
         code_digest = store.reportkit_digest()
         scheduled = schedule(plan, options, code_digest, batch=lock.token)
         tasks, outcomes = scheduled.tasks, scheduled.outcomes
-        redactor = Redactor([t for task in tasks for t in task.secret])
+        # The --out URL's credentials too: a failed upload's message may quote them.
+        out_secrets = url_credentials(plan.target.url) if plan.target is not None else []
+        redactor = Redactor([*(t for task in tasks for t in task.secret), *out_secrets])
         progress = Progress(options.progress, len(plan.runs), redactor, to_make=len(tasks))
         for outcome in outcomes.values():
             if outcome.status in ("skipped", "failed"):  # failed before running: --strict, texts missing
@@ -165,7 +167,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
                 index_error = redactor.text(f"{type(err).__name__}: {err}")
             if plan.target is not None:
                 index, index_error = publish_remote(
-                    plan.target, plan.runs, outcomes, out_dir, index, index_error, progress
+                    plan.target, plan.runs, outcomes, out_dir, index, index_error, progress, redactor
                 )
     result = BatchResult(
         list(outcomes.values()),
@@ -173,7 +175,7 @@ def run_batch(options: BatchOptions) -> BatchResult:
         index,
         time.monotonic() - t0,
         index_error,
-        out_url=plan.target.url if plan.target is not None else None,
+        out_url=plan.target.display() if plan.target is not None else None,
         redactor=redactor,
     )
     if stopped is not None:

@@ -230,8 +230,8 @@ class Dataset:
         if not missing:
             return None
         if self.first_month is None:
-            return f"{self.ward.name} chưa có số liệu tháng nào"
-        held = f"dữ liệu của {self.ward.name} có từ tháng {_mm_yyyy(self.first_month)} đến tháng {_mm_yyyy(self.last_month)}"
+            return f"{vn.upper_first(self.ward.in_text)} chưa có số liệu tháng nào"
+        held = f"dữ liệu của {self.ward.in_text} có từ tháng {_mm_yyyy(self.first_month)} đến tháng {_mm_yyyy(self.last_month)}"
         inside = [ym for ym in missing if self.first_month < ym < self.last_month]
         if not inside:
             return held
@@ -360,7 +360,9 @@ class Dataset:
             return note, Problem("proofreading", file, sheet, row, column, note.found, expected, cell=cell)
 
         for key, text in self.ward.texts():
-            for note in notes(text):
+            # Names ("Phường Hưng Lợi", the signer's, "PHƯỜNG HƯNG LỢI"): a real syllable there is the name's own.
+            name = key.split("[", 1)[0] in _NAME_KEYS or key.startswith("signer.")
+            for note in notes(text, names=name):
                 yield located(note, self.ward.file, column=key)
         for (_, _), (row, file) in sorted(self._rows.items(), key=lambda kv: (kv[1][1], kv[1][0].row)):
             if row.note:
@@ -574,6 +576,9 @@ def load(source: str | os.PathLike | None = None, *, cache: bool = True, unit: s
         dataset = load_folder(SAMPLE_WARD if source is None else Path(source), use_cache=cache)
     dataset.show_proofreading()  # in JupyterLab: damaged text in the data, under the cell that loaded it
     return dataset
+
+
+_NAME_KEYS = frozenset({"name", "short_name", "place", "parent_body", "units", "issuing_body"})
 
 
 def _mm_yyyy(month: Month) -> str:

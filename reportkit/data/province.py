@@ -303,6 +303,21 @@ class Province:
         p = vn.Period(period)
         return bool(self.first_month) and self.first_month <= p.months[0] and p.months[-1] <= self.last_month
 
+    def shortfall(self, period) -> str | None:
+        """Why the data do not cover the period, or None when they do: "dữ liệu của Tỉnh Bình Sơn có từ tháng
+        01/2021 đến tháng 06/2023" (a ward's own gaps are its report's, and the roll-up names the late wards)."""
+        if self.covers(period):
+            return None
+        if self.first_month is None:
+            return f"{vn.upper_first(self.in_sentence)} chưa có số liệu tháng nào"
+        first, last = self.first_month, self.last_month
+        return (f"dữ liệu của {self.in_sentence} có từ tháng {first[1]:02d}/{first[0]} đến tháng "
+                f"{last[1]:02d}/{last[0]}")  # fmt: skip
+
+    def proofread(self) -> list[Problem]:
+        """What the proofreader finds in every ward's texts (:meth:`Dataset.proofread`), ward after ward."""
+        return [problem for e in self.wards for problem in self.datasets[e.code].proofread()]
+
     def _figures_if_covered(self, period) -> ProvinceFigures | None:
         return self.figures(period) if self.covers(period) else None
 
@@ -311,11 +326,8 @@ class Province:
         p = vn.Period(period)
         if p.spec not in self._figures:
             if not self.first_month or p.months[-1] < self.first_month or p.months[0] > self.last_month:
-                span = (f"{self.first_month[1]:02d}/{self.first_month[0]}–{self.last_month[1]:02d}/"
-                        f"{self.last_month[0]}") if self.first_month else "không có tháng nào"  # fmt: skip
                 raise ValueError(
-                    f"Không có số liệu cho {p.name} ({p.spec}): dữ liệu của {self.ward.name} có từ {span} "
-                    f"(no data for {p.spec})"
+                    f"Không có số liệu cho {p.name} ({p.spec}): {self.shortfall(p)} (no data for {p.spec})"
                 )
             self._figures[p.spec] = ProvinceFigures(self, p)
         return self._figures[p.spec]

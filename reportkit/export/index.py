@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
+import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -49,7 +50,20 @@ KINDS = (
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 160, 44, 5
 UNITS_ON_ONE_PAGE = 5  # more units than this: a page per unit, and index.html lists them
 # Words before a unit's own name, left out of the letter it is found under ("Phường Hòa Khánh" is under H).
-_UNIT_WORDS = ("phường", "xã", "thị trấn", "đặc khu", "tổ dân phố", "tổ", "thôn", "ấp", "bản", "khu phố")
+_UNIT_WORDS = (
+    "tỉnh",
+    "thành phố",
+    "phường",
+    "xã",
+    "thị trấn",
+    "đặc khu",
+    "tổ dân phố",
+    "tổ",
+    "thôn",
+    "ấp",
+    "bản",
+    "khu phố",
+)
 
 
 class IndexPageError(ReportkitError, ValueError):
@@ -285,12 +299,14 @@ def write_site(out_dir, entries) -> list[Path]:
     if len(names) <= UNITS_ON_ONE_PAGE:
         reports = [_report(entry) for entry in entries]
         units = [_unit(name, [r for r in reports if r["unit"] == name]) for name in names]
-        return [_write_page(out_dir, "index.html", units=units, count=len(reports))]
+        page = _write_page(out_dir, "index.html", units=units, count=len(reports))
+        _remove_stale_pages(out_dir, set())
+        return [page]
 
-    pages, listed = [], []
-    for number, name in enumerate(names, 1):
+    pages, listed, taken = [], [], set()
+    for name in names:
         mine = [e for e in entries if nfc(_unit_of(e)) == name]
-        page = _unit_page(mine, number)
+        page = _unit_page(mine, name, taken)
         base = posixpath.dirname(page)
         reports = [_report(entry, base) for entry in mine]
         unit = _unit(name, reports)
@@ -309,7 +325,16 @@ def write_site(out_dir, entries) -> list[Path]:
             }
         )
     index = _write_units(out_dir, listed, len(entries))
+    _remove_stale_pages(out_dir, taken)
     return [index, *pages]
+
+
+def _remove_stale_pages(out_dir: Path, kept: set[str]) -> None:
+    """A unit page of an earlier run whose unit is gone, moved to its own folder or now on index.html itself:
+    removed, never left to be found with old figures."""
+    for old in out_dir.glob(f"{_PAGE_PREFIX}*.html"):
+        if old.name not in kept:
+            old.unlink(missing_ok=True)
 
 
 def _unit_of(entry: Mapping) -> str:
@@ -321,14 +346,26 @@ def _unit(name: str, reports: list[dict]) -> dict:
     return {"name": name, "reports": listed, "trends": _trends(reports)}
 
 
-def _unit_page(entries: list[Mapping], number: int) -> str:
+_PAGE_PREFIX = "don-vi-"
+
+
+def _unit_page(entries: list[Mapping], name: str, taken: set[str]) -> str:
     """Where a unit's page goes: ``<unit>/index.html`` beside its reports when they all lie in one folder of the
-    output folder (a batch's ``<unit>/<period>/``), else ``don-vi-<n>.html`` at the top."""
+    output folder (a batch's ``<unit>/<period>/``), else ``don-vi-<its name>.html`` at the top ("don-vi-phuong-
+    duy-tan.html": the same page whatever the other units, so a shared link stays right)."""
+    from reportkit import vn
+
     tops = {PurePosixPath(*Path(rel).parts).parts[0] for e in entries for rel in e["files"].values()}
     deep = all(len(Path(rel).parts) > 2 for e in entries for rel in e["files"].values())
     if len(tops) == 1 and deep:
         return f"{next(iter(tops))}/index.html"
-    return f"don-vi-{number}.html"
+    slug = re.sub(r"[^a-z0-9]+", "-", vn.fold(name)).strip("-") or "khong-ten"
+    page, n = f"{_PAGE_PREFIX}{slug}.html", 1
+    while page in taken:  # two names that fold alike ("Hòa", "Hoà")
+        n += 1
+        page = f"{_PAGE_PREFIX}{slug}-{n}.html"
+    taken.add(page)
+    return page
 
 
 def _write_page(out_dir: Path, page: str, *, units: list[dict], count: int, up: str | None = None,

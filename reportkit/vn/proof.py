@@ -763,8 +763,12 @@ def repair(text: str) -> Repaired:
     return Repaired("".join(out), changes)
 
 
-def check(text: str) -> list[Finding]:
+def check(text: str, *, names: bool = False) -> list[Finding]:
     """Every problem found in ``text``, in reading order (spans refer to the NFC text).
+
+    ``names=True``: the text is a name (a ward's, a person's, a heading of names such as "PHƯỜNG HƯNG LỢI"), where
+    a syllable that is a word as written is the name's whatever the model would rather read ("Hưng Lợi" is not
+    "hưởng lợi"); only syllables that are no word ("Mt") are damaged there.
 
     Kinds: damaged syllables ("Mt trn" → "Mặt trận"), stripped diacritics ("Mat tran"), mixed tone styles ("hòa"
     and "hoà"), legacy-encoded fragments ("B¸o c¸o"), numbers against the official format ("1200 người",
@@ -786,7 +790,7 @@ def check(text: str) -> list[Finding]:
     findings: list[Finding] = []
     findings += _legacy_findings(analysis)
     legacy_spans = _Spans((f.start, f.end) for f in findings)
-    findings += [f for f in _damaged_findings(analysis) if not _in(legacy_spans, f.start, f.end)]
+    findings += [f for f in _damaged_findings(analysis, names) if not _in(legacy_spans, f.start, f.end)]
     from reportkit.vn.lexicon import model
 
     m = model()
@@ -812,11 +816,11 @@ def check(text: str) -> list[Finding]:
     return findings
 
 
-def _damaged_findings(analysis: _Analysis) -> list[Finding]:
+def _damaged_findings(analysis: _Analysis, names: bool = False) -> list[Finding]:
     out = []
     for seg in analysis.segments:
         for tok in seg:
-            if tok.fixed or tok.kind != "word":
+            if tok.fixed or tok.kind != "word" or (names and tok.valid):
                 continue
             readings = _readings(tok)
             mass = sum(p for p, _ in readings)
@@ -1145,7 +1149,7 @@ class Note(NamedTuple):
 _MERGED = ("damaged", "stripped")
 
 
-def notes(text: str, findings: list[Finding] | None = None) -> list[Note]:
+def notes(text: str, findings: list[Finding] | None = None, *, names: bool = False) -> list[Note]:
     """The findings of ``check(text)`` for people: neighbouring damaged words together, spaces and invisible
     characters shown with the words around them.
 
@@ -1153,7 +1157,7 @@ def notes(text: str, findings: list[Finding] | None = None) -> list[Note]:
     ['“Mt trn” → “Mặt trận” (âm tiết bị mất chữ)', '“họp  đủ.” → “họp đủ.” (khoảng trắng thừa)']
     """
     text = nfc(text)
-    findings = check(text) if findings is None else findings
+    findings = check(text, names=names) if findings is None else findings
     groups: list[list[Finding]] = []
     for f in findings:
         last = groups[-1][-1] if groups else None
