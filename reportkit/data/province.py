@@ -184,15 +184,16 @@ class ProvinceFigures:
 
     @property
     def like_for_like(self) -> ProvinceFigures | None:
-        """These figures over the wards that sent every month of the period — whose comparisons (``last_year``,
-        ``previous``, ``plan``) set like against like. A ward that sent nothing for a month would otherwise count
-        in last year's figure and in the plan but not in this period's: a drop that is only a late ward.
-        The figures themselves when every ward sent every month; None when no ward did."""
-        late = set(self.completeness.not_sent)
-        if not late:
+        """These figures over the wards whose every tổ sent every month of the period (the "đã gửi đầy đủ báo cáo"
+        of the completeness and of the ranking) — whose comparisons (``last_year``, ``previous``, ``plan``) set
+        like against like. A ward with a month missing would otherwise count whole in last year's figure and in
+        the plan but not in this period's: a drop that is only a late ward. The figures themselves when every
+        ward sent everything; None when none did."""
+        missing = set(self.completeness.missing_units)
+        if not missing:
             return self
-        sent = [e.code for e in self._prov.wards if e.name not in late]
-        return self._prov.only(sent).figures(self.period) if sent else None
+        whole = [e.code for e in self._prov.wards if e.name not in missing]
+        return self._prov.only(whole).figures(self.period) if whole else None
 
     @property
     def previous(self) -> ProvinceFigures | None:

@@ -259,7 +259,8 @@ def plan_reached(figures: object, indicator: str, year_to_date: object = None) -
     return plan is not None and done is not None and _count_of(done, "plan_reached()") >= plan
 
 
-def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_to_date: object = None) -> str:
+def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_to_date: object = None,
+                plan_of: object = None, done_for_plan: object = None) -> str:  # fmt: skip
     """What was done in the period towards a yearly target counted in units, with the verb a year-to-date result
     needs: a period from January states its own total ("trong 6 tháng đầu năm 2022 đã giảm 06 hộ nghèo, mới đạt
     46,2% kế hoạch năm 2022"); a later one its own figure, then the total from January ("trong 6 tháng cuối năm
@@ -276,6 +277,10 @@ def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_t
     'trong 6 tháng cuối năm 2022 đã giảm 08 hộ nghèo, lũy kế từ đầu năm đã giảm 14 hộ nghèo, vượt kế hoạch năm 2022 (13 hộ)'
     >>> plan_result(F("2022-Q3", 0), "giam_ho_ngheo", "hộ nghèo", verb="giảm", year_to_date=9)
     'trong quý III năm 2022 chưa giảm thêm hộ nghèo nào, lũy kế từ đầu năm đã giảm 09 hộ nghèo, mới đạt 69,2% kế hoạch năm 2022'
+
+    ``plan_of`` (with ``done_for_plan``, its total from January) judges the result by other figures' plan: a
+    province states what every ward did and judges the plan over the wards that reported in full
+    (``ProvinceFigures.like_for_like``), saying so after the clause.
     """
     period = figures.period
     own = _figure(figures, indicator)
@@ -291,10 +296,15 @@ def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_t
     text = f"trong {period.name} {did(own, ' thêm' if not from_january else ' được')}"
     if not from_january:
         text += f", lũy kế từ đầu năm {did(done, ' được')}"
-    plan = figures.plan(indicator)
+    plan = (figures if plan_of is None else plan_of).plan(indicator)
     if plan is None or plan <= 0:
         return text
-    total = _count_of(done, "plan_result()")
+    if plan_of is not None and done_for_plan is None:
+        done_for_plan = _figure(plan_of, indicator) if from_january else None
+    judged = done if plan_of is None else done_for_plan
+    if judged is None:
+        return text
+    total = _count_of(judged, "plan_result()")
     if total >= plan:
         catalog = getattr(figures, "catalog", None)
         unit = (
