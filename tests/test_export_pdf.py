@@ -260,3 +260,32 @@ def test_the_phu_luc_is_numbered_on_its_own(tmp_path):
     assert numbers[0] == [] and first_annex > 1 and len(numbers) > first_annex + 1, numbers
     assert numbers[1:first_annex] == [[str(n)] for n in range(2, first_annex + 1)]
     assert numbers[first_annex + 1 :] == [[str(n)] for n in range(2, len(numbers) - first_annex + 1)]
+
+
+def test_a_table_over_several_pages_prints_its_total_once(tmp_path):
+    """A province's table of 120 wards runs over pages: its header repeats on each, its "Tổng cộng" row comes once,
+    after the last ward — at every page's foot it would read as a subtotal (a văn thư's reading)."""
+    import nbformat
+    import pandas as pd
+
+    from reportkit.narrative import unit_table
+
+    frame = pd.DataFrame(
+        {"buoi": list(range(1, 121))}, index=pd.Index([f"Phường {n}" for n in range(1, 121)], name="Phường")
+    )
+    table = unit_table(frame, {"buoi": "Buổi tuyên truyền"}, caption="Kết quả theo phường")
+    bundle, metadata = table._repr_mimebundle_()
+    nb = synthetic.report_notebook()
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "unit_table(...)",
+            outputs=[nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)],
+        )
+    )
+    exporter = ReportExporter()
+    (tmp_path / "t.pdf").write_bytes(exporter.pdf(exporter.html(nb, synthetic.RUN_INFO)))
+    pages = [[w[0] for w in words] for words in _bbox_pages(tmp_path / "t.pdf")]
+    with_rows = [i for i, words in enumerate(pages) if "Phường" in words and "Buổi" in words]
+    assert len(with_rows) >= 2  # the table runs over pages, its header on each
+    totals = [i for i in with_rows if "Tổng" in pages[i] and "cộng" in pages[i]]
+    assert totals == [with_rows[-1]] and "120" in pages[with_rows[-1]]
