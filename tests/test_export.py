@@ -524,6 +524,28 @@ def _record(period: str, number: str, **figures) -> dict:
     return record
 
 
+def test_a_period_made_twice_alike_is_one_point_of_the_trend(tmp_path):
+    """The ward made from its workbooks (outputs/2022-H1/) and from the province database (outputs/duy-tan/…): both
+    reports are listed, but a period whose figures are the same is one column of the trend, not two; reports of a
+    period that differ keep a column each."""
+    from reportkit.export import write_index
+
+    def entry(run_id, period, number, value):
+        record = _record(period, number, tuyen_truyen_luot=("Lượt người dân dự tuyên truyền", value, "lượt"))
+        return _entry(tmp_path, run_id, record)
+
+    same = [entry("2022-H1", "2022-H1", "Số: 47/BC-MTTQ-BTT", 1236), entry("duy-tan/2022-H1", "2022-H1", "", 1236),
+            entry("2022-H2", "2022-H2", "Số: 63/BC-MTTQ-BTT", 1310)]  # fmt: skip
+    page = BeautifulSoup(write_index(tmp_path, same).read_text(encoding="utf-8"), "html.parser")
+    assert len(page.select("table.reports tbody tr")) == 3  # every report listed, with its own number or none
+    heads = [th.get_text() for th in page.select("table.trend thead th")][1:]
+    assert heads.count("6 tháng đầu năm 2022") == 1 and heads.count("6 tháng cuối năm 2022") == 1, heads
+    differ = [*same[:1], entry("duy-tan/2022-H1", "2022-H1", "", 1240), same[2]]
+    page = BeautifulSoup(write_index(tmp_path, differ).read_text(encoding="utf-8"), "html.parser")
+    heads = [th.get_text() for th in page.select("table.trend thead th")][1:]
+    assert heads.count("6 tháng đầu năm 2022") == 2  # two reports disagree: both shown, never one chosen
+
+
 def test_index_page(tmp_path):
     h2 = copy.deepcopy(synthetic.RECORD)
     h2["key_figures"] = [{**h2["key_figures"][0], "unit": "lượt người"}]

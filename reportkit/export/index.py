@@ -221,6 +221,17 @@ def _trends(reports: list[dict]) -> list[dict]:
         if not mine:
             continue
         mine.sort(key=lambda r: (_period_key(r["period"]), r["run_id"]))
+        # One column per period: two reports of a period (the ward made from its workbooks and from the province
+        # database) that state the same figures are one point of the trend; reports that differ keep a column each.
+        seen: set[tuple] = set()
+        kept = []
+        for r in mine:
+            key = (r["period"], tuple(sorted((str(f.get("id")), _figure_text(f)) for f in r["figures"]
+                                              if isinstance(f, Mapping))))  # fmt: skip
+            if key not in seen:
+                seen.add(key)
+                kept.append(r)
+        mine = kept
         labels: dict[str, tuple[str, str]] = {}
         for r in mine:
             for figure in r["figures"]:
