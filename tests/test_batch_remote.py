@@ -202,6 +202,20 @@ def test_an_out_urls_password_is_masked_in_every_error(tmp_path: Path, capsys, m
     everything = json.dumps(result.as_json(), ensure_ascii=False)  # what --json prints
     assert "hung up" in summary and "hung up" in everything
     assert "OutS3cr3tZ" not in summary and "OutS3cr3tZ" not in everything
+    # the store unreachable at the first call: every report failed, named, masked — not a traceback
+    original_ls = MemoryFileSystem.ls
+
+    def unreachable(self, *args, **kwargs):
+        raise ConnectionError(f"cannot list {url}")
+
+    monkeypatch.setattr(MemoryFileSystem, "ls", unreachable)
+    try:
+        result = run_batch(options(root, out=url, params=[root / "params/2022-H1.yaml"]))
+    finally:
+        monkeypatch.setattr(MemoryFileSystem, "ls", original_ls)
+    assert result.exit_code == 1 and [r.status for r in result.reports] == ["failed"]
+    told = format_summary(result) + json.dumps(result.as_json(), ensure_ascii=False)
+    assert "cannot reach it: ConnectionError" in told and "OutS3cr3tZ" not in told
 
 
 def test_url_detection() -> None:
@@ -240,3 +254,40 @@ def test_a_province_publishes_every_units_page_and_the_list_of_units(tmp_path: P
     assert [h for h in links if h.endswith("/index.html")] == [f"{u}/index.html" for u in units]
     assert all((dest / h).is_file() for h in links)  # every page and report it links was published
     assert "Phường 3" in (dest / "phuong-3/index.html").read_text(encoding="utf-8")
+
+
+def test_a_units_page_the_index_no_longer_writes_is_removed(tmp_path: Path) -> None:
+    """Seven wards' reports, then only two left in the output folder: index.html lists them on one page, and the
+    wards' own pages of the earlier index are removed rather than left with old figures."""
+    import shutil
+
+    from reportkit.export.index import UNITS_ON_ONE_PAGE
+
+    root = make_tiny_project(tmp_path / "tinh", {"2022-H1": 1})
+    notebook = root / "notebooks/report.ipynb"
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8").replace(
+            '\\"unit\\": \\"Phường Thử Nghiệm\\"', '\\"unit\\": figures[\\"name\\"]'
+        ),
+        encoding="utf-8",
+    )
+    units = [f"phuong-{n}" for n in range(1, UNITS_ON_ONE_PAGE + 3)]
+    for n, unit in enumerate(units, 1):
+        (root / f"data/{unit}").mkdir(parents=True)
+        (root / f"data/{unit}/ward.yaml").write_text(f"name: Phường {n}\n", encoding="utf-8")
+        (root / f"data/{unit}/figures.json").write_text(json.dumps({"2022-H1": n, "name": f"Phường {n}"}))
+    (root / "params/2022-H1.yaml").write_text(
+        f"period: 2022-H1\ndata: data/{{unit}}\nunits: [{', '.join(units)}]\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert run_batch(options(root, out=out, formats=("html",))).exit_code == 0
+    assert (out / "phuong-1/index.html").is_file() and (out / "phuong-2/index.html").is_file()
+    for unit in units[2:]:
+        shutil.rmtree(out / unit)
+    (root / "params/2022-H1.yaml").write_text(
+        "period: 2022-H1\ndata: data/{unit}\nunits: [phuong-1, phuong-2]\n", encoding="utf-8"
+    )
+    assert run_batch(options(root, out=out, formats=("html",))).exit_code == 0
+    assert not (out / "phuong-1/index.html").exists() and not (out / "phuong-2/index.html").exists()
+    assert (out / "phuong-1/2022-H1/report-phuong-1-2022-H1.html").is_file()  # the reports stay
+    assert "Phường 2" in (out / "index.html").read_text(encoding="utf-8")

@@ -215,6 +215,25 @@ def test_a_report_of_another_params_file_is_never_replaced(project: Path, first)
         assert (project / "outputs/index.html").read_bytes() == index
 
 
+def test_a_params_file_outside_the_project_is_the_same_file_from_any_folder(
+    project: Path, tmp_path, monkeypatch
+):
+    """Its name is written relative to where one stands; the runner knows it is the same file (a review found the
+    guard above refusing it run from another folder)."""
+    outside = tmp_path / "elsewhere" / "h1.yaml"
+    outside.parent.mkdir()
+    outside.write_text("period: 2022-H1\ndata: data/ward\n", encoding="utf-8")
+    out = tmp_path / "out"
+    monkeypatch.chdir(outside.parent)
+    first = run_batch(options(project, params=[Path("h1.yaml")], out=out))
+    assert [r.status for r in first.reports] == ["ok"], format_summary(first)
+    monkeypatch.chdir(tmp_path)
+    again = run_batch(options(project, params=[Path("elsewhere/h1.yaml")], out=out, force=True))
+    assert [r.status for r in again.reports] == ["ok"], format_summary(again)
+    manifest = json.loads((out / "2022-H1" / MANIFEST).read_text(encoding="utf-8"))
+    assert str(tmp_path) not in json.dumps(manifest)  # the file is known by a digest, not by its folder
+
+
 def test_cli_json_summary(project: Path, first) -> None:
     proc = subprocess.run(
         [

@@ -97,6 +97,9 @@ class Run:
     unit: str | None = None
     sources_hint: list[str] = field(default_factory=list)  # local data folders/files the run reads
     texts_file: str | None = None  # the analyst's Markdown file (absolute), given or beside the params file
+    params_id: str = (
+        ""  # which params file, however it was named (a digest of its resolved path: no path shown)
+    )
 
     @property
     def stem(self) -> str:
@@ -514,7 +517,9 @@ def load_runs(
                     params["texts"] = texts_file if Path(texts_file).is_file() else None
                 if texts_file is not None:
                     hints.append(texts_file)  # a file written or edited later makes the report run again
-            runs.append(Run(run_id, label, params, tuple(secret), unit, hints, texts_file))
+            runs.append(
+                Run(run_id, label, params, tuple(secret), unit, hints, texts_file, params_identity(path))
+            )
         # A problem quotes the value it found: a secret one (a URL given as a list, say) is masked in every form,
         # and any URL's password even where the file did not say it is secret.
         shown = redact.Redactor(_secret_texts(doc, secret))
@@ -524,6 +529,12 @@ def load_runs(
     if problems:
         raise ParamsError(problems)
     return runs
+
+
+def params_identity(path: Path) -> str:
+    """The same for one params file whatever folder it is run from or however its path is written, and different
+    for another file; a digest, so that a manifest names no folder of the machine."""
+    return hashlib.sha256(os.fsencode(Path(path).resolve())).hexdigest()[:16]
 
 
 def default_texts(params_file: Path, run_id: str, *, several: bool) -> Path:

@@ -185,9 +185,10 @@ def schedule(plan: Plan, options: BatchOptions, code_digest: str, batch: str = "
         fingerprint_ = fingerprint({**base, "parameters": shown})
         run_dir = plan.out_dir / run.run_id
         outcome = found.outcomes[run.run_id] = Outcome(run.run_id, params_file=run.params_file)
-        owner = (store.read_manifest(run_dir) or {}).get("params_file")
-        if owner and owner != run.params_file:
+        made = store.read_manifest(run_dir) or {}
+        if made.get("params_id") and made["params_id"] != run.params_id:  # another params file's report
             outcome.status = "failed"
+            owner = str(made.get("params_file") or "another params file")
             outcome.error = Failure.from_taken_folder(
                 P.display_path(run_dir, plan.root), owner, run.params_file
             )

@@ -58,19 +58,28 @@ def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None 
     stamp = out_dir / INDEX_STAMP
     digest = fingerprint({"entries": entries, "code": code_digest})
     try:
-        current = json.loads(stamp.read_text(encoding="utf-8")).get("digest")
+        previous = json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        current = None
-    if current == digest and index.is_file():
+        previous = {}
+    if previous.get("digest") == digest and index.is_file():
         return index
     if not entries:
         return None
     from reportkit.export import write_site
 
     pages = [Path(p) for p in write_site(out_dir, entries)]
-    write_atomic(
-        stamp, json.dumps({"digest": digest, "pages": [p.relative_to(out_dir).as_posix() for p in pages]})
-    )
+    written = [p.relative_to(out_dir).as_posix() for p in pages]
+    write_atomic(stamp, json.dumps({"digest": digest, "pages": written}))
+    # A page the last index wrote and this one does not (a unit gone, a province now on one page): removed, never
+    # left with old figures for a link someone shared.
+    for old in set(previous.get("pages") or []) - set(written):
+        path = out_dir / old
+        if (
+            isinstance(old, str)
+            and old.endswith(".html")
+            and path.resolve().is_relative_to(out_dir.resolve())
+        ):
+            path.unlink(missing_ok=True)
     return pages[0]
 
 
@@ -90,7 +99,21 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
     A report that cannot be published is marked failed (the others go on); the index is published only when every
     report is, so it never links a report the destination does not have. Returns the index URL and index error.
     """
-    target.clean_stale_staging()
+    try:
+        target.clean_stale_staging()
+    except (
+        Exception
+    ) as err:  # the first call to reach the store: unreachable, refused — no report is published
+        error = f"{target.display()}: cannot reach it: {type(err).__name__}: {err}"
+        error = redactor.text(error) if redactor else error
+        for run in runs:
+            entry = outcomes[run.run_id]
+            if entry.status in ("ok", "skipped"):
+                entry.status, entry.published = "failed", False
+                entry.error = Failure.from_exception("publish", err, local=str(out_dir / run.run_id))
+                entry.error.message = error
+                entry.error.redact(redactor)
+        return None, error
     unpublished = 0
     for run in runs:
         entry = outcomes[run.run_id]

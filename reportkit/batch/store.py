@@ -148,6 +148,7 @@ def report_manifest(
         "fingerprint": planned.fingerprint,
         "run_id": run.run_id,
         "params_file": run.params_file,
+        "params_id": run.params_id,
         "parameters": planned.shown,
         "generated_at": generated_at,
         "findings": list(findings or []),

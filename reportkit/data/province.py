@@ -184,16 +184,27 @@ class ProvinceFigures:
 
     @property
     def like_for_like(self) -> ProvinceFigures | None:
-        """These figures over the wards whose every tổ sent every month of the period (the "đã gửi đầy đủ báo cáo"
-        of the completeness and of the ranking) — whose comparisons (``last_year``, ``previous``, ``plan``) set
-        like against like. A ward with a month missing would otherwise count whole in last year's figure and in
-        the plan but not in this period's: a drop that is only a late ward. The figures themselves when every
-        ward sent everything; None when none did."""
+        """These figures over the wards whose every tổ sent every month of the period and of what it is compared
+        with (the same period last year; the months from January) — whose comparisons (``last_year``, ``plan``,
+        the year to date) set like against like. A ward with a month missing would otherwise count whole on one
+        side and in part on the other: a drop that is only a late ward. The figures themselves when every ward
+        sent everything; None when none did."""
         missing = set(self.completeness.missing_units)
+        for (
+            other
+        ) in self._compared_periods():  # and whole in what it is compared with, or the skew runs backwards
+            if self._prov.covers(other):
+                missing |= set(self._prov.completeness(other).missing_units)
         if not missing:
             return self
         whole = [e.code for e in self._prov.wards if e.name not in missing]
         return self._prov.only(whole).figures(self.period) if whole else None
+
+    def _compared_periods(self) -> list[vn.Period]:
+        """What the roll-up compares the period with: the same period last year and, for a period after January,
+        the months from January (the year to date judged against the plan)."""
+        p = self.period
+        return [p.same_period_last_year(), *(vn.Period(f"{p.year}-{m:02d}") for m in range(1, p.start.month))]
 
     @property
     def previous(self) -> ProvinceFigures | None:
