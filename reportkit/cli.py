@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -231,9 +230,8 @@ def _cmd_sample(args) -> int:
     except (DataError, ValueError, FileExistsError, ConnectionError, ModuleNotFoundError, OSError) as err:
         if made is not None:  # nothing was written: no empty database left behind
             made.unlink(missing_ok=True)
-        said = str(err).replace(
-            "pass replace=True", "pass --replace"
-        )  # the library's words, the command's flag
+        # the library's words, the command's flag
+        said = str(err).replace("pass replace=True", "pass --replace")
         print(f"reportkit sample province: {said}", file=sys.stderr)
         return 2
     seconds = time.perf_counter() - started
@@ -349,12 +347,6 @@ def _cmd_check(args) -> int:
     return result.exit_code
 
 
-def _slug(text: str) -> str:
-    from reportkit.vn import fold
-
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-
-
 def _cmd_init(args) -> int:
     from reportkit.data import DataError
     from reportkit.project import ProjectError, init
@@ -384,6 +376,7 @@ def _cmd_init(args) -> int:
 
 def _cmd_template(args) -> int:
     from reportkit.data import DataError, write_template
+    from reportkit.vn import slug
 
     catalog = args.catalog
     if catalog is None:
@@ -397,7 +390,7 @@ def _cmd_template(args) -> int:
     output = args.output
     if output is None:
         parts = (
-            ["bieu-mau"] + ([_slug(args.unit)] if args.unit else []) + ([str(args.year)] if args.year else [])
+            ["bieu-mau"] + ([slug(args.unit)] if args.unit else []) + ([str(args.year)] if args.year else [])
         )
         output = Path("-".join(parts) + ".xlsx")
     try:

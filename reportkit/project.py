@@ -157,10 +157,9 @@ def unit_file_stem(unit: str) -> str:
     >>> unit_file_stem("Tổ 3"), unit_file_stem("Tổ 10"), unit_file_stem("Khu Hòa Bình")
     ('to-03', 'to-10', 'khu-hoa-binh')
     """
-    from reportkit.vn import fold
+    from reportkit.vn import slug
 
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(unit)).strip("-")
-    return re.sub(r"(?<![0-9])([0-9])$", r"0\1", slug)
+    return re.sub(r"(?<![0-9])([0-9])$", r"0\1", slug(unit))
 
 
 def find_project(start: Path | None = None) -> Path:

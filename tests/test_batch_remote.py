@@ -223,14 +223,9 @@ def test_url_detection() -> None:
     assert not is_url("/tmp/out") and not is_url("outputs") and not is_url("c:/tmp") and not is_url("a b://x")
 
 
-@pytest.mark.slow
-def test_a_province_publishes_every_units_page_and_the_list_of_units(tmp_path: Path) -> None:
-    """More units than one page holds: each unit's page goes with the reports, index.html (the list) last."""
-    from bs4 import BeautifulSoup
-
-    from reportkit.export.index import UNITS_ON_ONE_PAGE
-
-    root = make_tiny_project(tmp_path / "tinh", {"2022-H1": 1})
+def _wards_project(root: Path, count: int) -> tuple[Path, list[str]]:
+    """The tiny notebook for ``count`` wards "Phường 1" … (each its own unit in the index), one period each."""
+    root = make_tiny_project(root, {"2022-H1": 1})
     notebook = root / "notebooks/report.ipynb"
     notebook.write_text(
         notebook.read_text(encoding="utf-8").replace(
@@ -238,7 +233,7 @@ def test_a_province_publishes_every_units_page_and_the_list_of_units(tmp_path: P
         ),
         encoding="utf-8",
     )
-    units = [f"phuong-{n}" for n in range(1, UNITS_ON_ONE_PAGE + 2)]
+    units = [f"phuong-{n}" for n in range(1, count + 1)]
     for n, unit in enumerate(units, 1):
         (root / f"data/{unit}").mkdir(parents=True)
         (root / f"data/{unit}/ward.yaml").write_text(f"name: Phường {n}\n", encoding="utf-8")
@@ -246,6 +241,17 @@ def test_a_province_publishes_every_units_page_and_the_list_of_units(tmp_path: P
     (root / "params/2022-H1.yaml").write_text(
         f"period: 2022-H1\ndata: data/{{unit}}\nunits: [{', '.join(units)}]\n", encoding="utf-8"
     )
+    return root, units
+
+
+@pytest.mark.slow
+def test_a_province_publishes_every_units_page_and_the_list_of_units(tmp_path: Path) -> None:
+    """More units than one page holds: each unit's page goes with the reports, index.html (the list) last."""
+    from bs4 import BeautifulSoup
+
+    from reportkit.export.index import UNITS_ON_ONE_PAGE
+
+    root, units = _wards_project(tmp_path / "tinh", UNITS_ON_ONE_PAGE + 1)
     dest = tmp_path / "web"
     result = run_batch(options(root, out=f"file://{dest}/", formats=("html",)))
     assert result.exit_code == 0, format_summary(result)
@@ -263,22 +269,7 @@ def test_a_units_page_the_index_no_longer_writes_is_removed(tmp_path: Path) -> N
 
     from reportkit.export.index import UNITS_ON_ONE_PAGE
 
-    root = make_tiny_project(tmp_path / "tinh", {"2022-H1": 1})
-    notebook = root / "notebooks/report.ipynb"
-    notebook.write_text(
-        notebook.read_text(encoding="utf-8").replace(
-            '\\"unit\\": \\"Phường Thử Nghiệm\\"', '\\"unit\\": figures[\\"name\\"]'
-        ),
-        encoding="utf-8",
-    )
-    units = [f"phuong-{n}" for n in range(1, UNITS_ON_ONE_PAGE + 3)]
-    for n, unit in enumerate(units, 1):
-        (root / f"data/{unit}").mkdir(parents=True)
-        (root / f"data/{unit}/ward.yaml").write_text(f"name: Phường {n}\n", encoding="utf-8")
-        (root / f"data/{unit}/figures.json").write_text(json.dumps({"2022-H1": n, "name": f"Phường {n}"}))
-    (root / "params/2022-H1.yaml").write_text(
-        f"period: 2022-H1\ndata: data/{{unit}}\nunits: [{', '.join(units)}]\n", encoding="utf-8"
-    )
+    root, units = _wards_project(tmp_path / "tinh", UNITS_ON_ONE_PAGE + 2)
     out = tmp_path / "out"
     assert run_batch(options(root, out=out, formats=("html",))).exit_code == 0
     assert (out / "phuong-1/index.html").is_file() and (out / "phuong-2/index.html").is_file()

@@ -513,7 +513,8 @@ def _data_findings(
     if province and completeness.missing_units:  # each ward as a sentence names it (NĐ 30: "Phường 10")
         from reportkit.vn import join
 
-        late = [e.in_sentence for e in ds.wards if e.name in set(completeness.missing_units)]
+        incomplete = set(completeness.missing_units)
+        late = [e.in_sentence for e in ds.wards if e.name in incomplete]
         said = f"{completeness} phường đã gửi đầy đủ báo cáo các tháng trong kỳ; chưa đủ: {join(late)}"
         result.findings.append(Finding(run.params_file, None, f"{which}{period.name}: {said}", False))
     elif not province and completeness.missing:

@@ -97,9 +97,8 @@ class Run:
     unit: str | None = None
     sources_hint: list[str] = field(default_factory=list)  # local data folders/files the run reads
     texts_file: str | None = None  # the analyst's Markdown file (absolute), given or beside the params file
-    params_id: str = (
-        ""  # which params file, however it was named (a digest of its resolved path: no path shown)
-    )
+    # which params file, however it was named (a digest of its resolved path: no path shown)
+    params_id: str = ""
 
     @property
     def stem(self) -> str:

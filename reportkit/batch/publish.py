@@ -69,17 +69,16 @@ def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None 
 
     pages = [Path(p) for p in write_site(out_dir, entries)]
     written = [p.relative_to(out_dir).as_posix() for p in pages]
-    write_atomic(stamp, json.dumps({"digest": digest, "pages": written}))
     # A page the last index wrote and this one does not (a unit gone, a province now on one page): removed, never
-    # left with old figures for a link someone shared.
-    for old in set(previous.get("pages") or []) - set(written):
-        path = out_dir / old
-        if (
-            isinstance(old, str)
-            and old.endswith(".html")
-            and path.resolve().is_relative_to(out_dir.resolve())
-        ):
-            path.unlink(missing_ok=True)
+    # left with old figures for a link someone shared — before the stamp, so a run killed between the two leaves
+    # the old stamp, and the next run removes them.
+    gone = {p for p in previous.get("pages") or [] if isinstance(p, str) and p.endswith(".html")} - set(
+        written
+    )
+    for old in gone:
+        if (out_dir / old).resolve().is_relative_to(out_dir.resolve()):
+            (out_dir / old).unlink(missing_ok=True)
+    write_atomic(stamp, json.dumps({"digest": digest, "pages": written}))
     return pages[0]
 
 
@@ -99,21 +98,28 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
     A report that cannot be published is marked failed (the others go on); the index is published only when every
     report is, so it never links a report the destination does not have. Returns the index URL and index error.
     """
+
+    def failed(entry: Outcome, err: Exception, message: str) -> Failure:
+        """The report stays in the mirror; its outcome says why it is not at the destination (credentials masked)."""
+        failure = Failure.from_exception("publish", err, local=str(out_dir / entry.run_id))
+        failure.message = message
+        entry.status, entry.published, entry.outputs, entry.error = (
+            "failed",
+            False,
+            {},
+            failure.redact(redactor),
+        )
+        return failure
+
+    # The first call to reach the store: unreachable or refused, no report is published.
     try:
         target.clean_stale_staging()
-    except (
-        Exception
-    ) as err:  # the first call to reach the store: unreachable, refused — no report is published
+    except Exception as err:
         error = f"{target.display()}: cannot reach it: {type(err).__name__}: {err}"
-        error = redactor.text(error) if redactor else error
         for run in runs:
-            entry = outcomes[run.run_id]
-            if entry.status in ("ok", "skipped"):
-                entry.status, entry.published = "failed", False
-                entry.error = Failure.from_exception("publish", err, local=str(out_dir / run.run_id))
-                entry.error.message = error
-                entry.error.redact(redactor)
-        return None, error
+            if outcomes[run.run_id].status in ("ok", "skipped"):
+                failed(outcomes[run.run_id], err, error)
+        return None, redactor.text(error) if redactor else error
     unpublished = 0
     for run in runs:
         entry = outcomes[run.run_id]
@@ -130,10 +136,7 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
                 progress.line(f"  ↑ {run.run_id}: published to {target.display(run.run_id)}/")
         except Exception as err:
             unpublished += 1
-            failure = Failure.from_exception("publish", err, local=str(run_dir))
-            failure.message = f"{target.display(run.run_id)}/: {err}".strip()
-            failure.redact(redactor)
-            entry.status, entry.published, entry.outputs, entry.error = "failed", False, {}, failure
+            failure = failed(entry, err, f"{target.display(run.run_id)}/: {err}".strip())
             progress.line(f"  ✗ {run.run_id}: publish — {failure.line()}")
             continue
         entry.outputs = {n: target.display(f"{run.run_id}/{n}") for n in names}

@@ -231,11 +231,12 @@ class Dataset:
             return None
         if self.first_month is None:
             return f"{vn.upper_first(self.ward.in_text)} chưa có số liệu tháng nào"
-        held = f"dữ liệu của {self.ward.in_text} có từ tháng {_mm_yyyy(self.first_month)} đến tháng {_mm_yyyy(self.last_month)}"
+        held = (f"dữ liệu của {self.ward.in_text} có từ tháng {month_label(self.first_month)} đến tháng "
+                f"{month_label(self.last_month)}")  # fmt: skip
         inside = [ym for ym in missing if self.first_month < ym < self.last_month]
         if not inside:
             return held
-        months = ", ".join(_mm_yyyy(ym) for ym in inside)
+        months = ", ".join(month_label(ym) for ym in inside)
         return f"{held} nhưng thiếu {'các tháng' if len(inside) > 1 else 'tháng'} {months}"
 
     def _figures_if_covered(self, period) -> Figures | None:
@@ -581,6 +582,6 @@ def load(source: str | os.PathLike | None = None, *, cache: bool = True, unit: s
 _NAME_KEYS = frozenset({"name", "short_name", "place", "parent_body", "units", "issuing_body"})
 
 
-def _mm_yyyy(month: Month) -> str:
+def month_label(month: Month) -> str:
     """(2021, 5) → "05/2021", as the ward's monthly reports are dated."""
     return f"{month[1]:02d}/{month[0]}"

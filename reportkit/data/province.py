@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from reportkit import vn
-from reportkit.data.dataset import Completeness, Dataset, Figures, Month, Source
+from reportkit.data.dataset import Completeness, Dataset, Figures, Month, Source, month_label
 from reportkit.data.errors import DataError, Problem
 from reportkit.data.kinds import UnitCount
 from reportkit.data.model import Catalog, Ward
@@ -190,9 +190,8 @@ class ProvinceFigures:
         side and in part on the other: a drop that is only a late ward. The figures themselves when every ward
         sent everything; None when none did."""
         missing = set(self.completeness.missing_units)
-        for (
-            other
-        ) in self._compared_periods():  # and whole in what it is compared with, or the skew runs backwards
+        # ... and whole in what it is compared with, or the skew runs backwards
+        for other in self._compared_periods():
             if self._prov.covers(other):
                 missing |= set(self._prov.completeness(other).missing_units)
         if not missing:
@@ -322,9 +321,8 @@ class Province:
             return None
         if self.first_month is None:
             return f"{vn.upper_first(self.in_sentence)} chưa có số liệu tháng nào"
-        first, last = self.first_month, self.last_month
-        return (f"dữ liệu của {self.in_sentence} có từ tháng {first[1]:02d}/{first[0]} đến tháng "
-                f"{last[1]:02d}/{last[0]}")  # fmt: skip
+        return (f"dữ liệu của {self.in_sentence} có từ tháng {month_label(self.first_month)} đến tháng "
+                f"{month_label(self.last_month)}")  # fmt: skip
 
     def proofread(self) -> list[Problem]:
         """What the proofreader finds in every ward's texts (:meth:`Dataset.proofread`), ward after ward."""

@@ -386,9 +386,8 @@ class Written:
     periods: tuple[str, ...]
     files: list[Path]
     late: dict[str, list[str]]  # ward code -> months not yet sent at the end of the data, "06/2023"
-    skipped: dict[
-        str, list[str]
-    ]  # ward code -> months it sent nothing for, between its first and last: "05/2021"
+    # ward code -> months it sent nothing for, between its first and last: "05/2021"
+    skipped: dict[str, list[str]]
 
 
 def sample_catalog() -> Catalog:

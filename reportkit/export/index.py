@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import os
 import posixpath
-import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -370,11 +369,11 @@ def _unit_page(entries: list[Mapping], name: str, taken: set[str]) -> str:
     deep = all(len(Path(rel).parts) > 2 for e in entries for rel in e["files"].values())
     if len(tops) == 1 and deep:
         return f"{next(iter(tops))}/index.html"
-    slug = re.sub(r"[^a-z0-9]+", "-", vn.fold(name)).strip("-") or "khong-ten"
-    page, n = f"{_PAGE_PREFIX}{slug}.html", 1
+    stem = vn.slug(name) or "khong-ten"
+    page, n = f"{_PAGE_PREFIX}{stem}.html", 1
     while page in taken:  # two names that fold alike ("Hòa", "Hoà")
         n += 1
-        page = f"{_PAGE_PREFIX}{slug}-{n}.html"
+        page = f"{_PAGE_PREFIX}{stem}-{n}.html"
     taken.add(page)
     return page
 

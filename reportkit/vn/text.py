@@ -94,6 +94,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", _WS_RE.sub(" ", stripped).strip().lower())
 
 
+_NOT_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """A name as a file or folder name: folded, every run of other characters one hyphen.
+
+    >>> slug("Phường Duy Tân"), slug("Tổ 4A"), slug("Khu Hòa Bình")
+    ('phuong-duy-tan', 'to-4a', 'khu-hoa-binh')
+    """
+    return _NOT_SLUG_RE.sub("-", fold(text)).strip("-")
+
+
 # --- tone style ---------------------------------------------------------------------------------------------
 
 # A word with the combining marks NFC leaves in it (a second tone mark, "OẸ̀"): such a syllable is left as it is,
