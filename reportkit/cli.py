@@ -443,9 +443,14 @@ def _cmd_repair(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return _dispatch(args)
+    except KeyboardInterrupt:
+        # Ctrl-C while the command line is still read (argparse's gettext imports locale) or during another
+        # command than `run` (which prints its own summary): a line, not a traceback.
+        print("reportkit: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:
         # The reader stopped reading (``reportkit repair file | head``): what was written stays written; no
         # traceback, and the status a shell gives a command that SIGPIPE stopped (128 + 13).

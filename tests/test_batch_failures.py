@@ -453,6 +453,23 @@ def test_ctrl_c_before_the_first_report_prints_one_line(tmp_path):
     )
 
 
+def test_ctrl_c_while_the_command_line_is_read_prints_one_line():
+    # Before `run` takes over its own Ctrl-C: argparse (its gettext imports locale) takes the first tenths of a
+    # second, where a Ctrl-C printed a traceback and the process died by the signal.
+    code = (
+        "import os, signal, sys, time\n"
+        "from reportkit import cli\n"
+        "def interrupted():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(30)\n"
+        "cli.build_parser = interrupted\n"
+        "sys.exit(cli.main(['run']))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "reportkit: interrupted\n"
+
+
 def test_a_worker_is_born_ignoring_ctrl_c():
     # A Ctrl-C reaches the whole terminal group; a worker still importing would print its traceback (or "Fatal
     # Python error: init_import_site").
