@@ -282,3 +282,39 @@ def test_a_units_page_the_index_no_longer_writes_is_removed(tmp_path: Path) -> N
     assert not (out / "phuong-1/index.html").exists() and not (out / "phuong-2/index.html").exists()
     assert (out / "phuong-1/2022-H1/report-phuong-1-2022-H1.html").is_file()  # the reports stay
     assert "Phường 2" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_units_page_the_published_index_no_longer_writes_is_removed_from_the_destination(
+    tmp_path: Path,
+) -> None:
+    """As above, published to a URL: the destination's own pages of the earlier index go too (its reports stay),
+    and the destination's list of pages says what the index there now is."""
+    from reportkit.batch.publish import INDEX_STAMP
+    from reportkit.export.index import UNITS_ON_ONE_PAGE
+
+    root, units = _wards_project(tmp_path / "tinh", UNITS_ON_ONE_PAGE + 2)
+    dest = tmp_path / "web"
+    first = run_batch(options(root, out=f"file://{dest}/", formats=("html",)))
+    assert first.exit_code == 0, format_summary(first)
+    assert (dest / "phuong-1/index.html").is_file() and (dest / INDEX_STAMP).is_file()
+    for unit in units[2:]:  # the mirror keeps two wards' reports
+        shutil.rmtree(first.out_dir / unit)
+    (root / "params/2022-H1.yaml").write_text(
+        "period: 2022-H1\ndata: data/{unit}\nunits: [phuong-1, phuong-2]\n", encoding="utf-8"
+    )
+    second = run_batch(options(root, out=f"file://{dest}/", formats=("html",)))
+    assert second.exit_code == 0, format_summary(second)
+    assert not list(dest.glob("*/index.html"))
+    assert (dest / "phuong-7/2022-H1/report-phuong-7-2022-H1.html").is_file()  # the reports stay
+    assert json.loads((dest / INDEX_STAMP).read_text(encoding="utf-8"))["pages"] == ["index.html"]
+    assert (dest / "index.html").read_bytes() == (second.out_dir / "index.html").read_bytes()
+
+
+def test_a_stamp_names_only_pages_inside_the_folder() -> None:
+    from reportkit.batch.publish import _stamped_pages
+
+    stamp = json.dumps({"pages": ["index.html", "phuong-1/index.html", "../x.html", "/etc/x.html", "a\\\\b.html",
+                                  "report.pdf", 7]})  # fmt: skip
+    assert _stamped_pages(stamp) == {"index.html", "phuong-1/index.html"}
+    assert _stamped_pages(None) == _stamped_pages(b"[1]") == _stamped_pages(b"not json") == set()
+    assert _stamped_pages('{"pages": "index.html"}') == set()

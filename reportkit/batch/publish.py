@@ -58,10 +58,11 @@ def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None 
     stamp = out_dir / INDEX_STAMP
     digest = fingerprint({"entries": entries, "code": code_digest})
     try:
-        previous = json.loads(stamp.read_text(encoding="utf-8"))
+        previous_text = stamp.read_text(encoding="utf-8")
+        previous = json.loads(previous_text)
     except (OSError, ValueError):
-        previous = {}
-    if previous.get("digest") == digest and index.is_file():
+        previous_text, previous = "", {}
+    if isinstance(previous, dict) and previous.get("digest") == digest and index.is_file():
         return index
     if not entries:
         return None
@@ -72,14 +73,27 @@ def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None 
     # A page the last index wrote and this one does not (a unit gone, a province now on one page): removed, never
     # left with old figures for a link someone shared — before the stamp, so a run killed between the two leaves
     # the old stamp, and the next run removes them.
-    gone = {p for p in previous.get("pages") or [] if isinstance(p, str) and p.endswith(".html")} - set(
-        written
-    )
-    for old in gone:
+    for old in _stamped_pages(previous_text) - set(written):
         if (out_dir / old).resolve().is_relative_to(out_dir.resolve()):
             (out_dir / old).unlink(missing_ok=True)
     write_atomic(stamp, json.dumps({"digest": digest, "pages": written}))
     return pages[0]
+
+
+def _stamped_pages(stamp: bytes | str | None) -> set[str]:
+    """The pages an index stamp lists: relative ``.html`` paths inside the folder, nothing else it might say."""
+    try:
+        pages = json.loads(stamp or b"{}").get("pages") or []
+    except (ValueError, AttributeError, TypeError):
+        return set()
+    if not isinstance(pages, list):
+        return set()
+    return {
+        p
+        for p in pages
+        if isinstance(p, str) and p.endswith(".html") and not p.startswith("/") and "\\" not in p
+        and ".." not in p.split("/")
+    }  # fmt: skip
 
 
 def index_pages(out_dir: Path) -> list[str]:
@@ -146,15 +160,23 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
         if unpublished:
             return None, f"index.html was not published: {unpublished} report(s) could not be published"
         # The units' pages first, the page linking them last: a reader never follows a link to a missing page.
-        for page in [*index_pages(out_dir)[1:], "index.html"]:
-            try:
+        pages = index_pages(out_dir)
+        page = "index.html"
+        try:
+            for page in [*pages[1:], "index.html"]:
                 if target.publish_file(out_dir / page, page):
                     progress.line(f"  ↑ {page}: published to {target.display(page)}")
-            except Exception as err:
-                error = (
-                    f"{page} could not be published to {target.display(page)}: {type(err).__name__}: {err}"
-                )
-                return None, redactor.text(error) if redactor else error
+            # Then the pages the destination's last index had and this one has not (the index links them no
+            # more): removed, as in the mirror, and the list of pages published after them.
+            page = INDEX_STAMP
+            for gone in sorted(_stamped_pages(target.read_file(INDEX_STAMP)) - set(pages)):
+                target.remove_file(gone)
+                progress.line(f"  ✗ {gone}: removed from {target.display()}/ (no longer in the index)")
+            if (out_dir / INDEX_STAMP).is_file():
+                target.publish_file(out_dir / INDEX_STAMP, INDEX_STAMP)
+        except Exception as err:
+            error = f"{page} could not be published to {target.display(page)}: {type(err).__name__}: {err}"
+            return None, redactor.text(error) if redactor else error
         return target.display("index.html"), index_error
     finally:
         target.drop_empty_staging()

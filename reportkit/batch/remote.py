@@ -250,6 +250,18 @@ class Remote:
         for n in sorted(old, key=lambda n: n == MANIFEST):  # the manifest last
             self.fs.copy(old[n], self.path(f"{run_id}/{n}"))
 
+    def read_file(self, rel: str) -> bytes | None:
+        """The remote file's bytes, or None when there is none."""
+        try:
+            return self.fs.cat_file(self.path(rel))
+        except FileNotFoundError:
+            return None
+
+    def remove_file(self, rel: str) -> None:
+        """Remove one remote file (none there is no error)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm(self.path(rel))
+
     def publish_file(self, local: Path, rel: str) -> bool:
         """Upload one file via the staging prefix, if it differs from the remote one; returns whether it did."""
         data = local.read_bytes()
