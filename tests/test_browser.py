@@ -143,18 +143,20 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     record = json.loads((out / "2022-H1/report-2022-H1.json").read_text(encoding="utf-8"))
     index = twenty_periods(root / "site", record)
     units = many_units(root / "province", record)
+    few = many_units(root / "district", record, 3)
     return {"report": out / "2022-H1/report-2022-H1.html", "index": index, "units": units,
-            "unit": units.parent / "duy-tan/index.html"}  # fmt: skip
+            "unit": units.parent / "duy-tan/index.html", "few": few}  # fmt: skip
 
 
-def many_units(out: Path, record: dict) -> Path:
-    """A province's batch of 40 wards × 2 halves: index.html lists them, each ward has its own page."""
+def many_units(out: Path, record: dict, count: int = 40) -> Path:
+    """A province's batch of ``count`` wards × 2 halves: index.html lists them, each ward has its own page (past
+    five units; up to five, one page with a section per ward)."""
     from reportkit import vn
     from reportkit.data.sample_province import ward_names
     from reportkit.export import write_site
 
     entries = []
-    for w in ward_names(40):
+    for w in ward_names(count):
         code = w.code
         for spec in ("2022-H1", "2022-H2"):
             mine = copy.deepcopy(record)
@@ -220,7 +222,7 @@ def test_the_report_reads_on_every_screen(pages, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["units", "unit"])
+@pytest.mark.parametrize("name", ["units", "unit", "few"])
 def test_a_provinces_list_of_units_and_a_units_page_read_on_every_screen(pages, name, width):
     seen = layout(pages[name], width)
     assert seen["overflow"] <= 0, f"{name} scrolls sideways by {seen['overflow']} px at {width} px"
@@ -256,7 +258,7 @@ def test_sizes(pages):
 
 
 @pytest.mark.skipif(axe_script() is None, reason="axe-core not installed (.ci/run installs it with npm)")
-@pytest.mark.parametrize("name", ["report", "index", "units", "unit"])
+@pytest.mark.parametrize("name", ["report", "index", "units", "unit", "few"])
 @pytest.mark.parametrize("width", (375, 1280))
 def test_axe_finds_nothing_serious(pages, name, width):
     with Browser() as browser:
