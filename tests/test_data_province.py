@@ -491,6 +491,16 @@ def test_a_late_ward_is_left_out_of_both_sides_of_every_comparison(scratch):
     assert "Phường Mỹ Thuận" not in f.completeness.missing_units
     assert {"Phường Duy Tân", "Phường Mỹ Thuận"}.isdisjoint(f.like_for_like.wards)
     assert len(f.like_for_like.wards) == WARDS - 2
+    # ... named, with the month it lacked; the late ward is named by the completeness
+    assert f.left_out(f.like_for_like) == {"Phường Mỹ Thuận": [(2021, 3)]}
+    # the plan of 2022 is judged over the wards whole from January 2022: last year's gap does not matter there
+    assert "Phường Mỹ Thuận" in f.for_plan.wards and "Phường Duy Tân" not in f.for_plan.wards
+    assert f.left_out(f.for_plan) == {}
+    # after June, the months from January count: Duy Tân's May and June leave it out of the 2022-H2 plan ratio
+    h2 = load_province(scratch).figures("2022-H2")
+    assert "Phường Duy Tân" not in h2.completeness.missing_units
+    assert "Phường Duy Tân" not in h2.for_plan.wards and "Phường Duy Tân" in h2.like_for_like.wards
+    assert h2.left_out(h2.for_plan) == {"Phường Duy Tân": [(2022, 5), (2022, 6)]}
     with pytest.raises(KeyError):
         load_province(scratch).only(["nowhere"])
 

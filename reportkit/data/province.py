@@ -131,6 +131,7 @@ class ProvinceFigures:
     def __init__(self, province: Province, period: vn.Period):
         self._prov = province
         self.period = period
+        self._against: list[vn.Period] = []  # for a part: what its wards are whole in besides the period
         self.ward = province.ward
         self.catalog = province.catalog
         self.available = province.covers(period)
@@ -184,26 +185,54 @@ class ProvinceFigures:
 
     @property
     def like_for_like(self) -> ProvinceFigures | None:
-        """These figures over the wards whose every tổ sent every month of the period and of what it is compared
-        with (the same period last year; the months from January) — whose comparisons (``last_year``, ``plan``,
-        the year to date) set like against like. A ward with a month missing would otherwise count whole on one
-        side and in part on the other: a drop that is only a late ward. The figures themselves when every ward
-        sent everything; None when none did."""
+        """These figures over the wards whose every tổ sent every month of the period and of the same period last
+        year — whose comparison with last year (``last_year``) sets like against like. A ward with a month missing
+        would otherwise count whole on one side and in part on the other: a drop that is only a late ward. The
+        figures themselves when every ward sent everything; None when none did."""
+        return self._whole_over([self.period.same_period_last_year()])
+
+    @property
+    def for_plan(self) -> ProvinceFigures | None:
+        """These figures over the wards whose every tổ sent every month of this year up to the period's end: the
+        year to date they judge against the year's plan (``plan``, ``of_plan``). Last year's gaps do not matter
+        here: a ward late in 2021 counts whole in the 2022 plan ratio."""
+        p = self.period
+        return self._whole_over([vn.Period(f"{p.year}-{m:02d}") for m in range(1, p.start.month)])
+
+    def left_out(self, part: ProvinceFigures | None) -> dict[str, list[Month]]:
+        """{ward: the months it did not send whole} for each ward that sent this whole period but is not in ``part``
+        (:attr:`like_for_like` or :attr:`for_plan`): left out for a gap in what the period is compared with
+        ("phường Xuân Tây": [(2021, 5)]). Wards late in the period itself are in ``completeness``."""
+        kept = set(part.wards) if part is not None else set()
+        late = set(self.completeness.missing_units)
+        against = part._against if part is not None and part is not self else []
+        out: dict[str, list[Month]] = {}
+        for entry in self._prov.wards:
+            if entry.name in kept or entry.name in late:
+                continue
+            months: set[Month] = set()
+            for other in against:
+                if self._prov.covers(other):
+                    gaps = self._prov.completeness(other).by_ward.get(entry.name)
+                    months |= {m for _, m in gaps.missing} if gaps is not None else set()
+            out[entry.name] = sorted(months)
+        return out
+
+    def _whole_over(self, others: list[vn.Period]) -> ProvinceFigures | None:
+        """These figures over the wards with nothing missing in the period and in ``others`` (where the data cover
+        them); ``self`` when no ward is left out."""
         missing = set(self.completeness.missing_units)
-        # ... and whole in what it is compared with, or the skew runs backwards
-        for other in self._compared_periods():
+        for other in others:
             if self._prov.covers(other):
                 missing |= set(self._prov.completeness(other).missing_units)
         if not missing:
             return self
         whole = [e.code for e in self._prov.wards if e.name not in missing]
-        return self._prov.only(whole).figures(self.period) if whole else None
-
-    def _compared_periods(self) -> list[vn.Period]:
-        """What the roll-up compares the period with: the same period last year and, for a period after January,
-        the months from January (the year to date judged against the plan)."""
-        p = self.period
-        return [p.same_period_last_year(), *(vn.Period(f"{p.year}-{m:02d}") for m in range(1, p.start.month))]
+        if not whole:
+            return None
+        part = self._prov.only(whole).figures(self.period)
+        part._against = others
+        return part
 
     @property
     def previous(self) -> ProvinceFigures | None:

@@ -280,7 +280,7 @@ def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_t
 
     ``plan_of`` (with ``done_for_plan``, its total from January) judges the result by other figures' plan: a
     province states what every ward did and judges the plan over the wards that reported in full
-    (``ProvinceFigures.like_for_like``), saying so after the clause.
+    from January (``ProvinceFigures.for_plan``), saying so once in its section I.
     """
     period = figures.period
     own = _figure(figures, indicator)
