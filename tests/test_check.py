@@ -205,6 +205,37 @@ def test_the_sample_project_checks_clean() -> None:
     assert result.exit_code == 0, [str(f) for f in result.problems]
     notes = [str(f) for f in result.findings]
     assert any("tổ 9 chưa gửi báo cáo tháng 6 năm 2023" in n for n in notes)  # 2023-H1: a note, not a problem
+    assert not any("sớm hơn ngày" in n for n in notes)  # every sample report is dated after its tổ's reports
+
+
+def test_a_report_dated_before_a_tor_report_it_sums_is_a_note(tmp_path: Path, capsys) -> None:
+    """A văn thư's reading: the 2022-H2 report was dated 16/12 while the tổ's December reports, whose figures it
+    states, are dated 24–28/12 — on the date it carries those figures did not exist yet."""
+    import reportkit
+
+    for folder in ("notebooks", "data/duy-tan"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "params").mkdir()
+    for name in ("2022-H1.yaml", "2022-H1.md"):
+        shutil.copy(ROOT / "params" / name, tmp_path / "params" / name)
+    day, unit, month = reportkit.load(tmp_path / "data/duy-tan").last_report("2022-H1")
+    assert month == (2022, 6) and unit.startswith("Tổ ")
+    params = tmp_path / "params/2022-H1.yaml"
+    text = "\n".join(
+        line for line in params.read_text(encoding="utf-8").splitlines() if "issued_on" not in line
+    )
+    before = day.fromordinal(day.toordinal() - 1)
+    params.write_text(f"{text}\nissued_on: {before.isoformat()}\n", encoding="utf-8")
+    code, out = check(tmp_path, capsys)
+    assert code == 0, out  # a note: an office may date it so on purpose, with "ước thực hiện" figures
+    assert (
+        f"ngày ký {before:%d/%m/%Y} (issued_on) sớm hơn ngày {unit.lower()} lập báo cáo tháng 6 năm 2022"
+        in out
+    )
+    assert f"({day:%d/%m/%Y}): báo cáo nêu số liệu chưa có vào ngày ký" in out
+    params.write_text(f"{text}\nissued_on: {day.isoformat()}\n", encoding="utf-8")
+    code, out = check(tmp_path, capsys)
+    assert code == 0 and "sớm hơn ngày" not in out, out
 
 
 def test_the_texts_of_a_params_file_with_problems_are_still_read(project: Path, capsys) -> None:
@@ -261,3 +292,17 @@ def test_damaged_text_is_found_in_the_texts_the_notebook_and_the_data_with_its_p
     code, out = check(project, capsys, "--strict")
     assert code == 2
     assert "lỗi: params/2022-H1.md, dòng 9: soát chính tả: “Mt trn”" in out
+
+
+def test_what_check_knows_of_a_figures_object_is_what_it_answers():
+    """`reportkit check` reads `f.<name>` as an indicator unless a Figures object answers it: a new attribute of
+    Figures (``units``, ``like_for_like``) it did not know was reported as "không có chỉ tiêu"."""
+    import reportkit
+    from reportkit.batch.check import FIGURES_ATTRIBUTES
+    from reportkit.data import Figures
+
+    f = reportkit.load(ROOT / "data/duy-tan").figures("2022-H1")
+    answered = {n for n in vars(f) if not n.startswith("_")} | {
+        n for n in vars(Figures) if not n.startswith("_") and n not in f.values
+    }
+    assert answered == FIGURES_ATTRIBUTES

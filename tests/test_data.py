@@ -66,7 +66,7 @@ def test_ward_description(ds):
     assert w.units == UNITS and w.unit_noun == "tổ dân phố"
     assert w.parent_body == ["ỦY BAN MTTQ VIỆT NAM", "PHƯỜNG DUY TÂN"] and w.issuing_body == "BAN THƯỜNG TRỰC"
     assert w.document_symbol == "BC-MTTQ-BTT" and w.signer["authority"] == "TM. BAN THƯỜNG TRỰC"
-    assert w.recipients[-1] == "Lưu: VT."
+    assert w.recipients[-1] == "Lưu: VT, BTT."  # NĐ 30: the archive, then the drafting unit
     assert (ds.first_month, ds.last_month) == ((2021, 1), (2023, 6))
     # Duy Tân is a reign name: "Phường" keeps its capital in a sentence (Nghị định 30/2020, Phụ lục II)
     assert (w.named_after, w.in_text) == ("person", "Phường Duy Tân")

@@ -118,7 +118,7 @@ def test_the_2022_h1_pdf_reads_as_a_whole_so_ket_in_order(outputs):
     order = [
         "ỦY BAN MTTQ VIỆT NAM",
         "Số: 47/BC-MTTQ-BTT",
-        "Phường Duy Tân, ngày 24 tháng 6 năm 2022",
+        "Phường Duy Tân, ngày 29 tháng 6 năm 2022",
         "BÁO CÁO",
         "Sơ kết công tác Mặt trận 6 tháng đầu năm và phương hướng, nhiệm vụ 6 tháng cuối năm 2022",
         "I. KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2022",
@@ -135,7 +135,7 @@ def test_the_2022_h1_pdf_reads_as_a_whole_so_ket_in_order(outputs):
         "Trần Thị Minh Hương",
         "Phụ lục",
         "SỐ LIỆU KẾT QUẢ CÔNG TÁC MẶT TRẬN THEO TỔ DÂN PHỐ 6 THÁNG ĐẦU NĂM 2022",
-        "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 24 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam "
+        "(Kèm theo Báo cáo số 47/BC-MTTQ-BTT ngày 29 tháng 6 năm 2022 của Ban Thường trực Ủy ban MTTQ Việt Nam "
         "Phường Duy Tân)",
         "Bảng 1. Kết quả hoạt động theo tổ dân phố",
         "Biểu đồ 1. Lượt người dân dự tuyên truyền",

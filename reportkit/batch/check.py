@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +32,8 @@ __all__ = ["CheckResult", "Finding", "check_project", "format_check", "texts_mis
 
 # What a Figures object answers besides its indicators (reportkit.data.Figures).
 FIGURES_ATTRIBUTES = frozenset(
-    {"period", "available", "completeness", "by_unit", "previous", "last_year", "plan", "of_plan", "as_dict",
-     "values", "ward", "catalog"}
+    {"period", "available", "completeness", "by_unit", "previous", "last_year", "like_for_like", "plan", "of_plan",
+     "as_dict", "values", "ward", "catalog", "units", "inputs"}
 )  # fmt: skip
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw", "trans"})
 _MAGIC_LINE = re.compile(r"^\s*[%!]")
@@ -265,7 +266,7 @@ def _is_figures(value: ast.AST, known: set[str]) -> bool:
         return True
     return (
         isinstance(value, ast.Attribute)
-        and value.attr in ("last_year", "previous")
+        and value.attr in ("last_year", "previous", "like_for_like")
         and isinstance(value.value, ast.Name)
         and value.value.id in known
     )
@@ -509,6 +510,7 @@ def _data_findings(
             )
         )
         return set(ds.catalog.ids)
+    _signed_before_the_data(run, ds, period, which, result)
     completeness = ds.completeness(period)
     if province and completeness.missing_units:  # each ward as a sentence names it (NĐ 30: "Phường 10")
         from reportkit.vn import join
@@ -524,6 +526,27 @@ def _data_findings(
             Finding(run.params_file, None, f"{which}{period.name}: {said(completeness)}", False)
         )
     return set(ds.catalog.ids)
+
+
+def _signed_before_the_data(run, ds, period, which: str, result: CheckResult) -> None:
+    """A note when the report is dated before a tổ's report it sums ("Ngày báo cáo" of the workbooks): on the
+    date it carries, the figure it states did not exist yet (a văn thư's reading)."""
+    issued = run.parameters.get("issued_on")
+    last = ds.last_report(period) if hasattr(ds, "last_report") else None
+    if issued is None or last is None:
+        return
+    try:
+        signed = datetime.date.fromisoformat(str(issued))
+    except ValueError:
+        return  # the params check names a bad date
+    made, unit, (year, month) = last
+    if made > signed:
+        from reportkit.narrative.phrasing import unit_name
+
+        result.findings.append(Finding(run.params_file, None, (
+            f"{which}ngày ký {signed:%d/%m/%Y} (issued_on) sớm hơn ngày {unit_name(unit)} lập báo cáo tháng {month} "
+            f"năm {year} ({made:%d/%m/%Y}): báo cáo nêu số liệu chưa có vào ngày ký; ghi ngày ký từ "
+            f"{made:%d/%m/%Y} trở đi"), False))  # fmt: skip
 
 
 def _texts_findings(run, root, result, known, figures, ids, strict) -> None:

@@ -98,18 +98,19 @@ def _display(path: Path) -> str:
 class Figures:
     """The ward's figures for one period: ``f.tuyen_truyen_luot`` → 1236, ``str(f.hop_ban_ctmt)`` → "10/10"."""
 
-    def __init__(self, dataset: Dataset, period: vn.Period):
+    def __init__(self, dataset: Dataset, period: vn.Period, units: tuple[str, ...] | None = None):
         self._ds = dataset
         self.period = period
         self.ward = dataset.ward
         self.catalog = dataset.catalog
+        self.units = tuple(dataset.ward.units) if units is None else tuple(units)  # the tổ these figures sum
         self.available = dataset.covers(period)
-        self.completeness = dataset.completeness(period)
-        per_unit, values = dataset._compute(period)
+        self.completeness = dataset.completeness(period, self.units)
+        per_unit, values = dataset._compute(period, self.units)
         self.values: dict[str, object] = values
         self.by_unit = pd.DataFrame(
-            [[per_unit[u].get(i) for i in self.catalog.ids] for u in self.ward.units],
-            index=pd.Index(self.ward.units, name="Tổ dân phố"),
+            [[per_unit[u].get(i) for i in self.catalog.ids] for u in self.units],
+            index=pd.Index(self.units, name="Tổ dân phố"),
             columns=self.catalog.ids,
             dtype=object,
         )
@@ -132,12 +133,29 @@ class Figures:
     @property
     def previous(self) -> Figures | None:
         """The period just before (2022-H1 → 2021-H2), or None when the data do not cover it."""
-        return self._ds._figures_if_covered(self.period.previous())
+        return self._ds._figures_if_covered(self.period.previous(), self.units)
 
     @property
     def last_year(self) -> Figures | None:
-        """The same period last year ("cùng kỳ"), or None when the data do not cover it."""
-        return self._ds._figures_if_covered(self.period.same_period_last_year())
+        """The same period last year ("cùng kỳ"), over the same tổ, or None when the data do not cover it."""
+        return self._ds._figures_if_covered(self.period.same_period_last_year(), self.units)
+
+    @property
+    def like_for_like(self) -> Figures | None:
+        """These figures over the tổ that reported every month of the period and of the same period last year —
+        what a change against last year compares (``compare_same_period``, ``last_year_change``): a tổ with June
+        missing counts whole last year and in part now, a fall that is only a late tổ. The figures themselves
+        when no tổ is missing (or there is no last year); None when every tổ is."""
+        last = self.period.same_period_last_year()
+        if not self._ds.covers(last):
+            return self
+        gaps = set(self.completeness.missing_units) | set(
+            self._ds.completeness(last, self.units).missing_units
+        )
+        if not gaps:
+            return self
+        kept = tuple(u for u in self.units if u not in gaps)
+        return self._ds._part(self.period, kept) if kept else None
 
     @property
     def inputs(self) -> Inputs:
@@ -239,8 +257,20 @@ class Dataset:
         months = ", ".join(month_label(ym) for ym in inside)
         return f"{held} nhưng thiếu {'các tháng' if len(inside) > 1 else 'tháng'} {months}"
 
-    def _figures_if_covered(self, period) -> Figures | None:
-        return self.figures(period) if self.covers(period) else None
+    def _figures_if_covered(self, period, units: tuple[str, ...] | None = None) -> Figures | None:
+        if not self.covers(period):
+            return None
+        return self.figures(period) if units is None else self._part(vn.Period(period), units)
+
+    def _part(self, period: vn.Period, units: tuple[str, ...]) -> Figures:
+        """The figures of a period over some of the tổ (every tổ: :meth:`figures`)."""
+        if tuple(units) == tuple(self.ward.units):
+            return self.figures(period)
+        self._read(period)
+        key = f"{period.spec}|{'|'.join(units)}"
+        if key not in self._figures:
+            self._figures[key] = Figures(self, period, tuple(units))
+        return self._figures[key]
 
     def _plan(self, year: int) -> dict[str, object]:
         self._read_plans.add(year)
@@ -287,11 +317,11 @@ class Dataset:
             self._figures[p.spec] = Figures(self, p)
         return self._figures[p.spec]
 
-    def _unit_values(self, period: vn.Period, ident: str) -> dict[str, tuple[object, list]]:
+    def _unit_values(self, period: vn.Period, ident: str, units=None) -> dict[str, tuple[object, list]]:
         """Per tổ: (aggregated value, [(row, file, value)] in month order) for one indicator."""
         ind = self.catalog[ident]
         out = {}
-        for u in self.ward.units:
+        for u in self.ward.units if units is None else units:
             found = []
             for ym in period.months:
                 hit = self._rows.get((u, ym))
@@ -301,30 +331,44 @@ class Dataset:
             out[u] = (agg, found)
         return out
 
-    def _compute(self, period: vn.Period):
-        per_unit: dict[str, dict[str, object]] = {u: {} for u in self.ward.units}
+    def _compute(self, period: vn.Period, units=None):
+        units = self.ward.units if units is None else units
+        per_unit: dict[str, dict[str, object]] = {u: {} for u in units}
         values: dict[str, object] = {}
         for ind in self.catalog:
-            aggs = {u: agg for u, (agg, _) in self._unit_values(period, ind.id).items()}
+            aggs = {u: agg for u, (agg, _) in self._unit_values(period, ind.id, units).items()}
             for u, agg in aggs.items():
                 per_unit[u][ind.id] = agg
             values[ind.id] = ind.units_agg(aggs)
         return per_unit, values
 
-    def completeness(self, period) -> Completeness:
-        """Which tổ has not reported which month of the period (never silently zero)."""
+    def last_report(self, period) -> tuple[object, str, Month] | None:
+        """The latest "Ngày báo cáo" among the tổ's reports of the period: (date, tổ, month), or None when no row
+        gives a date. A report signed before it states figures that did not exist yet on its date."""
+        p = vn.Period(period)
+        found = [
+            (row.report_date, unit, ym)
+            for (unit, ym), (row, _) in self._rows.items()
+            if ym in p.months and row.reported and row.report_date is not None
+        ]
+        return max(found, key=lambda hit: (hit[0], vn.sort_key(hit[1]))) if found else None
+
+    def completeness(self, period, units=None) -> Completeness:
+        """Which tổ (of ``units``, default every tổ) has not reported which month of the period (never silently
+        zero)."""
         p = vn.Period(period)
         self._read(p)
+        units = list(self.ward.units if units is None else units)
         missing = []
-        for u in self.ward.units:
+        for u in units:
             for ym in p.months:
                 hit = self._rows.get((u, ym))
                 if not hit or not hit[0].reported:
                     missing.append((u, ym))
         gone = {u for u, _ in missing}
-        expected = len(self.ward.units) * len(p.months)
-        return Completeness(expected - len(missing), expected, missing, len(self.ward.units) - len(gone),
-                            len(self.ward.units), p.months, list(self.ward.units))  # fmt: skip
+        expected = len(units) * len(p.months)
+        return Completeness(expected - len(missing), expected, missing, len(units) - len(gone), len(units),
+                            p.months, units)  # fmt: skip
 
     def explain(self, ident: str, period) -> pd.DataFrame:
         """The source rows behind one figure; ``.attrs["total"]`` is the figure.

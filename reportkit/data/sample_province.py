@@ -52,7 +52,7 @@ PROVINCE = {
         "Thường trực HĐND, UBND tỉnh;",
         "Các tổ chức thành viên;",
         "Ban Thường trực Ủy ban MTTQ Việt Nam các phường;",
-        "Lưu: VT.",
+        "Lưu: VT, BTT.",
     ],
 }
 
@@ -237,7 +237,7 @@ def description(w: WardName, units: list[str], signer: str) -> dict:
             "Thường trực HĐND, UBND phường;",
             "Các tổ chức thành viên;",
             "Ban Công tác Mặt trận các tổ dân phố;",
-            "Lưu: VT.",
+            "Lưu: VT, BTT.",
         ],
     }
 

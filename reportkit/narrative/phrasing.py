@@ -141,6 +141,12 @@ def _figure(figures: object, indicator: str) -> object:
 
 
 def _pair(figures: object, which: str, indicator: str) -> tuple[object, object] | None:
+    if which == "last_year" and hasattr(figures, "like_for_like"):
+        # Like against like: the tổ (the wards, for a province) whole in both periods; a unit late now would
+        # count whole last year and in part now, a fall that is only its lateness.
+        figures = figures.like_for_like
+        if figures is None:
+            return None
     other = getattr(figures, which, None)
     current = _figure(figures, indicator)
     previous = None if other is None else _figure(other, indicator)
@@ -150,7 +156,8 @@ def _pair(figures: object, which: str, indicator: str) -> tuple[object, object] 
 def compare_same_period(figures: object, indicator: str, unit: str | None = None) -> str:
     """The figure against the same period last year, after the figure itself: "…12 vụ việc…, giảm 03 vụ việc
     (giảm 20%) so với cùng kỳ năm 2021"; a year report compares "so với năm 2021". Without last year's figure:
-    "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out).
+    "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out). Real figures compare their
+    ``like_for_like`` part: the tổ that reported every month of both periods (the report says which were left out).
 
     >>> class F:  # stand-ins for Figures
     ...     def __init__(self, spec, value, last_year=None):
