@@ -1,6 +1,7 @@
 """reportkit.vn text hygiene: NFC, fold, tone styles, names, lists, dictionary order, Jinja filters."""
 
 import datetime as dt
+import itertools
 import random
 import unicodedata
 
@@ -276,3 +277,42 @@ def test_filters_cover_the_formatting_functions():
 def test_tone_style_leaves_malformed_words_alone():
     assert vn.tone_style("hòá", "modern") == "hòá"
     assert vn.tone_style("nh qu quy", "modern") == "nh qu quy"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a number and the word it counts; a period name over a line end reads "6 / tháng cuối năm"
+        ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022", ["6 THÁNG", "NĂM 2022"]),
+        ("tổ chức thêm ít nhất 13 buổi để hoàn thành", ["13 buổi"]),
+        (
+            "10/10 tổ dân phố, 1.232/1.410 Ban CTMT, 24.400.000 đồng",
+            ["10/10 tổ", "1.232/1.410 Ban", "24.400.000 đồng"],
+        ),
+        # a common noun and the number naming it, whatever its case, with the punctuation it carries
+        ("ưu tiên tổ 3, tổ 7, Tổ 9 và tổ 10.", ["tổ 3,", "tổ 7,", "Tổ 9", "tổ 10."]),
+        ("Quận 1, ngày 24 tháng 6 năm 2022", ["Quận 1,", "ngày 24", "tháng 6", "năm 2022"]),
+        ("quý III năm 2022; Bảng 1. Kết quả", ["quý III", "năm 2022;", "Bảng 1."]),
+        # a unit ratio, with the figure before it; a range of years
+        ("bình quân 148,3 người/tổ), nhiệm kỳ 2022 - 2025", ["148,3 người/tổ),", "kỳ 2022 - 2025"]),
+        # nothing to keep: a percentage, a number followed by a word it does not count, a document number
+        ("đạt 102% kế hoạch, giảm 4 (16,7%), tăng 3 so với, Số: 47/BC-MTTQ-BTT", []),
+        ("Không có số nào", []),
+    ],
+)
+def test_keep_together(text, kept):
+    from reportkit.vn.text import keep_together
+
+    assert [text[a:b] for a, b in keep_together(text)] == kept
+
+
+@given(vietnamese_text)
+def test_keep_together_spans_are_ordered_whole_words(text):
+    from reportkit.vn.text import keep_together
+
+    spans = keep_together(text)
+    assert all(a < b for a, b in spans)
+    assert all(b1 < a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
+    for a, b in spans:
+        assert a == 0 or text[a - 1].isspace()
+        assert b == len(text) or text[b].isspace()

@@ -6,7 +6,17 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["TONE_STYLES", "fold", "hidden_characters", "join", "nfc", "sort_key", "title", "tone_style"]
+__all__ = [
+    "TONE_STYLES",
+    "fold",
+    "hidden_characters",
+    "join",
+    "keep_together",
+    "nfc",
+    "sort_key",
+    "title",
+    "tone_style",
+]
 
 # "classic": hòa, thủy, khỏe (mark on the first vowel); "modern": hoà, thuỷ, khoẻ (Unikey "kiểu mới").
 TONE_STYLES = ("classic", "modern")
@@ -259,3 +269,67 @@ def sort_key(text: object) -> tuple:
         secondary.append(t)
         tertiary.append(c)
     return tuple(primary), tuple(secondary), tuple(tertiary), s
+
+
+# --- line breaking ---------------------------------------------------------------------------------------------
+
+# Common nouns that a number names rather than counts ("tổ 5", "Quận 1", "năm 2022", "Bảng 1", "quý III"): the noun
+# and its number stay on one line. Any other number counts the word after it ("6 tháng", "03 Ban CTMT").
+_NAMING_NOUNS = (
+    "tổ", "khu", "khối", "thôn", "ấp", "xóm", "bản", "buôn", "phường", "quận", "xã", "huyện", "thị trấn", "tỉnh",
+    "ngày", "tháng", "năm", "quý", "tuần", "kỳ", "khóa", "khoá", "đợt", "lần", "số", "điều", "khoản", "mục", "chương",
+    "phần", "phụ lục", "bảng", "biểu đồ", "biểu", "hình", "mẫu", "giai đoạn",
+)  # fmt: skip
+# Words after a number that it does not count ("tổ 2 và tổ 5", "giảm 4 so với"): no glue to them.
+_NOT_COUNTED = frozenset(
+    {
+        "và", "với", "so", "hoặc", "hay", "là", "của", "cho", "trên", "dưới", "đến", "tới", "từ", "trong", "ngoài",
+        "ở", "tại", "khi", "thì", "mà", "nhưng", "nên", "vì", "cùng", "được", "bị", "đã", "sẽ", "đang",
+    }
+)  # fmt: skip
+_NUMBER = r"\d+(?:[.,/]\d+)*"
+_NAMED_RE = re.compile(
+    r"(?<![^\W_])(?:" + "|".join(sorted(map(re.escape, _NAMING_NOUNS), key=len, reverse=True)) + r")"
+    r" (?:" + _NUMBER + r"|[IVXLC]+)(?![\w%/])",
+    re.IGNORECASE,
+)
+_COUNT_RE = re.compile(r"(?<![\w.,/])" + _NUMBER + r"(?![\w%/]|[.,]\d) ([^\W\d_]+)")
+_RANGE_RE = re.compile(r"(?<![\w.,/])" + _NUMBER + r" [-–] " + _NUMBER + r"(?![\w%/])")
+_RATIO_RE = re.compile(r"(?<![\w/])[^\W\d_]+(?:/[^\W\d_]+)+(?![\w/])")
+_SPACE_RE = re.compile(r"\s")
+
+
+def keep_together(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of ``text`` that a line must not break inside, widened to whole words (with the
+    punctuation they carry), in order and never overlapping: a number and the word it counts ("6 tháng", "03 Ban
+    CTMT"), a common noun and the number that names it ("tổ 5", "Quận 1", "năm 2022", "quý III"), a unit ratio
+    ("người/tổ") and a range ("2022 - 2025"). The exports render them (nowrap in HTML, no-break spaces in Word); the
+    text itself stays plain.
+
+    >>> text = "Phương hướng 6 tháng cuối năm 2022 (tổ 5, 148,3 người/tổ)."
+    >>> [text[a:b] for a, b in keep_together(text)]
+    ['6 tháng', 'năm 2022', '(tổ 5,', '148,3 người/tổ).']
+    """
+    _require_text(text, "keep_together")
+    if not any(ch.isdigit() or ch == "/" for ch in text):
+        return []
+    spans = [m.span() for m in _NAMED_RE.finditer(text)]
+    for m in _COUNT_RE.finditer(text):
+        # a number that a noun names ("tổ 2 và"), or followed by a word it does not count, is glued to nothing more
+        if any(a < m.start() < b for a, b in spans) or m.group(1).lower() in _NOT_COUNTED:
+            continue
+        spans.append(m.span())
+    spans += [m.span() for m in _RANGE_RE.finditer(text)]
+    spans += [m.span() for m in _RATIO_RE.finditer(text)]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        # widen to the whole words at either end: "(tổ 5," — punctuation never starts or ends a line apart
+        while start > 0 and not _SPACE_RE.match(text[start - 1]):
+            start -= 1
+        while end < len(text) and not _SPACE_RE.match(text[end]):
+            end += 1
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
