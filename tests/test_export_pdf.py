@@ -289,3 +289,50 @@ def test_a_table_over_several_pages_prints_its_total_once(tmp_path):
     assert len(with_rows) >= 2  # the table runs over pages, its header on each
     totals = [i for i in with_rows if "Tổng" in pages[i] and "cộng" in pages[i]]
     assert totals == [with_rows[-1]] and "120" in pages[with_rows[-1]]
+
+
+def test_ward_names_in_the_first_column_stay_on_one_line(tmp_path):
+    """A roll-up's Bảng 1 (nine columns of figures by ward): "Phường Trần Cao Vân" on one line, not "Phường Trần /
+    Cao Vân", and the table still inside A4's text width."""
+    import nbformat
+    import pandas as pd
+
+    from reportkit.narrative import unit_table
+
+    names = ["Phường 1", "Phường Duy Tân", "Phường Phước Lâm", "Phường Trần Cao Vân", "Phường Xuân Tây"]
+    columns = {
+        "so_to": "Số tổ dân phố",
+        "du": "Tổ đã báo cáo đủ",
+        "buoi": "Buổi tuyên truyền",
+        "luot": "Lượt người dự tuyên truyền",
+        "hang_viet": "Người tham gia Cuộc vận động",
+        "quy": "Quỹ “Vì người nghèo” (đồng)",
+        "hoi_nghi": "Hội nghị tiếp xúc cử tri",
+        "cu_tri": "Lượt cử tri tham dự",
+    }
+    values = [11, 11, 25, 2341, 1483, 2644600000, 139, 8265]
+    frame = pd.DataFrame(
+        {key: [v for _ in names] for key, v in zip(columns, values, strict=True)},
+        index=pd.Index(names, name="Phường"),
+    )
+    bundle, metadata = unit_table(
+        frame, columns, caption="Kết quả công tác Mặt trận theo phường"
+    )._repr_mimebundle_()
+    nb = synthetic.report_notebook(long=False)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "unit_table(...)",
+            outputs=[nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)],
+        )
+    )
+    exporter = ReportExporter()
+    (tmp_path / "t.pdf").write_bytes(exporter.pdf(exporter.html(nb, synthetic.RUN_INFO)))
+    pages = _bbox_pages(tmp_path / "t.pdf")
+    words = [w for page in pages for w in page]
+    for first, *rest in (n.split() for n in names if " " in n):
+        starts = [w for w in words if w[0] == first]
+        for word in rest:
+            assert any(abs(w[2] - s[2]) < 1 for s in starts for w in words if w[0] == word), (first, word)
+    for text, x0, _y0, x1, y1 in words:
+        if y1 > TOP:
+            assert x0 >= LEFT - 1 and x1 <= A4[0] - RIGHT + 1, (text, x0, x1)

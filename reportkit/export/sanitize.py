@@ -217,6 +217,7 @@ def _ensure_header_row(soup: BeautifulSoup, table: Tag) -> None:
 _PRINT_WIDTH_PT = (210 - 30 - 15) / 25.4 * 72
 _TABLE_PT = {None: 12.0, "rk-wide": 10.0, "rk-xwide": 9.0}
 _CELL_PADDING_PT = {None: 2 * 0.3 * 14, "rk-wide": 2 * 0.3 * 14, "rk-xwide": 2 * 0.15 * 14}
+_BORDER_PT = 0.75
 
 
 def _mark_width(table: Tag) -> None:
@@ -248,6 +249,20 @@ def _mark_width(table: Tag) -> None:
     classes = [size] if size else []
     if sum(longest) > _PRINT_WIDTH_PT:
         classes.append("rk-tight")
+    elif columns > 1:
+        # The first column names the row ("Phường Trần Cao Vân"): on one line when the other columns, at their
+        # narrowest, leave it the room on A4 (a name split over two lines reads as two rows).
+        names = [
+            cells[0][0]
+            for cells in rows
+            if cells and cells[0][1] == 1 and cells[0][0].find_parent("thead") is None
+        ]
+        whole = max(
+            (text_width_pt(" ".join(c.get_text(" ").split()), _TABLE_PT[size]) for c in names), default=0.0
+        )
+        need = whole + _CELL_PADDING_PT[size]
+        if need > longest[0] and need + sum(longest[1:]) + columns * _BORDER_PT <= _PRINT_WIDTH_PT:
+            classes.append("rk-names")
     if classes:
         table["class"] = [*(table.get("class") or []), *classes]
 
