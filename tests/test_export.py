@@ -821,3 +821,42 @@ def test_pdf_fetcher_loads_nothing_from_outside(exporter):
         with pytest.raises(ValueError, match="self-contained"):
             fetch(url)
     assert fetch("data:text/plain;base64,eA==") is not None
+
+
+# --- line breaks and lists ------------------------------------------------------------------------------------
+
+
+def test_kept_words_are_nowrap_spans_on_the_page_only(exporter, notebook):
+    """ "6 tháng", "năm 2022", "(tổ 5,", "người/tổ" each in a nowrap span on the page (headings, prose, the title,
+    the phụ lục, captions); table cells, the article and the record stay plain text, with no no-break or
+    zero-width character."""
+    nb = _with_cells(
+        notebook,
+        new_markdown_cell(
+            "# III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022\n\n"
+            "Ưu tiên (tổ 5, Tổ 9), bình quân 148,3 người/tổ; `tổ 5` như đã gõ."
+        ),
+        at=-1,
+    )
+    page = exporter.html(nb, synthetic.RUN_INFO)
+    soup = BeautifulSoup(page, "html.parser")
+    kept = [s.get_text() for s in soup.select("span.rk-nb")]
+    assert {"6 THÁNG", "NĂM 2022", "(tổ 5,", "Tổ 9),", "148,3 người/tổ;"} <= set(kept)
+    assert "6 tháng" in [s.get_text() for s in soup.select(".rk-subject span.rk-nb")]  # the title's trích yếu
+    assert not soup.select("td span.rk-nb, th span.rk-nb, code span.rk-nb")
+    assert ".rk-nb{white-space:nowrap}" in soup.style.get_text()
+    assert "Ưu tiên (tổ 5, Tổ 9), bình quân 148,3 người/tổ;" in visible_text(page)
+    article = exporter.article(nb)
+    assert "rk-nb" not in article and "\xa0" not in article and "\u2060" not in article
+    assert "\xa0" not in page and "\u2060" not in page
+    assert "rk-nb" not in str(exporter.report_record(nb))
+
+
+def test_lists_print_as_body_paragraphs_and_stay_lists_on_a_phone(page):
+    """NĐ 30: the analyst's "- …" lines are body paragraphs (no hanging indent, the body's 1 cm first line); on a
+    phone the markers hang in the margin again."""
+    css = BeautifulSoup(page, "html.parser").style.get_text()
+    assert ".rk-body ul,.rk-body ol{margin:0;padding-left:0;text-align:justify}" in css
+    assert ".rk-body li{list-style-position:inside;text-indent:1cm;margin:0 0 .428571rem}" in css
+    phone = css.split("@media screen and (max-width:36rem){", 1)[1].split("@page", 1)[0]
+    assert ".rk-body li{list-style-position:outside;text-indent:0}" in phone

@@ -291,6 +291,40 @@ def test_a_table_over_several_pages_prints_its_total_once(tmp_path):
     assert totals == [with_rows[-1]] and "120" in pages[with_rows[-1]]
 
 
+_layout_spec = importlib.util.spec_from_file_location(
+    "export_layout", Path(__file__).parent / "export_fixtures" / "layout.py"
+)
+layout = importlib.util.module_from_spec(_layout_spec)
+_layout_spec.loader.exec_module(layout)
+
+
+@pytest.fixture(scope="module")
+def laid_out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("layout")
+    exporter = ReportExporter()
+    (folder / "layout.pdf").write_bytes(exporter.pdf(exporter.html(layout.notebook(), synthetic.RUN_INFO)))
+    return _bbox_pages(folder / "layout.pdf")
+
+
+def test_a_list_in_the_body_prints_as_body_paragraphs(laid_out):
+    """The analyst's "- …" and "1. …" lines (III. phương hướng, nhiệm vụ) are ordinary body paragraphs, as an
+    official text is typed: the marker at the body's 1 cm first-line indent, the next lines at the margin — not a
+    list hanging 1.6 cm in (what a văn thư asked to change)."""
+    items = layout.list_lines(laid_out, TOP)
+    assert len(items) == 4, items
+    for marker, second in items:
+        assert abs(marker - (LEFT + 10 * MM)) < 1.5, (marker - LEFT) / MM
+        assert abs(second - LEFT) < 1, (second - LEFT) / MM
+
+
+def test_a_number_and_what_it_counts_share_a_line(laid_out):
+    """ "6 / tháng", "tổ / 5", "năm / 2022", "người/ / tổ" never end one line and start the next, wherever the
+    line ends fall (the sentence is set after prefixes of every length)."""
+    assert layout.split_pairs(laid_out, TOP) == []
+    words = [w[0] for page in laid_out for w in page]
+    assert words.count("người/tổ,") == len(layout.SHIFTS)  # the ratio is one word wherever it falls
+
+
 def test_ward_names_in_the_first_column_stay_on_one_line(tmp_path):
     """A roll-up's Bảng 1 (nine columns of figures by ward): "Phường Trần Cao Vân" on one line, not "Phường Trần /
     Cao Vân", and the table still inside A4's text width."""

@@ -22,7 +22,7 @@ from reportkit import vn
 from reportkit.core import clock, content, redact
 from reportkit.core import record as report
 from reportkit.core.errors import ReportkitError
-from reportkit.export.sanitize import add_end_mark, sanitize_fragment, shift_headings
+from reportkit.export.sanitize import add_end_mark, keep_lines_together, sanitize_fragment, shift_headings
 from reportkit.vn.text import nfc, nfc_tree
 
 REMOVE_INPUT_TAGS = {"remove-input"}
@@ -67,6 +67,10 @@ class ReportPreprocessor(Preprocessor):
         if resources.get("reportkit_end_mark", True) and nb.cells:
             last = nb.cells[-1].metadata["reportkit"]
             last["html"] = add_end_mark(last["html"])
+        # A number and what it counts, a noun and its number, never split across lines (the page's text only).
+        for cell in nb.cells:
+            cell.metadata["reportkit"]["html"] = keep_lines_together(cell.metadata["reportkit"]["html"])
+        appendix = [keep_lines_together(fragment) for fragment in appendix]
 
         document = nfc_tree(record.get("document") or {})
         title = (
@@ -82,6 +86,7 @@ class ReportPreprocessor(Preprocessor):
             "title": title,
             "runinfo": run_info_view(nb, record, resources.get("reportkit_run_info")),
             "appendix": appendix,
+            "subject_html": keep_lines_together(html.escape(str(document.get("subject") or ""), quote=False)),
         }
         return nb, resources
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import tinycss2
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from reportkit.vn.text import nfc
+from reportkit.vn.text import keep_together, nfc
 
 # Elements that load, run or submit something; they never belong in a shared report.
 _DROP_TAGS = {
@@ -331,4 +331,50 @@ def visible_text(html: str, skip_class: str = "rk-screen-only") -> str:
         tag.decompose()
     for tag in soup.find_all(class_=skip_class):
         tag.decompose()
+    # The spans that keep words on one line are no words of their own: "(<span>tổ 5,</span>" reads "(tổ 5,".
+    for tag in soup.find_all("span", class_=KEEP_CLASS):
+        tag.unwrap()
+    soup.smooth()
     return nfc(soup.get_text(" "))
+
+
+KEEP_CLASS = "rk-nb"
+# Text a line may break anywhere in (table cells fit their column; code is shown as typed), or not text at all.
+_NO_KEEP = {"td", "th", "pre", "code", "style", "script", "template", "textarea"}
+
+
+def keep_lines_together(html: str) -> str:
+    """The fragment with the words that must not be split across lines (``vn.text.keep_together``: "6 tháng",
+    "tổ 5", "người/tổ") each in a ``<span class="rk-nb">`` the stylesheet sets ``white-space:nowrap``.
+
+    Only the page carries the spans (the article unwraps them, the record and the index never see them): the text
+    stays plain, with no no-break or zero-width character a proofreader or a comparison would trip on. Table
+    cells are left as they are (a caption is not), and so is text already kept."""
+    if not any(ch.isdigit() or ch == "/" for ch in html):
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    changed = False
+    for node in list(soup.find_all(string=True)):
+        if isinstance(node, Comment) or not node.strip():
+            continue
+        parents = {p.name for p in node.parents}
+        if parents & _NO_KEEP or node.find_parent("span", class_=KEEP_CLASS) is not None:
+            continue
+        text = str(node)
+        spans = keep_together(text)
+        if not spans:
+            continue
+        pieces: list = []
+        at = 0
+        for start, end in spans:
+            if start > at:
+                pieces.append(NavigableString(text[at:start]))
+            kept = soup.new_tag("span", attrs={"class": KEEP_CLASS})
+            kept.string = text[start:end]
+            pieces.append(kept)
+            at = end
+        if at < len(text):
+            pieces.append(NavigableString(text[at:]))
+        node.replace_with(*pieces)
+        changed = True
+    return str(soup) if changed else html
