@@ -221,3 +221,25 @@ def test_figures_of_a_pdf_without_a_record_or_not_a_pdf(made, tmp_path, capsys):
             embedded_record(tmp_path / f"{name}.pdf")
         assert cli(["figures", str(tmp_path / f"{name}.pdf")]) == 2
         assert message in capsys.readouterr().err
+
+
+_layout_spec = importlib.util.spec_from_file_location(
+    "export_layout", Path(__file__).parent / "export_fixtures" / "layout.py"
+)
+layout = importlib.util.module_from_spec(_layout_spec)
+_layout_spec.loader.exec_module(layout)
+
+
+def test_the_word_file_lays_out_lists_and_kept_words_as_the_pdf(tmp_path):
+    """LibreOffice's reading of the Word file: list items as body paragraphs (marker at the 1 cm indent, the next
+    lines at the margin) and no "6 / tháng", "tổ / 5" at a line end, as in the PDF."""
+    nb = layout.notebook()
+    exporter = ReportExporter()
+    (tmp_path / "layout.docx").write_bytes(exporter.docx(nb))
+    converted = soffice_pdf(tmp_path / "layout.docx", tmp_path / "office")
+    found = pdfs.pages(converted)
+    items = layout.list_lines(found, TOP)
+    assert len(items) == 4, items
+    for marker, second in items:
+        assert abs(marker - (LEFT + 10 * 72 / 25.4)) < 1.5 and abs(second - LEFT) < 1, (marker, second)
+    assert layout.split_pairs(found, TOP) == []

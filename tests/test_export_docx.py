@@ -39,8 +39,9 @@ def made(notebook):
     return data, docx.Document(io.BytesIO(data))
 
 
-def _texts(doc) -> list[str]:
-    return [p.text for p in doc.paragraphs]
+def _texts(doc, *, raw: bool = False) -> list[str]:
+    """The paragraphs' texts as read (the no-break spaces that keep "6 tháng" on one line read as spaces)."""
+    return [p.text if raw else p.text.replace("\xa0", " ") for p in doc.paragraphs]
 
 
 def _part(data: bytes, name: str) -> str:
@@ -113,7 +114,7 @@ def test_title_headings_body_and_end_mark(made):
     _, doc = made
     texts = _texts(doc)
     assert texts[:2] == ["BÁO CÁO", "Kết quả công tác Mặt trận 6 tháng cuối năm 2022"]
-    styles = {p.text: p.style.name for p in doc.paragraphs}
+    styles = {p.text.replace("\xa0", " "): p.style.name for p in doc.paragraphs}
     assert styles["BÁO CÁO"] == "Tên loại văn bản"
     assert styles["I. KẾT QUẢ ĐẠT ĐƯỢC"] == "Heading 1"  # "##" in the notebook: the body's top level
     assert styles["1. Công tác tuyên truyền"] == "Heading 2"
@@ -122,7 +123,7 @@ def test_title_headings_body_and_end_mark(made):
     assert heading.element.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val") == "0"
     body = next(p for p in doc.paragraphs if p.text.startswith("Mặt trận phường đã cử"))
     assert body.style.name == "Normal"
-    assert [r.text for r in body.runs if r.bold] == ["14 lượt cán bộ"]
+    assert [r.text for r in body.runs if r.bold] == ["14\xa0lượt cán bộ"]  # kept across runs
     italic = next(p for p in doc.paragraphs if p.text.startswith("Số liệu trong báo cáo"))
     assert all(r.italic for r in italic.runs)
     closing = next(p for p in doc.paragraphs if p.text.startswith("Trên đây là báo cáo"))
@@ -196,7 +197,7 @@ def test_appendix_table_is_a_real_word_table(made):
     _, doc = made
     table = doc.tables[2]
     title = table._tbl.getprevious()
-    assert "".join(t.text for t in title.iter(f"{W}t")) == "Bảng 1. Kết quả theo tổ dân phố"
+    assert "".join(t.text for t in title.iter(f"{W}t")) == "Bảng\xa01. Kết quả theo tổ dân phố"
     assert [c.text for c in table.rows[0].cells] == ["Tổ dân phố", "Buổi tuyên truyền", "Lượt người dân"]
     assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None  # repeated on every page
     assert table.rows[0]._tr.find(f"{W}trPr/{W}cantSplit") is not None
@@ -219,7 +220,7 @@ def test_chart_is_a_picture_with_its_alt_text(made):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         media = [n for n in archive.namelist() if n.startswith("word/media/")]
         assert len(media) == 1 and archive.read(media[0]).startswith(b"\x89PNG")
-    caption = next(p for p in doc.paragraphs if p.text.startswith("Biểu đồ 1."))
+    caption = next(p for p in doc.paragraphs if p.text.startswith("Biểu\xa0đồ\xa01."))
     assert caption.style.name == "Caption"
 
 
@@ -400,3 +401,49 @@ def test_a_template_without_reportkit_styles_gets_them(tmp_path, notebook):
     bullets = [p for p in doc.paragraphs if p.style.name == "Cơ quan chủ quản"]
     assert bullets == []  # they are inside the header table
     assert doc.tables[0].rows[0].cells[0].paragraphs[0].style.name == "Cơ quan chủ quản"
+
+
+def test_list_items_are_body_paragraphs_in_word(made):
+    """The analyst's "- …" and "1. …" lines: Word lists (the numbers follow an edit) laid out as body paragraphs —
+    the marker and a space at the 1 cm first-line indent, the next lines at the margin, 6 pt after, justified."""
+    data, doc = made
+    numbering = _part(data, "word/numbering.xml")
+    levels = re.findall(r"<w:lvl [^>]*>.*?</w:lvl>", numbering)
+    assert levels
+    for level in levels:
+        assert '<w:suff w:val="space"/>' in level
+        assert re.search(r'<w:ind w:left="0" w:firstLine="567"/>', level), level
+        assert "w:hanging" not in level
+    for name in ("List Bullet", "List Number"):
+        style = doc.styles[name]
+        assert style.paragraph_format.space_after is None  # the body's 6 pt (Normal)
+        assert style.base_style.name == "Normal"
+
+
+def test_kept_words_are_joined_by_no_break_spaces_in_word():
+    """ "6 tháng", "năm 2022", "tổ 5", "Bảng 1." never split over two lines in Word: a no-break space (U+00A0, no
+    invisible character) between them in the Word file only; the record keeps its plain text."""
+    from reportkit.export.docx import kept_together
+
+    nb = word.report_notebook()
+    record = copy.deepcopy(ReportExporter.report_record(nb))
+    blocks = list(content.blocks(nb))
+    blocks.insert(
+        1,
+        content.Text(
+            markdown="## III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022\n\n"
+            "Ưu tiên **tổ 3**, tổ 7 và Tổ 9, bình quân 148,3 người/tổ; giảm 4 (16,7%).\n\n- Hướng dẫn 10/10 tổ dân phố.",
+            part=content.BODY,
+        ),
+    )
+    data = build_docx(record, blocks)
+    doc = docx.Document(io.BytesIO(data))
+    texts = _texts(doc, raw=True)
+    assert "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6\xa0THÁNG CUỐI NĂM\xa02022" in texts
+    assert "Ưu tiên tổ\xa03, tổ\xa07 và Tổ\xa09, bình quân 148,3\xa0người/tổ; giảm 4 (16,7%)." in texts
+    assert "Hướng dẫn 10/10\xa0tổ dân phố." in texts
+    # the header block and the tables are as typed; the record is untouched
+    assert doc.tables[0].rows[1].cells[1].paragraphs[0].text == "Hòa Bình, ngày 05 tháng 01 năm 2023"
+    assert all("\xa0" not in c.text for t in doc.tables[2:] for r in t.rows for c in r.cells)
+    assert "\xa0" not in str(record)
+    assert kept_together(["a ", "b"]) == ["a ", "b"]

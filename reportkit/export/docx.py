@@ -26,7 +26,7 @@ from typing import Any
 from reportkit.core import clock, content
 from reportkit.export import reference
 from reportkit.export.typeface import text_width_pt
-from reportkit.vn.text import nfc, nfc_tree
+from reportkit.vn.text import keep_together, nfc, nfc_tree
 
 __all__ = ["PROJECT_TEMPLATE", "WordBuilder", "build_docx", "template_for"]
 
@@ -35,6 +35,38 @@ PROJECT_TEMPLATE = Path("templates") / "reference.docx"
 _END_MARK = "./."
 _EMU_PER_MM = 36000
 _EMU_PER_PX = 9525  # 914400 EMU per inch / 96 CSS px per inch
+NO_BREAK_SPACE = "\u00a0"
+# Paragraphs whose lines are not running text: the header block, the signature block, table cells.
+_AS_TYPED = frozenset(
+    {
+        "RkParent", "RkIssuer", "RkNational", "RkMotto", "RkNumber", "RkPlaceDate", "RkRule", "RkRecipientsLabel",
+        "RkRecipient", "RkSigner", "RkSignerName", "RkTableHeading", "RkTableNumber", "RkTableText",
+    }
+)  # fmt: skip
+
+
+def kept_together(pieces: list[str]) -> list[str]:
+    """The runs' texts of one paragraph with a no-break space inside every group of words ``vn.text.keep_together``
+    keeps on one line ("6 tháng", "tổ 5"), across runs: Word and LibreOffice honour U+00A0, and it is no invisible
+    character (the proofreader flags those); it exists in the Word file only, the record keeps plain spaces.
+
+    >>> kept_together(["nhiệm vụ 6 ", "tháng", " cuối năm 2022"])
+    ['nhiệm vụ 6\xa0', 'tháng', ' cuối năm\xa02022']
+    """
+    whole = "".join(pieces)
+    spans = keep_together(whole)
+    if not spans:
+        return pieces
+    chars = list(whole)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] == " ":
+                chars[i] = NO_BREAK_SPACE
+    out, at = [], 0
+    for piece in pieces:
+        out.append("".join(chars[at : at + len(piece)]))
+        at += len(piece)
+    return out
 
 
 def template_for(project: Path | str | None) -> Path:
@@ -269,12 +301,14 @@ class _Writer:
         else:
             container.append(element)
 
-    def paragraph(self, style: str, text: str = "", container=None, *, bold: bool = False):
+    def paragraph(self, style: str, text: str = "", container=None, *, bold: bool = False, keep: bool = True):
         p = _el("p")
         ppr = _el("pPr")
         ppr.append(_el("pStyle", val=style))
         p.append(ppr)
         if text:
+            if keep and style not in _AS_TYPED:
+                (text,) = kept_together([text])
             self.run(p, text, bold=bold)
         self._append(p, container)
         return p
@@ -554,7 +588,7 @@ class _Writer:
             # Raw HTML and code stay text, as the narrative's page shows them.
             raw = str(token.get("raw", "")).rstrip("\n")
             if raw.strip():
-                self.paragraph("RkPlain", raw, container)
+                self.paragraph("RkPlain", raw, container, keep=False)
         elif kind == "table":
             self.markdown_table(token, container)
         elif kind == "thematic_break":
@@ -617,7 +651,10 @@ class _Writer:
 
     def inline_paragraph(self, style: str, children: list, container):
         p = self.paragraph(style, container=container)
-        for text, marks in _inline(children):
+        runs = list(_inline(children))
+        if container is None:  # running text, not a table cell
+            runs = list(zip(kept_together([text for text, _ in runs]), [m for _, m in runs], strict=True))
+        for text, marks in runs:
             self.run(p, text, bold="b" in marks, italic="i" in marks, strike="s" in marks)
         return p
 

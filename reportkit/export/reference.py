@@ -103,23 +103,10 @@ STYLES: dict[str, tuple] = {
         _ITALIC,
         '<w:uiPriority w:val="29"/><w:qFormat/>',
     ),
-    # Lists: the marker where a paragraph's first line starts (1 cm), the text at 1,5 cm (numbering.xml).
-    "ListBullet": (
-        "paragraph",
-        "List Bullet",
-        "Normal",
-        '<w:numPr><w:numId w:val="1"/></w:numPr><w:spacing w:after="60"/>',
-        "",
-        "",
-    ),
-    "ListNumber": (
-        "paragraph",
-        "List Number",
-        "Normal",
-        '<w:numPr><w:numId w:val="2"/></w:numPr><w:spacing w:after="60"/>',
-        "",
-        "",
-    ),
+    # Lists: body paragraphs (justified, 6 pt after) whose first line starts with the marker and a space at the
+    # body's 1 cm indent, the next lines at the margin (numbering.xml).
+    "ListBullet": ("paragraph", "List Bullet", "Normal", '<w:numPr><w:numId w:val="1"/></w:numPr>', "", ""),
+    "ListNumber": ("paragraph", "List Number", "Normal", '<w:numPr><w:numId w:val="2"/></w:numPr>', "", ""),
     # Page numbers: 13–14 pt, upright, centred in the top margin.
     "Header": ("paragraph", "header", "Normal", _CENTRE, _size(13), '<w:uiPriority w:val="99"/>'),
     # The header block (Mẫu 1.4): parent body 12–13 pt upright; issuing body 12–13 pt bold; Quốc hiệu 12–13 pt
@@ -282,14 +269,15 @@ def styles_xml() -> str:
 
 
 def _levels(fmt: str, text: str) -> str:
+    # A list item is an ordinary body paragraph (NĐ 30, Phụ lục I), as the analyst's "- …" lines are typed in an
+    # official text: the marker and a space where the body's first-line indent ends, the next lines at the margin.
     levels = []
     for level in range(9):
-        left = twips(15 + 10 * level)
         marker = text.replace("%", f"%{level + 1}") if fmt != "bullet" else text
         levels.append(
-            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:suff w:val="space"/>'
             f"<w:lvlText w:val={quoteattr(marker)}/>"
-            f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{left}" w:hanging="{twips(5)}"/></w:pPr></w:lvl>'
+            f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="{twips(10)}"/></w:pPr></w:lvl>'
         )
     return "".join(levels)
 
