@@ -94,3 +94,36 @@ def test_a_missing_sqlite_file_is_an_error_not_a_new_empty_database(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"nham-ten\.db"):
         load(f"sqlite:///{db}")
     assert not db.exists()
+
+
+@pytest.mark.parametrize(("typed", "kind"), [("Thág 7", "bad_month"), (None, "missing_month")])
+def test_a_row_of_figures_below_a_blank_line_is_read_whatever_its_month_cell(tmp_path, typed, kind):
+    # A blank line inserted after June and July's month mistyped (or left out): the row holds figures, so it is
+    # read — here an error at its month cell — never dropped as if it were the signature block (the H2 fund fell
+    # from 41.200.000 to 40.600.000, reported 9/10, with no word).
+    def gap_then_typo(ws):
+        ws.insert_rows(13)
+        ws["A14"] = typed
+
+    with pytest.raises(DataError) as info:
+        load(ward_with_edited(tmp_path, gap_then_typo), cache=False)
+    assert [(p.kind, p.sheet, p.row, p.cell, p.value) for p in info.value.problems] == [
+        (kind, SHEET, 14, "A14", typed)
+    ]
+
+
+def test_a_number_below_a_blank_line_is_a_figure_even_when_it_cannot_be_read(tmp_path):
+    # Below the gap a row with a mistyped month and only a negative number: a figure typed wrong, not a signature.
+    def gap_then_negative(ws):
+        for c in ws[12]:
+            c.value = None
+        for c in ws[14]:
+            c.value = None
+        ws["A14"], ws["J14"] = "Thág 8", -3
+
+    with pytest.raises(DataError) as info:
+        load(ward_with_edited(tmp_path, gap_then_negative), cache=False)
+    assert sorted((p.kind, p.row, p.cell) for p in info.value.problems) == [
+        ("bad_month", 14, "A14"),
+        ("negative", 14, "J14"),
+    ]

@@ -626,9 +626,10 @@ class _ReportTable(_Table):
                 continue
             started = True
             mcell = _cell(cells, month_col)
-            # Below a blank line sits either more months (a row emptied by hand) or the signature block: only a
-            # row whose month cell reads as a month is data there, so no typed month is ever dropped unseen.
-            if gap and not _is_month(mcell):
+            # Below a blank line sits either more months (a row emptied by hand, a line inserted) or the signature
+            # block: a row is data there when its month cell reads as a month or it holds a figure (a mistyped
+            # month beside July's figures is an error at its cell, never a July dropped unseen).
+            if gap and not _is_month(mcell) and not self._holds_figure(cells):
                 continue
             if isinstance(mcell, str) and key(mcell) in TOTAL_LABELS:
                 continue
@@ -641,6 +642,22 @@ class _ReportTable(_Table):
             row = self._row(i, cells)
             if row is not None:
                 yield row
+
+    def _holds_figure(self, cells: list[object]) -> bool:
+        """Whether an indicator cell of the row holds a figure: a value its kind reads, or a number it refuses
+        (negative, out of range, a fraction of a count). Words ("TỔ TRƯỞNG", a signer's name, "ngày 28 tháng 12")
+        are not figures: a signature block below the table stays out."""
+        for col in self.columns:
+            v = _cell(cells, col.index)
+            if V.is_blank(v):
+                continue
+            try:
+                if col.read(v) is not None:
+                    return True
+            except V.CellError as e:
+                if e.kind not in ("non_numeric", "bad_yes_no"):
+                    return True
+        return False
 
     def _row(self, i: int, cells: list[object]) -> Row | None:
         """One month of the tổ, or None when a problem (already reported) keeps it out."""
