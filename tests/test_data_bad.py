@@ -146,3 +146,50 @@ def test_damaged_file_and_missing_table(tmp_path):
         load(ward, cache=False)
     got = sorted((Path(p.file).name, p.kind) for p in info.value.problems)
     assert got == [("hong.xlsx", "unreadable_file"), ("trong.csv", "no_table")]
+
+
+GOOD = BAD / "good-to-03-2022.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("to-03-2022.xml", "bảng tính XML 2003 (.xml)"),
+        ("to-03-2022.txt", "tệp văn bản (.txt)"),
+        ("to-03-2022.tsv", "tệp văn bản tách bằng tab (.tsv)"),
+        ("to-03-2022.prn", "(.prn)"),
+        ("to-03-2022.docx", "(.docx)"),
+        ("to-03-2022", "không có đuôi"),
+        ("README.md", "(.md)"),
+    ],
+)
+def test_every_file_in_the_reports_folder_is_read_or_named(tmp_path, name, named):
+    # A tổ's workbook saved by Excel as "XML Spreadsheet 2003" or "Text (Tab delimited)", or sent as a Word file:
+    # skipped, the tổ would count as not reported (9/10) with exit 0. Whatever sits in bao-cao/ is data or an error.
+    ward = ward_with(tmp_path, GOOD, GOOD, names=("to-03-2022.xlsx", name))
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    (p,) = info.value.problems
+    assert p.kind == "unsupported_format" and p.file.endswith(f"bao-cao/{name}"), p
+    assert named in p.expected and "mở bằng Excel và lưu lại dạng .xlsx" in p.expected
+    if not name.startswith("to-"):
+        assert "chuyển ra khỏi thư mục bao-cao/" in p.expected
+
+
+def test_hidden_files_lock_files_and_windows_folder_files_are_not_data(tmp_path):
+    ward = ward_with(tmp_path, GOOD, names=("to-03-2022.xlsx",))
+    reports = ward / "bao-cao"
+    for junk in ("~$to-03-2022.xlsx", ".~lock.to-03-2022.xlsx#", ".DS_Store", "._to-03-2022.xlsx", "Thumbs.db",
+                 "desktop.ini"):  # fmt: skip
+        (reports / junk).write_bytes(b"\x00junk")
+    (reports / ".git").mkdir()
+    (reports / ".git" / "config").write_text("[core]\n")
+    assert load(ward, cache=False).completeness("2022-H1").units_reported == 1
+
+
+def test_a_file_not_read_is_listed_with_every_other_problem(tmp_path):
+    ward = ward_with(tmp_path, BAD / "negative.xlsx", GOOD, names=("to-03-2022.xlsx", "to-04-2022.txt"))
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    got = sorted((Path(p.file).name, p.kind) for p in info.value.problems)
+    assert got == [("to-03-2022.xlsx", "negative"), ("to-04-2022.txt", "unsupported_format")]

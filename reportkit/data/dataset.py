@@ -564,21 +564,27 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
         if plan.is_file():
             files.append((plan, "plan"))
     report_dir = folder / ward.reports
-    linked = []
+    refused = []
     for p in sorted(report_dir.rglob("*")) if report_dir.is_dir() else []:
+        if not all(readers.is_data(part) for part in p.relative_to(report_dir).parts):
+            continue  # hidden, a lock file, Windows' own: what the batch does not watch either (batch.store)
+        shown = f"{_display(p.parent)}/{p.name}"
         if (
             p.is_symlink() and p.is_dir()
         ):  # rglob does not go into it: its tổ would silently count as not reported
-            linked.append(Problem("linked_folder", f"{_display(p.parent)}/{p.name}", None, None, None, None,
-                                  "chép các tệp vào thư mục này (reportkit không đọc thư mục liên kết)"))  # fmt: skip
-        elif p.is_file() and p.suffix.lower() in readers.SPREADSHEETS and not p.name.startswith(("~$", ".")):
+            refused.append(Problem("linked_folder", shown, None, None, None, None,
+                                   "chép các tệp vào thư mục này (reportkit không đọc thư mục liên kết)"))  # fmt: skip
+        elif p.is_dir():
+            continue
+        elif (todo := readers.unsupported(p.name, ward.reports)) is not None:
+            # Every file here is read or named: skipped, its tổ would count as not reported (9/10, exit 0).
+            refused.append(Problem("unsupported_format", shown, None, None, None, p.suffix or None, todo))
+        elif p.is_file():
             files.append((p, "reports"))
-    if linked:
-        raise DataError(linked)
     context = [_sha(catalog.text.encode()), "|".join(ward.units), ward.unit_noun]
     sources = [Source(_display(ward_path), _sha(ward_path.read_bytes())),
                Source(_display(catalog_path), _sha(catalog.text.encode()))]  # fmt: skip
-    results = []
+    results = [(readers.FileResult(problems=refused), "")]  # named with every other problem, all at once
     for path, kind in files:
         data = path.read_bytes()
         sha = _sha(data)

@@ -109,8 +109,42 @@ UNSUPPORTED = {
     ".fods": "tệp OpenDocument (.fods)",
     ".numbers": "tệp Numbers (.numbers)",
     ".et": "tệp WPS (.et)",
+    # What Excel's "Lưu thành" also writes: a tổ's workbook in one of them is still its month's figures.
+    ".xml": "bảng tính XML 2003 (.xml)",
+    ".txt": "tệp văn bản (.txt)",
+    ".tsv": "tệp văn bản tách bằng tab (.tsv)",
+    ".prn": "tệp văn bản (.prn)",
+    ".dif": "tệp DIF (.dif)",
+    ".slk": "tệp SYLK (.slk)",
 }
-SPREADSHEETS = (*READABLE, *UNSUPPORTED)
+SPREADSHEET_FORMATS = frozenset(UNSUPPORTED) - {".xml", ".txt", ".tsv", ".prn", ".dif", ".slk"}
+# Files of a reports folder that are clearly nobody's data: what Windows puts in a folder it shows. Hidden files
+# (".DS_Store", LibreOffice's ".~lock.…#") and Office's lock files ("~$…") are not data either (is_data).
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+
+def is_data(name: str) -> bool:
+    """Whether a file (or folder) of a reports folder is someone's data: anything but a hidden file, an Office
+    lock file or a file Windows writes itself — a README or notes there are data too, until moved out."""
+    return not name.startswith((".", "~$")) and name.lower() not in SYSTEM_FILES
+
+
+def unsupported(name: str, folder: str | None = None) -> str | None:
+    """What to do with a file reportkit does not read (what it is, and "mở bằng Excel và lưu lại dạng .xlsx";
+    outside a spreadsheet format, or move it out of ``folder``); None for a file it reads.
+
+    Every file of a reports folder is read or named: skipped, its tổ would count as not reported.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix in READABLE:
+        return None
+    if suffix in SPREADSHEET_FORMATS:
+        return f"{UNSUPPORTED[suffix]}: {RESAVE}"
+    what = UNSUPPORTED.get(suffix) or (
+        f"tệp ({suffix}) không phải bảng tính" if suffix else "tệp không có đuôi"
+    )
+    away = f"; nếu không, chuyển ra khỏi thư mục {folder}/" if folder else ""
+    return f"{what}: nếu là số liệu của tổ, {RESAVE}{away}"
 
 
 class Unreadable(Exception):
@@ -128,8 +162,8 @@ def _refuse(kind: str, expected: str, value: object = None, sheet: str | None = 
 def grids_of(suffix: str, data: bytes) -> list[Grid]:
     """The grids of one file by its suffix; :class:`Unreadable` for a format or a content that cannot be read."""
     suffix = suffix.lower()
-    if suffix in UNSUPPORTED:
-        raise _refuse("unsupported_format", f"{UNSUPPORTED[suffix]}: {RESAVE}", suffix)
+    if suffix not in READABLE:
+        raise _refuse("unsupported_format", unsupported(f"x{suffix}"), suffix or None)
     if suffix == ".csv":
         return csv_grids(data)
     return xlsx_grids(data)
