@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -193,3 +194,59 @@ def test_a_file_not_read_is_listed_with_every_other_problem(tmp_path):
         load(ward, cache=False)
     got = sorted((Path(p.file).name, p.kind) for p in info.value.problems)
     assert got == [("to-03-2022.xlsx", "negative"), ("to-04-2022.txt", "unsupported_format")]
+
+
+def project_with_ward(tmp_path: Path) -> tuple[Path, Path]:
+    """A project (params/, notebooks/) holding a copy of the sample ward under data/w; (project, ward)."""
+    project = tmp_path / "du-an"
+    for d in ("params", "notebooks"):
+        (project / d).mkdir(parents=True)
+    ward = project / "data" / "w"
+    shutil.copytree(SAMPLE, ward)
+    return project, ward
+
+
+@pytest.mark.parametrize(
+    "which", ["bao-cao/2022/to-03-2022.xlsx", "ke-hoach.xlsx", "catalog.yaml", "ward.yaml"]
+)
+def test_a_file_linked_from_outside_the_project_is_refused_and_its_path_never_shown(tmp_path, which):
+    # A tổ's workbook that is a symlink to /tmp/…: it passed `reportkit check` and the shared HTML and JSON named
+    # the machine's /tmp/… path. Files are resolved, links followed, before the inside-the-project check.
+    _, ward = project_with_ward(tmp_path)
+    outside = tmp_path / "ngoai-du-an"
+    outside.mkdir()
+    (ward / which).rename(outside / Path(which).name)
+    (ward / which).symlink_to(outside / Path(which).name)
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    (p,) = info.value.problems
+    assert (p.kind, p.file) == ("linked_file", f"data/w/{which}"), p
+    assert "chép tệp vào đây" in p.expected
+    assert "ngoai-du-an" not in str(info.value) and str(tmp_path) not in str(info.value)
+
+
+def test_a_file_linked_inside_the_project_is_read_under_its_own_name(tmp_path):
+    project, ward = project_with_ward(tmp_path)
+    shared = project / "data" / "chung"
+    shared.mkdir()
+    to3 = ward / "bao-cao" / "2022" / "to-03-2022.xlsx"
+    to3.rename(shared / to3.name)
+    to3.symlink_to(shared / to3.name)
+    ds = load(ward, cache=False)
+    assert ds.figures("2022-H1").completeness.units_reported == 10
+    assert "data/w/bao-cao/2022/to-03-2022.xlsx" in {s.path for s in ds.sources}
+
+
+def test_a_broken_link_or_a_pipe_in_the_reports_folder_is_named_not_skipped(tmp_path):
+    _, ward = project_with_ward(tmp_path)
+    to3 = ward / "bao-cao" / "2022" / "to-03-2022.xlsx"
+    to3.unlink()
+    to3.symlink_to(ward / "bao-cao" / "2022" / "khong-co.xlsx")
+    os.mkfifo(ward / "bao-cao" / "2022" / "to-04-2022.xlsx.tmp.xlsx")
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    got = sorted((p.kind, p.file) for p in info.value.problems)
+    assert got == [
+        ("unreadable_file", "data/w/bao-cao/2022/to-03-2022.xlsx"),
+        ("unreadable_file", "data/w/bao-cao/2022/to-04-2022.xlsx.tmp.xlsx"),
+    ]

@@ -95,6 +95,29 @@ def _display(path: Path) -> str:
     return redact.terminal_path(path)
 
 
+def _shown(path: Path) -> str:
+    """A file of the ward as the ward has it: a symbolic link by its own name, never by where it points."""
+    parent = _display(path.parent)
+    return path.name if parent == "." else f"{parent}/{path.name}"
+
+
+def _home(folder: Path) -> Path:
+    """Where every file a ward reads must lie once links are followed: its project, else its own folder (a ward
+    read from a script outside any project)."""
+    return Path(os.path.realpath(redact.project_of(folder) or folder))
+
+
+def _outside(path: Path, home: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real != home and home not in real.parents
+
+
+def _linked_out(path: Path) -> Problem:
+    # Never the target: a shared file, the terminal or a cached failure would carry the machine's folders.
+    return Problem("linked_file", _shown(path), None, None, None, None,
+                   "chép tệp vào đây thay cho liên kết (reportkit chỉ đọc số liệu nằm trong dự án)")  # fmt: skip
+
+
 class Figures:
     """The ward's figures for one period: ``f.tuyen_truyen_luot`` → 1236, ``str(f.hop_ban_ctmt)`` → "10/10"."""
 
@@ -551,24 +574,33 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no ward folder {folder} (a folder holding ward.yaml, or a SQLAlchemy URL)")
+    # Every file read is inside the project once links are followed, like the data folder itself (batch.params):
+    # a link out of it would be read, and its machine path shown in the shared report.
+    home = _home(folder)
     ward_path = folder / "ward.yaml"
-    ward = Ward.from_mapping(_read_yaml(ward_path, "bad_ward"), _display(ward_path))
+    if _outside(ward_path, home):
+        raise DataError([_linked_out(ward_path)])
+    ward = Ward.from_mapping(_read_yaml(ward_path, "bad_ward"), _shown(ward_path))
     catalog_path = folder / ward.catalog_file
+    if _outside(catalog_path, home):
+        raise DataError([_linked_out(catalog_path)])
     if not catalog_path.is_file():
         raise DataError([Problem("unreadable_file", _display(catalog_path), None, None, None, None,
                                  "danh mục chỉ tiêu (catalog.yaml)")])  # fmt: skip
     catalog = Catalog.from_yaml(catalog_path)
     files: list[tuple[Path, str]] = []
+    refused = []
     if ward.plan_file:
         plan = folder / ward.plan_file
-        if plan.is_file():
+        if _outside(plan, home):
+            refused.append(_linked_out(plan))
+        elif plan.is_file():
             files.append((plan, "plan"))
     report_dir = folder / ward.reports
-    refused = []
     for p in sorted(report_dir.rglob("*")) if report_dir.is_dir() else []:
         if not all(readers.is_data(part) for part in p.relative_to(report_dir).parts):
             continue  # hidden, a lock file, Windows' own: what the batch does not watch either (batch.store)
-        shown = f"{_display(p.parent)}/{p.name}"
+        shown = _shown(p)
         if (
             p.is_symlink() and p.is_dir()
         ):  # rglob does not go into it: its tổ would silently count as not reported
@@ -576,19 +608,24 @@ def load_folder(folder: Path, *, use_cache: bool = True) -> Dataset:
                                    "chép các tệp vào thư mục này (reportkit không đọc thư mục liên kết)"))  # fmt: skip
         elif p.is_dir():
             continue
+        elif _outside(p, home):
+            refused.append(_linked_out(p))
         elif (todo := readers.unsupported(p.name, ward.reports)) is not None:
             # Every file here is read or named: skipped, its tổ would count as not reported (9/10, exit 0).
             refused.append(Problem("unsupported_format", shown, None, None, None, p.suffix or None, todo))
         elif p.is_file():
             files.append((p, "reports"))
+        else:  # a link to no file, a pipe: skipped, its tổ would count as not reported
+            what = "liên kết (symlink) tới tệp không có" if p.is_symlink() else "không phải tệp thường"
+            refused.append(Problem("unreadable_file", shown, None, None, None, what, "tệp .xlsx hoặc .csv"))
     context = [_sha(catalog.text.encode()), "|".join(ward.units), ward.unit_noun]
-    sources = [Source(_display(ward_path), _sha(ward_path.read_bytes())),
-               Source(_display(catalog_path), _sha(catalog.text.encode()))]  # fmt: skip
+    sources = [Source(_shown(ward_path), _sha(ward_path.read_bytes())),
+               Source(_shown(catalog_path), _sha(catalog.text.encode()))]  # fmt: skip
     results = [(readers.FileResult(problems=refused), "")]  # named with every other problem, all at once
     for path, kind in files:
         data = path.read_bytes()
         sha = _sha(data)
-        display = _display(path)
+        display = _shown(path)
         sources.append(Source(display, sha))
         k = cache.entry_key(sha, kind, path.name, path.parent.name, *context)
         res = cache.get(k) if use_cache else None

@@ -34,6 +34,7 @@ KIND_TEXT = {
     "proofreading": "chữ cần xem lại",
     "unsupported_format": "định dạng tệp không đọc được",
     "linked_folder": "thư mục liên kết (symlink) không được đọc",
+    "linked_file": "tệp liên kết (symlink) tới ngoài dự án không được đọc",
     "encrypted_workbook": "tệp được đặt mật khẩu",
     "uncomputed_formula": "công thức chưa có giá trị tính sẵn",
     "merged_cells": "ô gộp trong vùng số liệu",
