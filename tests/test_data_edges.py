@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from reportkit.data import DataError, load
+from reportkit.data import DataError, load, readers
 from reportkit.data import values as V
 from reportkit.data.template import save_workbook
 
@@ -127,3 +130,54 @@ def test_a_number_below_a_blank_line_is_a_figure_even_when_it_cannot_be_read(tmp
         ("bad_month", 14, "A14"),
         ("negative", 14, "J14"),
     ]
+
+
+def workbook_with_a_big_second_sheet(rows: int, cols: int) -> bytes:
+    """Tổ 3's workbook with one more sheet, "Nháp", of rows × cols numbers (written as XML: openpyxl would take
+    a minute to write it)."""
+    wb = load_workbook(BASE)
+    wb.create_sheet("Nháp")["A1"] = 0
+    buf = io.BytesIO()
+    wb.save(buf)
+    row = "".join(f'<c t="n"><v>{j * 7919 % 100_003}</v></c>' for j in range(cols))
+    body = "".join(f'<row r="{r}">{row}</row>' for r in range(1, rows + 1))
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
+    part = f"xl/worksheets/sheet{len(wb.sheetnames)}.xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        assert part in zin.namelist()
+        for name in zin.namelist():
+            zout.writestr(name, sheet if name == part else zin.read(name))
+    return out.getvalue()
+
+
+def test_a_workbook_of_millions_of_cells_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    # A second sheet of 4.000 rows × 500 numbers, under the row limits: 21 s and 877 MB to load (the limits let
+    # ~9 million cells through: 100 s, 4 GB). Cells are counted from the stream, like rows.
+    ward = ward_with_edited(tmp_path, lambda ws: None)
+    (ward / "bao-cao" / BASE.name).write_bytes(workbook_with_a_big_second_sheet(4_000, 500))
+    import openpyxl
+
+    real = openpyxl.load_workbook
+
+    def not_the_big_one(data, *args, **kwargs):
+        assert not (isinstance(data, io.BytesIO) and len(data.getvalue()) > 500_000), (
+            "parsed the big workbook"
+        )
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", not_the_big_one)
+    with pytest.raises(DataError) as info:
+        load(ward, cache=False)
+    (p,) = info.value.problems
+    assert (p.kind, p.sheet) == ("too_large", "Nháp"), p
+    assert re.fullmatch(r"2\.000\.\d{3} ô đến hết trang này", p.value), p.value  # with Tổ 3's own sheets
+    assert "tối đa 400.000 ô trong cả tệp" in p.expected
+
+
+def test_a_whole_history_in_one_sheet_is_still_read(tmp_path):
+    # The cell limit stays far above a ward's real workbooks: 10.000 rows of 21 columns is within it.
+    assert readers.MAX_SHEET_ROWS * 21 < readers.MAX_WORKBOOK_CELLS

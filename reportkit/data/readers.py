@@ -95,6 +95,10 @@ MAX_SHEET_BYTES = 200_000_000  # the uncompressed XML of one sheet (a zip bomb s
 # All sheets together: eleven sheets just under the limit each would take a minute and a gigabyte to read.
 MAX_WORKBOOK_ROWS = 20_000
 MAX_WORKBOOK_BYTES = 300_000_000
+# And its cells (openpyxl builds each, ~10 µs and ~400 bytes apiece): a second sheet of 4,000 rows × 500 numbers,
+# under the row limits, took 21 s and 877 MB. 400,000 cells load in a few seconds; a ward's whole history in one
+# sheet (10,000 rows of 21 columns) stays within it.
+MAX_WORKBOOK_CELLS = 400_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 files, and every password-protected workbook
 READABLE = (".xlsx", ".xlsm", ".csv")
 RESAVE = "mở bằng Excel và lưu lại dạng .xlsx (Tệp › Lưu thành › Sổ làm việc Excel)"
@@ -210,19 +214,19 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
-def _scan_sheet(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
-    """(rows holding a cell, uncompressed bytes, holds a formula), streamed: the sheet is never held whole. A
-    cell counts whether it holds a value, only a formula or only a style: openpyxl builds each of them.
+def _scan_sheet(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int, bool]:
+    """(rows holding a cell, cells, uncompressed bytes, holds a formula), streamed: the sheet is never held whole.
+    A cell counts whether it holds a value, only a formula or only a style: openpyxl builds each of them.
 
     Plain byte searches (a regular expression per cell is ten times slower): the tags carry the prefix the root
     element uses, "x:" in files of the Open XML SDK, none in Excel's.
     """
-    rows, size, formulas = 0, 0, False
+    rows, cells, size, formulas = 0, 0, 0, False
     rest, end_tag, marks = b"", None, ()
     try:
         stream = zf.open(part)
     except KeyError:
-        return 0, 0, False
+        return 0, 0, 0, False
     with stream:
         while chunk := stream.read(1 << 20):
             size += len(chunk)
@@ -243,7 +247,8 @@ def _scan_sheet(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
             done, rest = rest[: cut + len(end_tag)], rest[cut + len(end_tag) :]
             formulas = formulas or any(f in done for f in formula)
             rows += sum(1 for row in done.split(end_tag) if any(m in row for m in marks))
-    return rows, size, formulas
+            cells += sum(done.count(m) for m in marks)
+    return rows, cells, size, formulas
 
 
 def xlsx_grids(data: bytes) -> list[Grid]:
@@ -258,9 +263,9 @@ def xlsx_grids(data: bytes) -> list[Grid]:
     with_formulas = False
     stale = zf is not None and _recalculated_on_open(zf)
     if zf is not None:
-        all_rows = all_bytes = 0
+        all_rows = all_cells = all_bytes = 0
         for name, part in _sheet_parts(zf):
-            rows, size, formulas = _scan_sheet(zf, part)
+            rows, cells, size, formulas = _scan_sheet(zf, part)
             with_formulas = with_formulas or formulas
             whole = size <= MAX_SHEET_BYTES
             if rows > MAX_SHEET_ROWS:
@@ -274,6 +279,11 @@ def xlsx_grids(data: bytes) -> list[Grid]:
                 raise _refuse("too_large", f"tối đa {vn.number(MAX_WORKBOOK_ROWS)} dòng trong cả tệp (mọi trang "
                               "cộng lại): tách tệp (mỗi tổ, mỗi năm một tệp)",
                               f"{vn.number(all_rows)} dòng đến hết trang này", name)  # fmt: skip
+            all_cells += cells
+            if all_cells > MAX_WORKBOOK_CELLS:
+                raise _refuse("too_large", f"tối đa {vn.number(MAX_WORKBOOK_CELLS)} ô trong cả tệp (mọi trang "
+                              "cộng lại): xóa các trang không phải biểu số liệu, hoặc tách tệp",
+                              f"{vn.number(all_cells)} ô đến hết trang này", name)  # fmt: skip
     wb = load_workbook(io.BytesIO(data), data_only=True)
     try:
         grids = []
