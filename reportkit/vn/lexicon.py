@@ -18,7 +18,7 @@ from importlib import resources
 from reportkit.vn.syllable import BLOCK, damage
 from reportkit.vn.text import fold, tone_style
 
-__all__ = ["Model", "model"]
+__all__ = ["Capitals", "Model", "capitals", "model"]
 
 _DISCOUNT = 0.75
 
@@ -127,3 +127,22 @@ def model() -> Model:
     """The shipped model (loaded once, on first use)."""
     blob = resources.files("reportkit.vn").joinpath("data", "proof-model.bin").read_bytes()
     return Model(blob)
+
+
+class Capitals:
+    """How legal text capitalises, inside a sentence, a syllable whose first letter is in U+1EA0–U+1EF9:
+    ``words[w]`` and ``pairs[(w, next)]`` are [lower case, capitalised] counts (bench/build_proof_caps.py)."""
+
+    def __init__(self, data: dict) -> None:
+        self.words: dict[str, list[int]] = data.get("words", {})
+        self.pairs: dict[tuple[str, str], list[int]] = {
+            tuple(key.split(" ", 1)): value for key, value in data.get("pairs", {}).items()
+        }
+
+
+@cache
+def capitals() -> Capitals:
+    """The shipped capitalisation counts (reportkit/vn/data/proof-caps.bin, zlib-compressed JSON), loaded on first
+    use."""
+    blob = resources.files("reportkit.vn").joinpath("data", "proof-caps.bin").read_bytes()
+    return Capitals(json.loads(zlib.decompress(blob)))
