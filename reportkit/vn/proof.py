@@ -42,6 +42,13 @@ PRIOR_DAMAGED, PRIOR_WHOLE = 0.1, 1.0  # pseudo-counts of the local damage rate
 QUIET = 0.02  # below this damage rate a valid-looking word is taken as written without scoring it
 NAME_FACTOR = 0.2  # a capitalised valid word inside a sentence is often a name: less likely damaged
 FOREIGN = 1e-3  # weight of "an invalid word is meant as written" (an abbreviation, a foreign word)
+BARE = (
+    1e-5  # … of a word of two letters or more with no vowel at all ("Thnh", "sch"): seldom meant as written
+)
+
+PAIR_SUGGEST = 0.25  # … and a reading of a word this likely given one of them is suggested too
+PAIR_MIN = 0.01  # a neighbour's reading this likely counts when a change must hold whatever the neighbour is
+CAPITAL = 0.5  # share of capitals (legal text, inside a sentence) above which a lost first letter is restored
 CHANGE_INVALID = 0.6  # posterior a restoration of an invalid word needs to be applied
 CHANGE_VALID = 0.9  # … of a word that is a valid syllable as it stands
 REPORT_VALID = 0.5  # posterior at which a valid-looking word is reported as damaged
@@ -388,8 +395,8 @@ class Repaired(NamedTuple):
 class _Token:
     """A chunk of the text: "word", NUMBER or OTHER, with the readings the analysis gives it."""
 
-    __slots__ = ("core", "end", "fixed", "key", "kind", "lower", "options", "posterior", "sentence_start", "start",
-                 "valid", "whole")  # fmt: skip
+    __slots__ = ("alpha", "beta", "core", "end", "fixed", "key", "kind", "lower", "options", "posterior",
+                 "sentence_start", "start", "unit", "valid", "whole")  # fmt: skip
 
     def __init__(self, start: int, end: int, core: str, kind: str, lower: str = "") -> None:
         self.start, self.end, self.core, self.kind, self.lower = start, end, core, kind, lower
@@ -398,8 +405,11 @@ class _Token:
         self.valid = True
         self.fixed = True  # nothing to decide: a single reading
         self.sentence_start = False
+        self.unit = False  # a unit's symbol after a number ("25 h"): as written unless the text is damaged
         self.options: list = []  # [(model id or None, weight, surface)]
         self.posterior: list = []
+        self.alpha: list = []  # forward and backward scores of the options (normalised), for pairs of readings
+        self.beta: list = []
 
 
 class _Spans:
@@ -526,7 +536,7 @@ def _marker(tok: _Token, text: str, seg: list[_Token], k: int) -> bool:
     """A letter that is a symbol, not a damaged syllable: a list marker ("a)", "đ)", "c." opening a line), a mark
     in a form ("(x)"), an initial or a variable ("N."), a unit after a number ("25 mm", "1,46 s"), a letter alone
     between punctuation (a table cell)."""
-    if len(seg) >= 2 and k > 0 and seg[k - 1].kind == NUMBER and tok.lower in _SI_UNITS:
+    if _unit(tok, seg, k):
         return True
     if len(tok.core) != 1:
         return False
@@ -535,6 +545,17 @@ def _marker(tok: _Token, text: str, seg: list[_Token], k: int) -> bool:
     if after == ")" or before == "(" or (after == "." and (before in ("\n", "") or tok.core.isupper())):
         return True
     return not any(t.kind == "word" for j, t in enumerate(seg) if j != k)
+
+
+def _unit(tok: _Token, seg: list[_Token], k: int) -> bool:
+    """A unit's symbol after a number ("25 mm", "1,46 s")."""
+    return len(seg) >= 2 and k > 0 and seg[k - 1].kind == NUMBER and tok.lower in _SI_UNITS
+
+
+def _bare(tok: _Token) -> bool:
+    """Two letters or more and no vowel, not in capitals: no syllable, no abbreviation, a syllable that lost its
+    vowel ("Thnh" ← Thịnh, "sch" ← sạch)."""
+    return len(tok.core) >= 2 and not tok.core.isupper() and not any(c in "aeiouy" for c in fold(tok.core))
 
 
 def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
@@ -554,9 +575,11 @@ def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
                 or (tok.core.isupper() and ((len(tok.core) > 1 and not tok.valid) or _ROMAN.match(tok.core)))
             ):
                 continue
-            if _marker(tok, text, seg, k):
-                continue
             cands = restorations.get(tok.lower)
+            if _marker(tok, text, seg, k):
+                if not (cands and _unit(tok, seg, k)):
+                    continue
+                tok.unit = True  # "25 h" is hours in whole text, "25 hộ" where the text around is damaged
             if cands:
                 tok.sentence_start = _starts_sentence(text, tok.start)
                 tok.fixed = False
@@ -570,7 +593,7 @@ def _damage_rates(words: list[_Token]) -> list[float]:
     bad = [0] * (n + 1)
     whole = [0] * (n + 1)
     for i, t in enumerate(words):
-        bad[i + 1] = bad[i] + (not t.fixed and not t.valid)
+        bad[i + 1] = bad[i] + (not t.fixed and not t.valid and not t.unit)
         whole[i + 1] = whole[i] + (t.whole and t.valid)
     rates = []
     for i in range(n):
@@ -582,59 +605,70 @@ def _damage_rates(words: list[_Token]) -> list[float]:
     return rates
 
 
-def _options(tok: _Token, rate: float, m) -> list:
+def _options(tok: _Token, rate: float, m, nxt: _Token | None = None) -> list:
     own = m.id(tok.key) if tok.valid else 2
     if tok.fixed:
         return [(own if tok.kind == "word" else (1 if tok.kind == NUMBER else 2), 1.0, tok.core)]
     weight = rate
     if tok.valid and tok.core[:1].isupper() and not tok.sentence_start:
         weight *= NAME_FACTOR
-    opts = [(own, 1.0 if tok.valid else FOREIGN, tok.core)]
+    # a unit after a number is meant as written as much as a valid syllable is
+    as_written = 1.0 if tok.valid or tok.unit else BARE if _bare(tok) else FOREIGN
+    opts = [(own, as_written, tok.core)]
+    # the next word as written, when it is settled (a damaged one could be read several ways)
+    following = nxt.key if nxt is not None and nxt.kind == "word" and (nxt.fixed or nxt.whole) else None
     for i, form in tok.options:
         surface = _caps(form, tok.core)
-        if tok.sentence_start and form[:1] != tok.lower[:1]:
-            surface = (
-                surface[:1].upper() + surface[1:]
-            )  # the lost letter was the sentence's capital: "y ban" → "Ủy ban"
+        if form[:1] != tok.lower[:1] and (tok.sentence_start or _capital(m.vocab[i], following)):
+            # the lost letter was a capital: the sentence's ("y ban" → "Ủy ban"), or a word legal text writes with
+            # one inside a sentence too ("của y ban nhân dân" → "của Ủy ban nhân dân")
+            surface = surface[:1].upper() + surface[1:]
         opts.append((i, weight, surface))
     return opts
 
 
+def _capital(word: str, following: str | None) -> bool:
+    """Whether legal text mostly writes ``word`` (classic style, lower case) with a capital inside a sentence: before
+    ``following`` when that pair was counted (reportkit/vn/data/proof-caps.bin), else anywhere; never when the next
+    word is unsettled (None)."""
+    if following is None:
+        return False
+    from reportkit.vn.lexicon import capitals
+
+    table = capitals()
+    counts = table.pairs.get((word, following)) or table.words.get(word)
+    return counts is not None and counts[1] > CAPITAL * (counts[0] + counts[1])
+
+
 def _decode(seg: list[_Token], m) -> None:
-    """Forward-backward over the sentence: the posterior of every reading of every token."""
-    lattice = [t.options for t in seg]
-    start = [(0, 1.0)]
-    forward = []
-    prev = start
-    for opts in lattice:
-        cur = []
-        total = 0.0
-        for oid, w, _ in opts:
-            s = 0.0
-            for pid, pa in prev:
-                s += pa * (m.prob(pid, oid) if oid is not None else m.prob(pid, None))
-            s *= w
-            cur.append(s)
-            total += s
-        total = total or 1e-300
-        cur = [s / total for s in cur]
-        forward.append(cur)
-        prev = [(oid if oid is not None else 2, a) for (oid, _, _), a in zip(opts, cur, strict=True)]
-    backward = [None] * len(lattice)
-    nxt = [(0, 1.0, 1.0)]  # (id, weight, beta) of the closing boundary
-    for k in range(len(lattice) - 1, -1, -1):
-        cur = []
-        for oid, _, _ in lattice[k]:
-            src = oid if oid is not None else 2
-            cur.append(sum(b * w * m.prob(src, nid) for nid, w, b in nxt))
+    """Forward-backward over the sentence: the posterior of every reading of every token (and its forward and
+    backward scores, for pairs of readings)."""
+    prob = m.prob
+    prev_ids = [0]  # the opening boundary
+    prev_alpha = [1.0]
+    steps = []  # per token: the transition rows P(option | previous option), kept for the backward pass
+    for tok in seg:
+        opts = tok.options
+        rows = [[prob(pid, oid) for oid, _, _ in opts] for pid in prev_ids]
+        cur = [0.0] * len(opts)
+        for pa, row in zip(prev_alpha, rows, strict=True):
+            for i, p in enumerate(row):
+                cur[i] += pa * p
+        cur = [s * w for s, (_, w, _) in zip(cur, opts, strict=True)]
         total = sum(cur) or 1e-300
-        cur = [b / total for b in cur]
-        backward[k] = cur
-        nxt = [(oid, w, b) for (oid, w, _), b in zip(lattice[k], cur, strict=True)]
-    for k, tok in enumerate(seg):
-        post = [a * b for a, b in zip(forward[k], backward[k], strict=True)]
+        tok.alpha = prev_alpha = [s / total for s in cur]
+        steps.append(rows)
+        prev_ids = [2 if oid is None else oid for oid, _, _ in opts]
+    after = [prob(src, 0) for src in prev_ids]  # to the closing boundary
+    for k in range(len(seg) - 1, -1, -1):
+        tok = seg[k]
+        total = sum(after) or 1e-300
+        tok.beta = cur = [b / total for b in after]
+        post = [a * b for a, b in zip(tok.alpha, cur, strict=True)]
         total = sum(post) or 1e-300
         tok.posterior = [p / total for p in post]
+        weighted = [w * b for (_, w, _), b in zip(tok.options, cur, strict=True)]
+        after = [sum(p * wb for p, wb in zip(row, weighted, strict=True)) for row in steps[k]]
 
 
 def _gaps(text: str, segments: list[list[_Token]], rates: dict[int, float], m) -> list:
@@ -696,17 +730,57 @@ def _analyse(text: str) -> _Analysis:
     rates = _damage_rates(words)
     rate_of = {id(t): r for t, r in zip(words, rates, strict=True)}
     for seg in segments:
-        for tok in seg:
+        for j, tok in enumerate(seg):
             rate = rate_of.get(id(tok), 0.0)
-            if not tok.fixed and tok.valid and rate < QUIET:
+            if not tok.fixed and (tok.valid or tok.unit) and rate < QUIET:
                 tok.fixed = True  # a valid word among whole ones: no reading could reach a threshold
-            tok.options = _options(tok, rate, m)
+            tok.options = _options(tok, rate, m, seg[j + 1] if j + 1 < len(seg) else None)
         if any(not t.fixed for t in seg):
             _decode(seg, m)
         else:
             for tok in seg:
                 tok.posterior = [1.0]
     return _Analysis(text, segments, _gaps(text, segments, rate_of, m))
+
+
+def _damaged(tok: _Token) -> bool:
+    """Whether ``check`` reports a token as damaged: a word that is no syllable and more likely a damaged one than
+    meant as written, or a valid-looking word that is more likely damaged than whole (whichever reading it was)."""
+    if tok.fixed or tok.kind != "word" or len(tok.posterior) < 2:
+        return False
+    return 1.0 - tok.posterior[0] >= (0.5 if not tok.valid else REPORT_VALID)
+
+
+def _given(seg: list[_Token], k: int, n: int, m) -> list[tuple[int, list[float]]]:
+    """[(j, P(reading i of seg[k] | reading j of its neighbour seg[n]) for every i)] for the neighbour's readings j
+    at least PAIR_MIN likely, n = k ± 1, from the forward and backward scores of the sentence."""
+    tok, nb = seg[k], seg[n]
+    out = []
+    for j, (nid, _, _) in enumerate(nb.options):
+        if nb.posterior[j] < PAIR_MIN:
+            continue
+        if n < k:  # alpha(j) P(i | j) w_i beta(i), over i
+            src = 2 if nid is None else nid
+            row = [m.prob(src, oid) * w * b for (oid, w, _), b in zip(tok.options, tok.beta, strict=True)]
+        else:  # alpha(i) P(j | i), over i (the neighbour's own weight and beta are the same for every i)
+            row = [a * m.prob(2 if oid is None else oid, nid) for (oid, _, _), a in zip(tok.options, tok.alpha, strict=True)]  # fmt: skip
+        total = sum(row) or 1e-300
+        out.append((j, [x / total for x in row]))
+    return out
+
+
+def _neighbours(seg: list[_Token], k: int):
+    """The neighbours of seg[k] reported as damaged whose reading is still open (a second one PAIR_MIN likely)."""
+    for n in (k - 1, k + 1):
+        nb = seg[n] if 0 <= n < len(seg) else None
+        if (
+            nb is not None
+            and nb.alpha
+            and seg[k].alpha
+            and _damaged(nb)
+            and max(nb.posterior) <= 1.0 - PAIR_MIN
+        ):
+            yield n
 
 
 def _readings(tok: _Token) -> list[tuple[float, str]]:
@@ -738,17 +812,12 @@ def repair(text: str) -> Repaired:
     if not text.strip():
         return Repaired(text, [])
     analysis = _analyse(text)
+    from reportkit.vn.lexicon import model
+
+    m = model()
     changes: list[Change] = []
     for seg in analysis.segments:
-        for tok in seg:
-            if tok.fixed or tok.kind != "word":
-                continue
-            readings = _readings(tok)
-            if not readings:
-                continue
-            p, surface = readings[0]
-            if p >= (CHANGE_VALID if tok.valid else CHANGE_INVALID):
-                changes.append(Change(tok.start, tok.end, tok.core, surface, p))
+        changes += _decided(seg, m)
     for start, end, p, replacement in analysis.gaps:
         if p >= CHANGE_GAP:
             changes.append(Change(start, end, text[start:end], replacement, p))
@@ -761,6 +830,39 @@ def repair(text: str) -> Repaired:
         pos = c.end
     out.append(text[pos:])
     return Repaired("".join(out), changes)
+
+
+def _decided(seg: list[_Token], m) -> list[Change]:
+    """The changes ``repair`` makes in a sentence. A reading must reach its threshold, and when a neighbour is left
+    undecided (reported, not changed) it must reach it whatever that neighbour turns out to be: "thng li" is
+    "thắng lợi" or "thống lại", so "thng" stays too rather than become "thống li"."""
+    chosen: dict[int, tuple[int, float]] = {}  # token → (option, confidence)
+    for k, tok in enumerate(seg):
+        if tok.fixed or tok.kind != "word" or len(tok.posterior) < 2:
+            continue
+        best = max(range(1, len(tok.posterior)), key=tok.posterior.__getitem__)
+        p = tok.posterior[best]
+        if p >= (CHANGE_VALID if tok.valid else CHANGE_INVALID):
+            chosen[k] = (best, p)
+    changed = True
+    while changed:  # an abstention can leave another neighbour undecided
+        changed = False
+        for k in list(chosen):
+            best, p = chosen[k]
+            need = CHANGE_VALID if seg[k].valid else CHANGE_INVALID
+            for n in _neighbours(seg, k):
+                if n not in chosen:
+                    p = min(p, min(row[best] for _, row in _given(seg, k, n, m)))
+            if p < need:
+                del chosen[k]
+                changed = True
+            else:
+                chosen[k] = (best, p)
+    out = []
+    for k, (best, p) in sorted(chosen.items()):
+        tok = seg[k]
+        out.append(Change(tok.start, tok.end, tok.core, tok.options[best][2], p))
+    return out
 
 
 def check(text: str, *, names: bool = False) -> list[Finding]:
@@ -818,14 +920,24 @@ def check(text: str, *, names: bool = False) -> list[Finding]:
 
 def _damaged_findings(analysis: _Analysis, names: bool = False) -> list[Finding]:
     out = []
+    from reportkit.vn.lexicon import model
+
+    m = model()
     for seg in analysis.segments:
-        for tok in seg:
-            if tok.fixed or tok.kind != "word" or (names and tok.valid):
+        for k, tok in enumerate(seg):
+            if (names and tok.valid) or not _damaged(tok):
                 continue
             readings = _readings(tok)
-            mass = sum(p for p, _ in readings)
-            if (not tok.valid and mass >= 0.5) or (tok.valid and readings and readings[0][0] >= REPORT_VALID):
-                suggestions = tuple(s for p, s in readings[:3] if p >= 0.05) or (readings[0][1],)
+            suggestions = [s for p, s in readings[:3] if p >= 0.05] or [readings[0][1]]
+            for n in _neighbours(
+                seg, k
+            ):  # what fits each likely reading of an open neighbour: "thắng" → "lợi"
+                for _, row in _given(seg, k, n, m):
+                    for i in sorted(range(1, len(row)), key=row.__getitem__, reverse=True)[:2]:
+                        if row[i] >= PAIR_SUGGEST and tok.options[i][2] not in suggestions:
+                            suggestions.append(tok.options[i][2])
+            suggestions = tuple(suggestions)
+            if True:
                 out.append(
                     Finding(
                         tok.start,
@@ -989,12 +1101,21 @@ def _typo_findings(analysis: _Analysis, m) -> list[Finding]:
     out = []
     siblings = m.siblings
     for seg in analysis.segments:
-        for left, tok, right in zip(seg, seg[1:], seg[2:], strict=False):
-            if not (left.kind == tok.kind == right.kind == "word") or not tok.fixed:
+        if len(seg) < 2:
+            continue
+        padded = [None, *seg, None]  # a sentence's edge is a neighbour too: "tiếp tực." alone
+        for left, tok, right in zip(padded, padded[1:], padded[2:], strict=False):
+            if (
+                tok.kind != "word"
+                or not tok.fixed
+                or any(x is not None and x.kind != "word" for x in (left, right))
+            ):
                 continue
             if tok.core[:1].isupper() or not tok.valid:
                 continue
-            t, a, c = m.id(tok.key), m.id(left.key), m.id(right.key)
+            t = m.id(tok.key)
+            a = 0 if left is None else m.id(left.key)  # 0: the boundary
+            c = 0 if right is None else m.id(right.key)
             if a is None or c is None:
                 continue
             count = m.counts[t] if t is not None else 0
@@ -1007,7 +1128,8 @@ def _typo_findings(analysis: _Analysis, m) -> list[Finding]:
                 left_pair, right_pair = m.pair(a, s), m.pair(s, c)
                 if not (left_pair and right_pair):
                     continue  # the other reading must fit both neighbours
-                support = max(left_pair, right_pair)
+                # the evidence is a neighbouring word's (any syllable may open or close a sentence)
+                support = max(left_pair if left is not None else 0, right_pair if right is not None else 0)
                 if support > best:
                     best, best_id = support, s
             if best_id is None or best < 20:
@@ -1022,7 +1144,9 @@ def _typo_findings(analysis: _Analysis, m) -> list[Finding]:
                     "typo",
                     tok.core,
                     (fixed,),
-                    f"“{left.core} {tok.core}”: có thể gõ nhầm, có lẽ là “{left.core} {fixed}”",
+                    f"“{left.core} {tok.core}”: có thể gõ nhầm, có lẽ là “{left.core} {fixed}”"
+                    if left is not None
+                    else f"“{tok.core} {right.core}”: có thể gõ nhầm, có lẽ là “{fixed} {right.core}”",
                 )
             )
     return out
