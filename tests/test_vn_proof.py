@@ -277,3 +277,65 @@ def test_a_name_keeps_its_real_syllables_and_still_shows_lost_letters():
     assert [f.found for f in check("Phường Hưng Lợi")] == ["Hưng"]  # as prose, the model would rather read it
     assert check("Phường Hưng Lợi", names=True) == [] and check("PHƯỜNG HƯNG LỢI", names=True) == []
     assert [f.found for f in check("Phường Mt Trn", names=True)] == ["Mt", "Trn"]
+
+
+# --- what a tester found in report-register text (the rules, on sentences of my own) -------------------------
+
+
+def test_a_word_left_with_no_vowel_is_reported_even_where_a_name_is_expected():
+    """ "Thịnh" → "Thnh": no syllable, no abbreviation (not in capitals); reported whatever the model thinks of
+    the restorations (a name is rare in legal text)."""
+    text = damage("Bà Lê Thị Thịnh, tổ trưởng tổ 5, cho biết bà Thịnh sẽ tiếp tục vận động.")
+    assert {f.found for f in vn.check(text) if f.kind == "damaged"} >= {"Thnh"}
+    assert [f.found for f in vn.check("Phường Thnh Lợi", names=True)] == ["Thnh"]
+
+
+def test_a_valid_looking_word_more_likely_damaged_than_whole_is_reported():
+    """ "ti" (tới, tại, tối): no single reading wins, but the word is far likelier damaged than meant as "ti"."""
+    findings = vn.check(damage("Thời gian tới, Ban Thường trực tiếp tục triển khai thực hiện."))
+    ti = [f for f in findings if f.found == "ti"]
+    assert ti and "tới" in ti[0].suggestions
+
+
+def test_a_typo_at_the_edge_of_a_sentence_is_flagged():
+    assert [(f.kind, f.found, f.suggestions[0]) for f in vn.check("tiếp tực")] == [("typo", "tực", "tục")]
+    assert [f.found for f in vn.check("Ban Thường trực tiếp tực.") if f.kind == "typo"] == ["tực"]
+
+
+def test_no_half_repaired_pair_a_change_must_hold_whatever_its_undecided_neighbour_is():
+    """When one word of a damaged pair stays undecided, its neighbour is not changed on the strength of one reading
+    of it: both are left as written and reported, each with the readings that fit the other's ("lợi" with
+    "thắng")."""
+    text = "Tổ chức thi đua thc hin thng li các mc tiêu phát trin kinh tế"
+    repaired, changes = vn.repair(text)
+    assert "thng li" in repaired and not any(c.before in ("thng", "li") for c in changes)
+    found = {f.found: f.suggestions for f in vn.check(text) if f.kind == "damaged"}
+    assert "thắng" in found["thng"] and "lợi" in found["li"]
+
+
+def test_repair_of_the_seed_leaves_no_silent_half_pair(tmp_path, capsys):
+    from reportkit.cli import main
+
+    source = tmp_path / "seed.txt"
+    source.write_text(_seed(), encoding="utf-8")
+    assert main(["repair", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "thống li" not in (tmp_path / "seed.repaired.txt").read_text(encoding="utf-8")
+    assert "“thng li”" in out.split("Cần xem lại", 1)[1]
+
+
+def test_a_lost_capital_inside_a_sentence_is_restored_where_legal_text_writes_one():
+    """ "Ủ" lost: the case of the word is not in the text; legal text writes "Ủy ban" with a capital inside a
+    sentence (reportkit/vn/data/proof-caps.bin) and "ủy quyền" without one."""
+    text, _ = vn.repair(damage("Theo chỉ đạo của Ủy ban nhân dân quận, phường đã triển khai thực hiện."))
+    assert "của Ủy ban nhân dân quận" in text
+    text, _ = vn.repair(damage("Người được ủy quyền phải nộp hồ sơ tại bộ phận một cửa của phường."))
+    assert "Ủy quyền" not in text
+
+
+def test_a_capital_is_never_invented_where_the_text_kept_its_first_letter():
+    text, changes = vn.repair("cán b Mt trn phường và các y viên")
+    assert all(
+        c.after[:1].islower() for c in changes if c.before[:1].islower() and c.before[:1] == c.after[:1]
+    )
+    assert "Mặt trận" in text
