@@ -403,6 +403,24 @@ HOSTILE = {
     ),
     "long-unit": (f"period: 2022-H1\nunits: [{'u' * 240}]\n", "units[0]", "a name of 240 characters"),
     "nul-data": ('period: 2022-H1\ndata: "data/ward\\0"\n', "data", "U+0000 NULL"),
+    # two merges giving one key two values: which one wins is YAML's fine print (the later '<<' in PyYAML, the
+    # earlier mapping of a '<<' list), so a period given twice that way ran 2022-H2 silently
+    "merge-twice": (
+        "<<: {period: 2022-H1}\n<<: {period: 2022-H2}\ndata: data/ward\n",
+        "period",
+        "given twice (lines 1 and 2)",
+    ),
+    "merge-twice-in-periods": (
+        "data: data/ward\nperiods:\n  - &a {period: 2022-H1}\n  - {<<: *a, <<: {period: 2022-H2}}\n",
+        "periods[1].period",
+        "given twice (lines 3 and 4)",
+    ),
+    "merge-list": (
+        "data: data/ward\nperiods:\n  - &a {period: 2022-H1}\n  - &b {period: 2022-H2, document_number: 4}\n"
+        "  - {<<: [*a, *b], document_number: 5}\n",
+        "periods[2].period",
+        "given twice (lines 3 and 4)",
+    ),
 }
 
 
@@ -434,6 +452,26 @@ def test_merge_keys_may_override_and_do_not_count_as_duplicates(project: Path) -
         ("an-hai/2022-H1", 3),
     ]
     assert runs[1].parameters["data"] == str(project / "data/an-hai")
+
+
+def test_a_merge_overridden_by_the_mapping_or_merges_of_other_keys_are_not_a_key_given_twice(
+    project: Path,
+) -> None:
+    path = project / "params/merges.yaml"
+    path.write_text(
+        "<<: [{data: data/ward}, {document_number: 3}]\nperiods:\n"
+        "  - &a {period: 2022-H1, tone_style: classic}\n  - &b {period: 2022-Q1, tone_style: modern}\n"
+        "  - {<<: *a, <<: *b, period: 2022-H2, tone_style: modern}\n"
+        "  - {<<: [*a, {tone_style: classic}], period: 2022-Q3}\n",
+        encoding="utf-8",
+    )
+    runs = load_runs([path], project, ALLOWED)
+    assert [(r.run_id, r.parameters["document_number"], r.parameters["tone_style"]) for r in runs] == [
+        ("2022-H1", 3, "classic"),
+        ("2022-Q1", 3, "modern"),
+        ("2022-H2", 3, "modern"),  # the mapping's own keys override both merges: deliberate, no problem
+        ("2022-Q3", 3, "classic"),  # two merges giving the same value: nothing is ambiguous
+    ]
 
 
 def test_alias_bomb_is_refused_before_it_is_expanded(project: Path, capsys) -> None:
