@@ -421,6 +421,16 @@ HOSTILE = {
         "periods[2].period",
         "given twice (lines 3 and 4)",
     ),
+    "hidden-default-ignorable": (
+        'period: 2022-H1\nsigner: {name: "Nguy\\u1ec5n\\u034f V\\u0103n A\\u3164"}\n',
+        "signer.name",
+        "position 7: U+034F COMBINING GRAPHEME JOINER (and 1 more)",
+    ),
+    "blank-braille": (
+        'period: 2022-H1\nsigner: {title: "CH\\u1ee6 T\\u1ecaCH\\u2800"}\n',
+        "signer.title",
+        "U+2800 BRAILLE PATTERN BLANK",
+    ),
 }
 
 

@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reportkit import Period, vn
+from reportkit.vn.text import hidden_characters
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 vietnamese_text = st.text(
@@ -316,3 +317,24 @@ def test_keep_together_spans_are_ordered_whole_words(text):
     for a, b in spans:
         assert a == 0 or text[a - 1].isspace()
         assert b == len(text) or text[b].isspace()
+
+
+# Default_Ignorable_Code_Point of Unicode 14 (the unicodedata of Python 3.11), from DerivedCoreProperties.txt.
+DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+]  # fmt: skip
+
+
+def test_every_default_ignorable_and_blank_looking_character_is_hidden_and_no_vietnamese_letter_is():
+    ignorable = [chr(c) for start, end in DEFAULT_IGNORABLE for c in range(start, end + 1)]
+    for ch in [*ignorable, "\u2800", "\U0001d159"]:
+        assert [at for at, _ in hidden_characters(f"Nguy\u1ec5n{ch} V\u0103n A")] == [6], hex(ord(ch))
+    assert hidden_characters("Nguy\u1ec5n\u034f V\u0103n A\u3164") == [
+        (6, "U+034F COMBINING GRAPHEME JOINER"),
+        (13, "U+3164 HANGUL FILLER"),
+    ]
+    letters = VIETNAMESE + VIETNAMESE.upper()
+    for text in (letters, unicodedata.normalize("NFD", letters), "Tổ 4A, 10\u00a0000 đồng – “ổn”, Đ"):
+        assert hidden_characters(text) == [], text

@@ -64,16 +64,34 @@ def nfc_tree(value: object) -> object:
 # separators, private-use, surrogate and unassigned code points. A right-to-left override in a name makes the PDF
 # show it reversed; a zero-width space makes two equal-looking names differ.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt) is Other_Default_Ignorable_Code_Point, the
+# format characters (Cf) and the variation selectors, less a few Cf: the categories above cover the Cf, a variation
+# selector is found by its name (U+FE00–FE0F, U+E0100–E01EF, the Mongolian ones), and of Other_Default_Ignorable
+# (PropList.txt) what is not unassigned (Cn) is these: the combining grapheme joiner, the Hangul fillers, the
+# Khmer inherent vowels and the halfwidth Hangul filler. Then characters that draw a blank glyph but are not spaces:
+# the Braille blank, the musical null notehead. A space (U+0020, the no-break and the typographic spaces) is
+# visible as a space and not flagged. None of these is in NFC Vietnamese (its marks are U+0300–U+0323, not these).
+_IGNORABLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+_BLANK = frozenset("\u2800\U0001d159")
 _CONTROL_NAMES = {"\0": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
 
 
+def _hidden(ch: str, category: str) -> bool:
+    if category in _HIDDEN_CATEGORIES or ch in _IGNORABLE or ch in _BLANK:
+        return True
+    return category == "Mn" and "VARIATION SELECTOR" in unicodedata.name(ch, "")
+
+
 def hidden_characters(text: str, *, newlines: bool = False) -> list[tuple[int, str]]:
-    """The invisible or control characters of ``text`` as (position, "U+202E RIGHT-TO-LEFT OVERRIDE").
+    """The invisible or control characters of ``text`` as (position, "U+202E RIGHT-TO-LEFT OVERRIDE"): every
+    default-ignorable code point, control, unassigned or private-use one, and the blank-looking non-spaces.
 
     ``newlines`` allows line breaks (and tabs) in a text of several lines.
 
     >>> hidden_characters("Nguy\u202eễn Văn A")
     [(4, 'U+202E RIGHT-TO-LEFT OVERRIDE')]
+    >>> hidden_characters("Nguy\u1ec5n\u034f V\u0103n A\u3164")
+    [(6, 'U+034F COMBINING GRAPHEME JOINER'), (13, 'U+3164 HANGUL FILLER')]
     >>> hidden_characters("Tổ 3")
     []
     """
@@ -83,7 +101,7 @@ def hidden_characters(text: str, *, newlines: bool = False) -> list[tuple[int, s
     for i, ch in enumerate(text):
         if newlines and ch in "\n\t":
             continue
-        if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+        if _hidden(ch, unicodedata.category(ch)):
             name = unicodedata.name(ch, "") or _CONTROL_NAMES.get(ch, "CONTROL CHARACTER")
             found.append((i, f"U+{ord(ch):04X} {name}"))
     return found
