@@ -431,6 +431,12 @@ HOSTILE = {
         "signer.title",
         "U+2800 BRAILLE PATTERN BLANK",
     ),
+    # 64 letters of four bytes each: 256 bytes, longer than a file name can be (the run failed with a traceback)
+    "long-unit-bytes": (
+        "period: 2022-H1\nunits: [" + "\U0001d552" * 64 + "]\n",
+        "units[0]",
+        "a name of 256 bytes",
+    ),
 }
 
 
@@ -482,6 +488,28 @@ def test_a_merge_overridden_by_the_mapping_or_merges_of_other_keys_are_not_a_key
         ("2022-H2", 3, "modern"),  # the mapping's own keys override both merges: deliberate, no problem
         ("2022-Q3", 3, "classic"),  # two merges giving the same value: nothing is ambiguous
     ]
+
+
+def test_a_unit_name_is_bounded_by_the_bytes_of_the_longest_file_name_it_becomes(tmp_path: Path) -> None:
+    from reportkit.batch import store
+    from reportkit.core import params as schema
+    from reportkit.core.atomic import write_atomic
+
+    longest = "\U0001d552" * (schema.MAX_UNIT_BYTES // 4) + "a" * (schema.MAX_UNIT_BYTES % 4)
+    assert len(longest.encode()) == schema.MAX_UNIT_BYTES and len(longest) <= schema.MAX_UNIT
+    assert schema.unit_name(longest, []) == longest
+    problems: list = []
+    assert schema.unit_name(longest + "a", problems) is None
+    assert f"a name of {schema.MAX_UNIT_BYTES + 1} bytes" in problems[0][1]
+    # The longest unit and period make every file name reportkit writes for them: staged, committed, kept failed.
+    run_id = f"{longest}/2022-H1"
+    stem = "report-" + run_id.replace("/", "-")
+    staging = store.Staging(tmp_path / "staging", run_id)
+    for suffix in (".ipynb", ".html", ".pdf", ".docx", ".article.html", ".json"):
+        staging.write(stem + suffix, "x")
+    staging.commit(tmp_path / "outputs" / longest / "2022-H1", {"run_id": run_id}, stem)
+    write_atomic(tmp_path / "failed" / longest / "2022-H1" / f"{stem}.article.html", "x")
+    assert (tmp_path / "outputs" / longest / "2022-H1" / f"{stem}.article.html").is_file()
 
 
 def test_alias_bomb_is_refused_before_it_is_expanded(project: Path, capsys) -> None:

@@ -8,7 +8,8 @@ starts; ``reportkit.narrative.document()`` raises the same messages inside the n
 Texts that reach the official document are one line of visible characters, at most ``MAX_TEXT`` long: a NUL, a
 right-to-left override or a zero-width space in a signer's name would print (reversed, or invisibly different) in
 the PDF. A document number has at most six digits; a unit name becomes a folder and file names, so it is a short
-name of letters, digits, '-', '_' and '.'. Every message quotes a value at most ``QUOTE`` characters long.
+name of letters, digits, '-', '_' and '.', whose UTF-8 bytes fit the longest file name it becomes (``NAME_MAX``).
+Every message quotes a value at most ``QUOTE`` characters long.
 
 >>> values, problems = check({"period": "2022-h1", "issued_on": "2022-06-24", "tone_style": "fancy"})
 >>> values["period"], values["issued_on"], problems
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_DOCUMENT_NUMBER",
     "MAX_TEXT",
     "MAX_UNIT",
+    "MAX_UNIT_BYTES",
     "PARAMETERS",
     "SIGNER_KEYS",
     "TONE_STYLES",
@@ -54,6 +56,11 @@ URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_TEXT = 200  # characters of a name, title or heading line (the longest real ones are about 80)
 MAX_DOCUMENT_NUMBER = 999_999  # "Số: 47/BC-…": numbered per year and issuing body
 MAX_UNIT = 64  # characters of a unit name: a folder, and part of every output file's name
+NAME_MAX = 255  # bytes of one file name (Linux)
+# The longest file name a unit's name becomes: the temporary of an atomic write of its article (the staging folder,
+# "<pid>-<12 hex>-<unit>-<period>", is shorter); a period spec is at most 7 characters ("2022-H1", "2022-9M").
+LONGEST_NAME = ".report-{unit}-2022-H1.article.html.XXXXXXXX.tmp"
+MAX_UNIT_BYTES = NAME_MAX - len(LONGEST_NAME.format(unit="").encode())  # 213: 53 letters of four bytes
 MAX_PATH = 4096  # bytes of a data path or URL (Linux PATH_MAX)
 QUOTE = 80  # characters of a value quoted in a message
 _UNIT = re.compile(r"\w[\w.-]*")
@@ -254,14 +261,24 @@ def unit_name(value: Any, problems: Problems, key: str = "unit") -> str | None:
     >>> unit_name("duy-tan", [])
     'duy-tan'
     """
-    if not isinstance(value, str) or not _UNIT.fullmatch(value) or len(value) > MAX_UNIT:
-        too_long = isinstance(value, str) and len(value) > MAX_UNIT
-        got = f"a name of {len(value)} characters" if too_long else brief(value)
+    size = len(value.encode("utf-8", "surrogatepass")) if isinstance(value, str) else 0
+    if (
+        not isinstance(value, str)
+        or not _UNIT.fullmatch(value)
+        or len(value) > MAX_UNIT
+        or size > MAX_UNIT_BYTES
+    ):
+        if isinstance(value, str) and len(value) > MAX_UNIT:
+            got = f"a name of {len(value)} characters"
+        elif size > MAX_UNIT_BYTES:
+            got = f"a name of {size} bytes"
+        else:
+            got = brief(value)
         problems.append(
             (
                 key,
-                f"expected a unit name of at most {MAX_UNIT} letters, digits, '-', '_' or '.' "
-                f"(used as a folder name), got {got}",
+                f"expected a unit name of at most {MAX_UNIT} letters, digits, '-', '_' or '.' and {MAX_UNIT_BYTES} "
+                f"bytes in UTF-8 (used as a folder and in file names), got {got}",
             )
         )
         return None
