@@ -185,3 +185,16 @@ def test_reportkit_check_on_a_database_it_cannot_reach_leaks_nothing(tmp_path):
                           capture_output=True, text=True, timeout=300, cwd=root)  # fmt: skip
     assert "postgresql://reporter:***@127.0.0.1:1/ward" in proc.stdout, proc.stdout
     assert leaks(root, proc.stdout, proc.stderr) == []
+
+
+def test_a_secret_data_folder_is_masked_as_written_and_relative_to_the_project(tmp_path):
+    """``data: data/mk-S3cr…`` with ``secret: [data]``: the params layer holds the folder's absolute path, but the
+    page ("thư mục data/mk-…"), the record, the notebook and the manifest name it relative to the project."""
+    root = sample_project(tmp_path, "data/mk-S3crZq9xW2")
+    shutil.copytree(REPO / "data" / "duy-tan", root / "data" / "mk-S3crZq9xW2")
+    proc = cli(root, "--to", "html")
+    assert proc.returncode == 0, proc.stderr
+    assert leaks(root, proc.stdout, proc.stderr) == []
+    check = subprocess.run([sys.executable, "-m", "reportkit.cli", "check", "--root", str(root)],
+                           capture_output=True, text=True, timeout=300, cwd=root)  # fmt: skip
+    assert leaks(root, check.stdout, check.stderr) == []

@@ -147,6 +147,27 @@ def test_masking_a_notebook_keeps_its_json_valid():
                       "u": "postgresql://u:***@h/d?password=***"}  # fmt: skip
 
 
+def test_a_secret_path_is_masked_as_written_resolved_and_relative_to_the_project(tmp_path):
+    # The params layer holds a data folder's absolute path; the page names it "data/mk-Zq9xW2", the kernel
+    # "../data/mk-Zq9xW2", a link's target is its resolved form: every one of them is the secret.
+    root = tmp_path / "du-an"
+    for folder in ("params", "notebooks", "data/real-Qx7"):
+        (root / folder).mkdir(parents=True)
+    (root / "data/mk-Zq9xW2").symlink_to(root / "data/real-Qx7", target_is_directory=True)
+    folder = str(root / "data/mk-Zq9xW2")
+    database = f"sqlite:///{root}/data/mk-Zq9xW2.db?unit=duy-tan"
+    for r in (redact.Redactor([folder, database]), redact.Redactor([folder, database], root=root)):
+        assert (
+            r.text("thư mục data/mk-Zq9xW2, tệp ../data/mk-Zq9xW2/ward.yaml")
+            == "thư mục ***, tệp ../***/ward.yaml"
+        )
+        assert "Zq9" not in r.text(f"{folder} {root}/data/real-Qx7/ward.yaml data/real-Qx7")
+        assert "Zq9" not in r.text(
+            "sqlite:///data/mk-Zq9xW2.db?unit=duy-tan; data/mk-Zq9xW2.db#bao_cao[duy-tan]"
+        )
+    assert redact.Redactor([folder]).text("data/ward, Phường Duy Tân") == "data/ward, Phường Duy Tân"
+
+
 def test_paths_below_the_project_lose_the_machine_part(tmp_path):
     r = redact.Redactor([], root=tmp_path)
     assert r.text(f'{{"path": "{tmp_path}/data/ward.yaml"}}') == '{"path": "data/ward.yaml"}'

@@ -27,6 +27,7 @@ __all__ = [
     "mask_url",
     "mask_urls",
     "masked",
+    "path_forms",
     "project_of",
     "shown_path",
     "terminal_path",
@@ -159,11 +160,44 @@ def _forms(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_SECRET}
 
 
+# The local path a secret names: an absolute path, or the file of a local database URL (sqlite:////abs/x.db,
+# sqlite:///file:///abs/x.db?uri=true, duckdb:///…).
+_LOCAL_PATH = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:///(?:file:(?://)?)?)?(?P<path>/[^?#]*)")
+
+
+def path_forms(secret: str, root: str | os.PathLike | None = None) -> list[str]:
+    """The other ways a secret naming a local path is written: resolved (symbolic links followed), and relative to
+    the project (``root``, or the project the path belongs to) — alone and in the secret's own text, as a shared file
+    names it ("data/mk-Zq9xW2", "sqlite:///data/ward.db?unit=duy-tan").
+
+    >>> path_forms("sqlite:////srv/du-an/data/ward.db?unit=a", "/srv/du-an")
+    ['data/ward.db', 'sqlite:///data/ward.db?unit=a']
+    """
+    m = _LOCAL_PATH.match(secret)
+    if m is None:
+        return []
+    path = m["path"]
+    paths = dict.fromkeys([path, os.path.realpath(path)])
+    bases: dict[str, None] = {}
+    for base in [root, project_of(path)]:
+        if base is not None:
+            bases.update(dict.fromkeys([os.fspath(base), os.path.realpath(base)]))
+    found = [p for p in paths if p != path]
+    for p in paths:
+        for base in bases:
+            if len(base) > 1 and p.startswith(base.rstrip("/") + "/"):
+                rel = p[len(base.rstrip("/")) + 1 :].rstrip("/")
+                found += [rel, secret[: m.start("path")] + rel + secret[m.end("path") :]]
+    return [f for f in dict.fromkeys(found) if f and f != secret]
+
+
 class Redactor:
     """Masks given secret values (a database URL, a token) in text, nested data and file bytes.
 
     A URL also yields its password and credential query values, each masked on its own wherever it appears
-    ("password authentication failed for …"), in its plain, percent-encoded, HTML- and JSON-escaped forms.
+    ("password authentication failed for …"), in its plain, percent-encoded, HTML- and JSON-escaped forms. A secret
+    naming a local path (a data folder, a SQLite file) is also masked resolved and relative to the project, the
+    forms the kernel and the shared files write it in.
     """
 
     def __init__(self, secrets: Iterable[object] = (), *, root: str | os.PathLike | None = None) -> None:
@@ -173,6 +207,7 @@ class Redactor:
                 continue
             values.add(secret)
             values.update(url_credentials(secret))
+            values.update(path_forms(secret, root))
         forms: set[str] = set()
         for value in values:
             forms |= _forms(value)
