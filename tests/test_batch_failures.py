@@ -376,6 +376,49 @@ def test_a_cell_whose_value_is_megabytes_long_is_cut_too(tmp_path):
     assert "[reportkit: đã lược bớt" in text and text.startswith("'" + "y" * 79_999)
 
 
+def _with_cell(root: Path, source: str, defaults: str) -> None:
+    """One more cell (after those of :func:`project_with`) and the defaults of its parameters."""
+    path = root / "notebooks" / "report.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].source += defaults
+    nb.cells.insert(6, nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, path)
+
+
+def _printed(output) -> int:
+    if output.get("output_type") == "stream":
+        return len(output.get("text", ""))
+    return len((output.get("data") or {}).get("text/plain", ""))
+
+
+def test_a_cell_printing_many_outputs_keeps_a_short_total_with_a_note(tmp_path):
+    # The cap was per output: 300 displays of 99,000 characters made a 30 MB notebook in outputs/.
+    root = project_with(tmp_path, **{"2022-H1": "displays: 300\n", "2022-H2": "interleaved: 300\n"})
+    _with_cell(
+        root,
+        "import sys\nfor _ in range(int(displays)):\n    display('z' * 99_000)\n"
+        "for _ in range(int(interleaved)):\n    print('a' * 99_000)\n    print('b' * 99_000, file=sys.stderr)\n"
+        "print('the end')",
+        "\ndisplays = 0\ninterleaved = 0\n",
+    )
+    result = run(root)
+    assert result.exit_code == 0, format_summary(result)
+    for period in ("2022-H1", "2022-H2"):
+        path = root / f"outputs/{period}/report-{period}.ipynb"
+        assert path.stat().st_size < 400_000, (period, path.stat().st_size)
+        nb = nbformat.read(path, as_version=4)
+        (cell,) = [c for c in nb.cells if "range(int(displays))" in c.source]
+        kept = "".join(
+            o.get("text", "") + str((o.get("data") or {}).get("text/plain", "")) for o in cell.outputs
+        )
+        assert sum(map(_printed, cell.outputs)) < 100_000 + 1_000
+        assert "mỗi ô chỉ giữ 100.000 ký tự" in kept and "[reportkit: đã lược bớt" in kept
+        if (
+            period == "2022-H1"
+        ):  # (stdout and stderr interleaved are flushed each on its own: their order varies)
+            assert cell.outputs[-1]["text"] == "the end\n"  # the end of what the cell printed is kept
+
+
 def _start(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [

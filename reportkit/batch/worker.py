@@ -337,10 +337,14 @@ def _coalesce_streams(nb) -> None:
             cell["outputs"] = merged
 
 
-# A printed text kept in the executed notebook: a cell printing 50 MB made a 52 MB notebook in outputs/. What is cut
-# is printed output (streams, tracebacks), never what the report shows (displayed tables, charts, the record).
-MAX_PRINTED = 100_000  # characters of one stream output or traceback
+# A printed text kept in the executed notebook: a cell printing 50 MB made a 52 MB notebook in outputs/, and 300
+# displays of 99,000 characters each 30 MB. What is cut is printed output (streams, tracebacks, a plain-text-only
+# result or display), never what the report shows (displayed tables, charts, the record).
+MAX_PRINTED = (
+    100_000  # characters of one stream output or traceback, and of a cell's printed outputs together
+)
 _KEEP_HEAD, _KEEP_TAIL = 80_000, 20_000
+_NOTE_ROOM = 1_000  # what a note of a cut adds
 
 
 def _cut_note(cut: int) -> str:
@@ -350,6 +354,72 @@ def _cut_note(cut: int) -> str:
         f"\n… [reportkit: đã lược bớt {vn.number(cut)} ký tự ở đây; mỗi đầu ra chỉ giữ {vn.number(MAX_PRINTED)} "
         "ký tự. Chạy lại ô này trong JupyterLab để xem đầy đủ.]\n"
     )
+
+
+def _plain_text(output) -> str | None:
+    """The text of an output that is only printed text (a stream, a result or display with no other form)."""
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    data = output.get("data") or {}
+    if output.get("output_type") in ("execute_result", "display_data") and set(data) == {"text/plain"}:
+        plain = data["text/plain"]
+        return "".join(plain) if isinstance(plain, list) else plain
+    return None
+
+
+def _with_text(output, text: str):
+    import nbformat
+
+    output = nbformat.NotebookNode(output)
+    if output.get("output_type") == "stream":
+        output["text"] = text
+    else:
+        output["data"] = nbformat.NotebookNode({**output["data"], "text/plain": text})
+    return output
+
+
+def _cap_cell(cell) -> None:
+    """A cell's printed outputs over ``MAX_PRINTED`` characters together keep their first ``_KEEP_HEAD`` and last
+    ``_KEEP_TAIL`` characters, one note where the rest was left out; its other outputs all stay, in order."""
+    import nbformat
+
+    from reportkit import vn
+
+    outputs = list(cell.get("outputs") or [])
+    texts = [_plain_text(o) for o in outputs]
+    if sum(len(t) for t in texts if t) <= MAX_PRINTED + _NOTE_ROOM:  # one output cut alone, with its note
+        return
+    heads, tails = [0] * len(outputs), [0] * len(outputs)  # characters kept of each one's beginning and end
+    left = _KEEP_HEAD
+    for i, text in enumerate(texts):
+        if text is not None and left:
+            heads[i] = min(left, len(text))
+            left -= heads[i]
+    left = _KEEP_TAIL
+    for i in range(len(outputs) - 1, -1, -1):
+        if texts[i] is not None and left:
+            tails[i] = min(left, len(texts[i]) - heads[i])
+            left -= tails[i]
+    new, cut, dropped = [], 0, 0
+    for i, output in enumerate(outputs):
+        text = texts[i]
+        if text is None or heads[i] + tails[i] == len(text):
+            new.append(output)
+            continue
+        cut += len(text) - heads[i] - tails[i]
+        dropped += not (heads[i] or tails[i])
+        if heads[i]:
+            new.append(_with_text(output, text[: heads[i]]))
+        if not any(o is None for o in new):
+            new.append(None)  # the note, where the cut begins
+        if tails[i]:
+            new.append(_with_text(output, text[len(text) - tails[i] :]))
+    text = (
+        f"\n… [reportkit: đã lược bớt {vn.number(cut)} ký tự ở đây ({vn.number(dropped)} đầu ra bỏ hẳn); mỗi ô chỉ "
+        f"giữ {vn.number(MAX_PRINTED)} ký tự đầu ra. Chạy lại ô này trong JupyterLab để xem đầy đủ.]\n"
+    )
+    note = nbformat.v4.new_output("stream", name="stdout", text=text)
+    cell["outputs"] = [note if o is None else o for o in new]
 
 
 def _cap_printed(nb) -> None:
@@ -380,6 +450,8 @@ def _cap_printed(nb) -> None:
                 if len(output.get("evalue", "")) > MAX_PRINTED:
                     value = output["evalue"]
                     output["evalue"] = value[:_KEEP_HEAD] + _cut_note(len(value) - _KEEP_HEAD)
+        if cell.get("outputs"):
+            _cap_cell(cell)
 
 
 def _redacted(nb, task: ReportTask, redactor):
