@@ -419,6 +419,64 @@ def test_a_cell_printing_many_outputs_keeps_a_short_total_with_a_note(tmp_path):
             assert cell.outputs[-1]["text"] == "the end\n"  # the end of what the cell printed is kept
 
 
+def test_a_huge_failure_message_is_cut_everywhere_it_goes(tmp_path):
+    # 30 MB in the message: 60 MB on the terminal, 90 MB of --json; two million lines printed four million.
+    root = project_with(tmp_path, **{"2022-H1": "big_error: chars\n", "2022-H2": "big_error: lines\n"})
+    _with_cell(
+        root,
+        'if big_error == "chars":\n    raise ValueError("y" * 30_000_000)\n'
+        'if big_error == "lines":\n    raise ValueError("line\\n" * 2_000_000)',
+        '\nbig_error = ""\n',
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reportkit.cli",
+            "run",
+            "--root",
+            str(root),
+            "--jobs",
+            "1",
+            "--to",
+            "html",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert len(proc.stdout) < 30_000 and len(proc.stderr) < 30_000, (len(proc.stdout), len(proc.stderr))
+    assert proc.stderr.count("\n") < 150
+    import json
+
+    reports = {r["run_id"]: r["error"] for r in json.loads(proc.stdout)["reports"]}
+    assert reports["2022-H1"]["message"].startswith("y" * 1000)
+    assert "đã lược bớt 29.99" in reports["2022-H1"]["message"]
+    assert reports["2022-H2"]["message"].count("\n") <= 20
+    assert "1.999.9" in reports["2022-H2"]["message"]  # the lines left out, counted
+    for error in reports.values():
+        assert len(error["message"]) <= 2_000 and all(len(line) <= 500 for line in error["traceback"])
+        assert Path(error["notebook"]).stat().st_size < 400_000
+
+
+@pytest.mark.parametrize("shift", range(-12, 2))
+def test_a_failure_is_masked_before_it_is_cut(shift):
+    from reportkit.batch.tasks import MAX_MESSAGE, Failure
+    from reportkit.core.redact import Redactor
+
+    secret = "Kin-S3cr@t-pw"
+    at = MAX_MESSAGE // 2 + shift
+    failure = Failure(
+        "cell", "ValueError", "y" * at + secret + "y" * 50_000, ["ValueError: " + "y" * at + secret]
+    )
+    failure.redact(Redactor([secret]))
+    for text in (failure.message, *failure.traceback, failure.line()):
+        assert "Kin" not in text and "S3cr" not in text, text[at - 20 : at + 40]
+    assert len(failure.message) <= MAX_MESSAGE
+
+
 def _start(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass
@@ -9,10 +10,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reportkit.batch import remote
-from reportkit.batch.tasks import Outcome, finding_place
+from reportkit.batch.tasks import Failure, Outcome, finding_place
 from reportkit.core.redact import Redactor, terminal_path
 
-__all__ = ["TABLE_MAX", "BatchResult", "Progress", "failure_groups", "format_summary"]
+__all__ = ["TABLE_MAX", "BatchResult", "Progress", "failure_groups", "format_summary", "shown_failure"]
 
 TABLE_MAX = 30  # a batch of more reports is summarised by cause, not listed report by report
 LISTED = 8  # run ids named per cause in the terminal (--json names them all)
@@ -57,9 +58,21 @@ class BatchResult:
             **({"mirror": str(self.out_dir)} if self.out_url else {}),
             "index": str(self.index) if self.index else None,
             "index_error": self.index_error,
-            "failures": failure_groups(self.reports),
-            "reports": [r.as_json() for r in self.reports],
+            "failures": failure_groups(self.reports, self.redactor),
+            "reports": [self._report_json(r) for r in self.reports],
         }
+
+    def _report_json(self, report: Outcome) -> dict[str, Any]:
+        data = report.as_json()
+        if report.error is not None:
+            data["error"] = shown_failure(report.error, self.redactor).as_json()
+        return data
+
+
+def shown_failure(error: Failure, redactor: Redactor | None = None) -> Failure:
+    """A copy of ``error`` as a person may see it: masked with the run's secrets, then cut to a readable size
+    (:meth:`Failure.redact`, masking before cutting) — whoever built it, whatever its message held."""
+    return dataclasses.replace(error, traceback=list(error.traceback)).redact(redactor)
 
 
 class Progress:
@@ -144,7 +157,7 @@ class Progress:
             return
         extra = f" {report.seconds:.1f} s" if report.seconds is not None else ""
         if report.status == "failed" and report.error is not None:
-            extra += " — " + report.error.line()
+            extra += " — " + shown_failure(report.error, self.redactor).line()
         self.line(f"  {mark} {report.run_id}: {report.status}{extra}")
 
     def close(self) -> None:
@@ -153,7 +166,7 @@ class Progress:
             self.bar = None
 
 
-def failure_groups(reports: list[Outcome]) -> list[dict[str, Any]]:
+def failure_groups(reports: list[Outcome], redactor: Redactor | None = None) -> list[dict[str, Any]]:
     """The failed reports grouped by cause (kind, cell, exception), the commonest first: {"cause", "count",
     "run_ids", "messages", "cell_source", "traceback", "notebooks"} — one cell failing for 300 wards is one cause,
     not 300 rows; ``messages`` counts the different messages among them."""
@@ -162,7 +175,7 @@ def failure_groups(reports: list[Outcome]) -> list[dict[str, Any]]:
     for r in reports:
         if r.status != "failed":
             continue
-        err = r.error
+        err = shown_failure(r.error, redactor) if r.error is not None else None
         key = (err.kind, err.cell, err.exception) if err else ("?", None, "?")
         if key not in groups:
             notebooks = None
@@ -228,7 +241,7 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         )
         main = main or next(iter(r.outputs.values()), "")
         if r.status == "failed":
-            what = r.error.line() if r.error else ""
+            what = shown_failure(r.error, result.redactor).line() if r.error else ""
         else:
             others = sorted(Path(p).name.split(".", 1)[1] for p in r.outputs.values() if p != main)
             what = rel(main) + (f" (+ {', '.join(others)})" if others else "") if main else ""
@@ -248,7 +261,7 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
         if len(r.findings) > 10:
             lines.append(f"{pad}  soát chính tả: … và {len(r.findings) - 10} chỗ khác (xem --json)")
         if status == "failed" and r.error is not None:
-            err = r.error
+            err = shown_failure(r.error, result.redactor)
             if err.cell_source:
                 lines.append(f"{pad}  in: {err.cell_source}")
             for tb in err.traceback[:5]:
@@ -265,7 +278,7 @@ def format_summary(result: BatchResult, cwd: Path | None = None) -> str:
 
 def _grouped_summary(result: BatchResult, rel) -> str:
     lines: list[str] = []
-    groups = failure_groups(result.reports)
+    groups = failure_groups(result.reports, result.redactor)
     if groups:
         lines.append(f"Failed reports, by cause ({len(groups)}):")
         for group in groups:

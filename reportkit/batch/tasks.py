@@ -12,11 +12,27 @@ import traceback as _traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["STATUSES", "Failure", "Outcome", "ReportTask", "WarmSpec"]
+__all__ = [
+    "MAX_MESSAGE",
+    "MAX_MESSAGE_LINES",
+    "STATUSES",
+    "Failure",
+    "Outcome",
+    "ReportTask",
+    "WarmSpec",
+    "cut",
+]
 
 STATUSES = ("ok", "failed", "skipped", "pending", "interrupted")
 _CARRIED = frozenset({"files", "record", "failed_notebook"})  # what only travels back, never kept in a result
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# What a failure keeps of a message for the progress line, the summary, --json and the runner's records: a cell
+# raising ValueError("y" * 30_000_000) printed 60 MB on the terminal, "line\n" * 2_000_000 four million lines. The
+# executed notebook kept in .reportkit-cache/failed/ has more (worker.MAX_PRINTED).
+MAX_MESSAGE = 2_000  # characters of a failure's message, the note of what was cut included
+MAX_MESSAGE_LINES = 20  # lines of it, the note included
+MAX_LINE = 500  # characters of a traceback line or of the cell's first line
+MAX_TRACEBACK = 8  # traceback lines kept
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,25 @@ def finding_place(finding: dict[str, Any]) -> str:
     if finding.get("file") and finding.get("line"):
         return f"{finding['file']}, dòng {finding['line']}"
     return f"ô {finding.get('cell')}"
+
+
+def cut(text: str, limit: int = MAX_MESSAGE, lines: int = MAX_MESSAGE_LINES) -> str:
+    """``text`` kept to ``limit`` characters and ``lines`` lines, a note of what was left out on the last line.
+    Mask secrets before: a secret split by the cut would not be recognised.
+
+    >>> cut("dòng\\n" * 100, lines=3)
+    'dòng\\ndòng\\n… [reportkit: đã lược bớt 491 ký tự, 98 dòng; xem notebook đã chạy]'
+    """
+    if len(text) <= limit and text.count("\n") < lines:
+        return text
+    from reportkit import vn
+
+    head = "\n".join(text.split("\n", lines - 1)[: lines - 1]) if lines > 1 else ""
+    head = head[: max(0, limit - 100)]
+    chars, left = len(text) - len(head), text.rstrip("\n").count("\n") - head.count("\n")
+    shown_lines = f", {vn.number(left)} dòng" if left > 1 else ""
+    note = f"… [reportkit: đã lược bớt {vn.number(chars)} ký tự{shown_lines}; xem notebook đã chạy]"
+    return (head + "\n" if head and lines > 1 else head) + note
 
 
 @dataclass
@@ -179,12 +214,18 @@ class Failure:
         return self
 
     def redact(self, redactor) -> Failure:
-        """Every text a person reads (message, traceback, the cell's first line) through the run's Redactor."""
+        """Every text a person reads (message, traceback, the cell's first line) through the run's Redactor, then
+        cut to a readable size (:func:`cut`): masked first, so a secret the cut falls in is masked whole. Every
+        failure passes here before it is shown or kept; a second pass changes nothing."""
         if redactor:
             self.message = redactor.text(self.message)
-            self.traceback = [redactor.text(line) for line in self.traceback]
+            self.traceback = [redactor.text(line) for line in self.traceback[:MAX_TRACEBACK]]
             if self.cell_source:
                 self.cell_source = redactor.text(self.cell_source)
+        self.message = cut(self.message)
+        self.traceback = [cut(line, MAX_LINE, 1) for line in self.traceback[:MAX_TRACEBACK]]
+        if self.cell_source:
+            self.cell_source = cut(self.cell_source, MAX_LINE, 1)
         return self
 
     @classmethod
