@@ -24,6 +24,7 @@ from jinja2 import meta, nodes
 
 from reportkit.batch import params as P
 from reportkit.core import redact
+from reportkit.core.params import MAX_UNIT, MAX_UNIT_BYTES
 from reportkit.core.redact import terminal_path
 from reportkit.narrative import texts as analyst
 from reportkit.narrative.templating import environment
@@ -362,7 +363,8 @@ _PARAM_MESSAGES: list[tuple[str, str]] = [
     (r"is also produced by (\S+)", "báo cáo cùng kỳ, cùng đơn vị đã có ở {0}"),
     (r"expected a non-empty list of periods", "periods phải là một danh sách kỳ báo cáo"),
     (r"expected a non-empty list of units", "units phải là một danh sách đơn vị"),
-    (r"expected a unit name", "tên đơn vị chỉ gồm chữ, số, “-”, “_”, “.” (dùng làm tên thư mục)"),
+    (r"expected a unit name", f"tên đơn vị chỉ gồm chữ, số, “-”, “_”, “.”, tối đa {MAX_UNIT} ký tự và {MAX_UNIT_BYTES} byte "
+     "UTF-8 (dùng làm tên thư mục và tên tệp)"),
     (r"does not belong in a periods item|belongs at the top of the file|belongs in the items",
      "khóa này đặt sai chỗ (xem reportkit/batch/params.py)"),
     (r"^expected a list of parameter names", "secret phải là danh sách tên tham số"),
