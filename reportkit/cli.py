@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the report notebook once per params file (per period, per unit), export HTML, PDF/A, "
         "Word and article, and write outputs/index.html. Every params file is checked before any kernel starts.",
     )
-    run.add_argument("params", nargs="*", type=Path, help="params files (default: every params/*.yaml)")
+    run.add_argument(
+        "params", nargs="*", type=Path, help="params files, or folders of them (default: every params/*.yaml)"
+    )
     run.add_argument("--notebook", type=Path, help="the report notebook (default: notebooks/report.ipynb)")
     run.add_argument("--jobs", "-j", type=int, help="reports run at once (default: one per core)")
     run.add_argument(
@@ -73,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--strict",
         action="store_true",
-        help="fail a report whose analyst's texts (params/<run>.md) lack a required section; its previous report "
-        "is kept",
+        help="fail a report whose analyst's texts (params/<run>.md) lack a required section or whose prose has "
+        "lost letters (damaged syllables); its previous report is kept",
     )
     run.add_argument(
         "--cell-timeout",
@@ -104,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the notebook, and list every problem in Vietnamese with its file and line (exit code 2). No kernel starts "
         "and nothing is written.",
     )
-    chk.add_argument("params", nargs="*", type=Path, help="params files (default: every params/*.yaml)")
+    chk.add_argument(
+        "params", nargs="*", type=Path, help="params files, or folders of them (default: every params/*.yaml)"
+    )
     chk.add_argument("--notebook", type=Path, help="the report notebook (default: notebooks/report.ipynb)")
     chk.add_argument("--root", type=Path, help="the project folder (default: found from the cwd upwards)")
     chk.add_argument("--strict", action="store_true", help="a required section of the analyst's texts not written "

@@ -306,3 +306,19 @@ def test_what_check_knows_of_a_figures_object_is_what_it_answers():
         n for n in vars(Figures) if not n.startswith("_") and n not in f.values
     }
     assert answered == FIGURES_ATTRIBUTES
+
+
+def test_a_folder_of_params_files_is_its_yaml_files(project: Path, capsys) -> None:
+    """`reportkit run params/province` (the sample province's two files): a folder stood for nothing and failed
+    with "Is a directory"."""
+    from reportkit.batch.params import params_files
+
+    (project / "params" / "later.yml").write_text("period: 2022-Q1\ndata: data/hai-chau\n", encoding="utf-8")
+    (project / "params" / "notes.txt").write_text("not a params file", encoding="utf-8")
+    folder = project / "params"
+    assert params_files([folder, folder / "none.yaml"]) == [folder / "2022-H1.yaml", folder / "later.yml",
+                                                            folder / "none.yaml"]  # fmt: skip
+    code = main(["check", "--root", str(project), str(folder)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "params/2022-H1.yaml" in out and "params/later.yml" in out and "Is a directory" not in out

@@ -421,7 +421,9 @@ def check_project(
     result.findings += facts.findings
     known = facts.assigned
     files = (
-        [p if p.is_absolute() else Path.cwd() / p for p in params] if params else P.default_params_files(root)
+        P.params_files([p if p.is_absolute() else Path.cwd() / p for p in params])
+        if params
+        else P.default_params_files(root)
     )
     runs: list[P.Run] = []
     for path in files:

@@ -546,5 +546,18 @@ def default_texts(params_file: Path, run_id: str, *, several: bool) -> Path:
 
 def default_params_files(root: Path) -> list[Path]:
     """Every ``params/*.yaml`` (and ``*.yml``) of the project, in name order."""
-    folder = root / "params"
+    return _yaml_files(root / "params")
+
+
+def params_files(paths: list[Path]) -> list[Path]:
+    """The params files named on the command line, a folder standing for its ``*.yaml`` files in name order
+    (``reportkit run params/province`` runs the wards and the roll-up); a path that does not exist stays, for
+    :func:`load_runs` to name."""
+    files: list[Path] = []
+    for path in paths:
+        files += _yaml_files(path) if path.is_dir() else [path]
+    return files
+
+
+def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

@@ -89,7 +89,11 @@ def prepare(options: BatchOptions) -> Plan:
         allowed = set(P.notebook_parameters(notebook, cache_dir))
     except (ValueError, OSError) as err:
         raise SetupError(str(err)) from None
-    files = [_resolve(p) for p in options.params] if options.params else P.default_params_files(root)
+    files = (
+        P.params_files([_resolve(p) for p in options.params])
+        if options.params
+        else P.default_params_files(root)
+    )
     runs = P.load_runs(files, root, allowed)
     if isinstance(options.scheduler, str):
         _check_scheduler(options.scheduler)
