@@ -613,3 +613,48 @@ def test_named_texts_must_exist_and_be_markdown(project: Path) -> None:
     assert "params/a.yaml: texts: the analyst's text file 'params/khong-co.md' does not exist" in text
     assert "params/b.yaml: texts: expected a Markdown file ending in .md" in text
     assert "params/c.yaml" not in text  # null: a report without the analyst's texts, on purpose
+
+
+def test_a_file_for_another_notebook_is_a_params_problem_before_anything_runs(project: Path, capsys) -> None:
+    """The sample province's two files share a folder but not a notebook: run together (``reportkit run
+    params/province``) the roll-up's ran in the ward notebook and failed five times over with an error about a
+    database of twelve wards. A file that names its notebook is refused in another, saying how to run it."""
+    nb = project / "notebooks"
+    shutil.copy(nb / "report.ipynb", nb / "province.ipynb")
+    (project / "params/own.yaml").write_text(
+        "notebook: notebooks/report.ipynb\nperiod: 2022-H2\ndata: data/ward\n", encoding="utf-8"
+    )
+    (project / "params/rollup.yaml").write_text(
+        "notebook: notebooks/province.ipynb\nperiod: 2022-Q1\ndata: data/ward\n", encoding="utf-8"
+    )
+    (project / "params/odd.yaml").write_text(
+        "notebook: 5\nperiods: [{period: 2022-Q2, notebook: x.ipynb}]\ndata: data/ward\n", encoding="utf-8"
+    )
+    files = sorted((project / "params").glob("*.yaml"))
+    with pytest.raises(ParamsError) as info:
+        load_runs(files, project, ALLOWED, nb / "report.ipynb")
+    text = str(info.value)
+    assert (
+        "params/rollup.yaml: notebook: this file is for notebooks/province.ipynb: run it with --notebook "
+        "notebooks/province.ipynb (the notebook being run is notebooks/report.ipynb)" in text
+    )
+    assert "params/odd.yaml: notebook: expected the path of a notebook, got 5" in text
+    assert "params/own.yaml" not in text
+    runs = load_runs([project / "params/own.yaml"], project, ALLOWED, nb / "report.ipynb")
+    assert [r.run_id for r in runs] == ["2022-H2"] and "notebook" not in runs[0].parameters
+    (project / "params/odd.yaml").unlink()
+    assert [
+        r.run_id for r in load_runs([project / "params/rollup.yaml"], project, ALLOWED, nb / "province.ipynb")
+    ] == ["2022-Q1"]
+    (project / "params/odd.yaml").write_text(
+        "periods: [{period: 2022-Q2, notebook: x.ipynb}]\ndata: data/ward\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        ParamsError, match=r"periods\[0\]\.notebook: 'notebook' does not belong in a periods item"
+    ):
+        load_runs([project / "params/odd.yaml"], project, ALLOWED)
+    # the command line says it, and runs nothing
+    code = main(["run", "--root", str(project), str(project / "params")])
+    err = capsys.readouterr().err
+    assert code == 2 and "this file is for notebooks/province.ipynb" in err, err
+    assert (project / "outputs/2022-H1/report-2022-H1.html").read_text() == "earlier good report"

@@ -368,6 +368,9 @@ _PARAM_MESSAGES: list[tuple[str, str]] = [
     (r"does not belong in a periods item|belongs at the top of the file|belongs in the items",
      "khóa này đặt sai chỗ (xem reportkit/batch/params.py)"),
     (r"^expected a list of parameter names", "secret phải là danh sách tên tham số"),
+    (r"^this file is for (\S+): run it with --notebook",
+     "tệp tham số này dành cho {0}: chạy với --notebook {0} (chạy riêng tệp này)"),
+    (r"^expected the path of a notebook", "notebook phải là đường dẫn của một notebook, ví dụ notebooks/province.ipynb"),
     (r"is not a key of this file", "secret nêu một tham số không có trong tệp"),
     (r"^expected a mapping of keys", "tệp tham số phải gồm các dòng khóa: giá trị (period: …, data: …)"),
     (r"no params file", "không có tệp tham số (*.yaml) nào"),
@@ -429,7 +432,7 @@ def check_project(
     for path in files:
         label = P.display_path(path, root)
         try:
-            runs += P.load_runs([path], root, facts.parameters)
+            runs += P.load_runs([path], root, facts.parameters, notebook)
         except P.ParamsError as err:
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
             lines = _key_lines(text)

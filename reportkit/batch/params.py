@@ -38,8 +38,10 @@ must exist; ``texts: null`` says the run has none. A run without its file still 
 ``reportkit check`` list the sections not written, and ``--strict`` fails such a run.
 
 Keys are the notebook's parameters (the notebook's ``parameters`` cell must define each one) plus the batch-only
-keys ``periods``, ``units``, ``unit`` and ``secret``, which are not injected. ``periods`` and ``units`` combine
-(every unit × every period). The run id is the period spec, or ``<unit>/<period>`` when the file has ``units``.
+keys ``periods``, ``units``, ``unit``, ``secret`` and ``notebook``, which are not injected. ``periods`` and ``units``
+combine (every unit × every period). The run id is the period spec, or ``<unit>/<period>`` when the file has
+``units``. ``notebook: notebooks/province.ipynb`` says which notebook the file is for: run with another (a folder of
+params files, ``--notebook`` forgotten), the file is a params problem naming the notebook to run it with.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from reportkit.core.atomic import write_atomic
 from reportkit.core.errors import ReportkitError
 from reportkit.vn.text import nfc_tree
 
-BATCH_KEYS = frozenset({"periods", "units", "unit", "secret"})
+BATCH_KEYS = frozenset({"periods", "units", "unit", "secret", "notebook"})
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -421,7 +423,7 @@ def _expand(doc: dict, label: str, problems: list[Problem]):
         for i, item in enumerate(items):
             loc = f"periods[{i}]"
             if isinstance(item, dict):
-                for key in sorted(set(item) & {"units", "periods", "secret", "unit"}):
+                for key in sorted(set(item) & {"units", "periods", "secret", "unit", "notebook"}):
                     problems.append(
                         Problem(label, f"{loc}.{key}", f"'{key}' does not belong in a periods item")
                     )
@@ -447,7 +449,7 @@ def _expand(doc: dict, label: str, problems: list[Problem]):
             if name is None:
                 problems.extend(Problem(label, key, message) for key, message in found)
                 continue
-            for key in sorted(set(values) & {"units", "periods", "secret"}):
+            for key in sorted(set(values) & {"units", "periods", "secret", "notebook"}):
                 problems.append(Problem(label, f"{loc}.{key}", f"'{key}' belongs at the top of the file"))
             units.append((name, values, {key: f"{loc}.{key}" for key in values}))
     elif "unit" in doc:
@@ -463,8 +465,10 @@ def load_runs(
     files: list[Path],
     root: Path,
     allowed: set[str],
+    notebook: Path | None = None,
 ) -> list[Run]:
-    """Read, expand and validate params files; raise :class:`ParamsError` listing every problem in every file."""
+    """Read, expand and validate params files for ``notebook`` (the one being run); raise :class:`ParamsError`
+    listing every problem in every file."""
     problems: list[Problem] = []
     runs: list[Run] = []
     seen: dict[str, str] = {}
@@ -474,6 +478,8 @@ def load_runs(
         label = display_path(path, root)
         doc = _load_yaml(path, label, problems)
         if doc is None:
+            continue
+        if not _for_this_notebook(doc, notebook, root, label, problems):
             continue
         first_problem = len(problems)
         checker = _Checker(root, label, allowed, problems)
@@ -542,6 +548,29 @@ def default_texts(params_file: Path, run_id: str, *, several: bool) -> Path:
     if not several:
         return params_file.with_suffix(".md")
     return params_file.parent / params_file.stem / f"{run_id}.md"
+
+
+def _for_this_notebook(
+    doc: dict, notebook: Path | None, root: Path, label: str, problems: list[Problem]
+) -> bool:
+    """False (a problem said) when the file names another notebook than the one being run."""
+    named = doc.get("notebook")
+    if named is None:
+        return True
+    if not isinstance(named, str) or not named.strip():
+        problems.append(
+            Problem(label, "notebook", f"expected the path of a notebook, got {schema.brief(named)}")
+        )
+        return False
+    if notebook is None:
+        return True
+    path = Path(named) if Path(named).is_absolute() else root / named
+    if path.resolve() == notebook.resolve():
+        return True
+    problems.append(Problem(label, "notebook", (
+        f"this file is for {named}: run it with --notebook {named} (the notebook being run is "
+        f"{display_path(notebook, root)})")))  # fmt: skip
+    return False
 
 
 def default_params_files(root: Path) -> list[Path]:

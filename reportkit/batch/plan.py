@@ -94,7 +94,7 @@ def prepare(options: BatchOptions) -> Plan:
         if options.params
         else P.default_params_files(root)
     )
-    runs = P.load_runs(files, root, allowed)
+    runs = P.load_runs(files, root, allowed, notebook)
     if isinstance(options.scheduler, str):
         _check_scheduler(options.scheduler)
     return Plan(root, notebook, runs, out_dir, cache_dir, target)

@@ -461,11 +461,11 @@ def write_project(
     }  # fmt: skip
     secret = ["data"] if "@" in url.split("://", 1)[-1].split("/", 1)[0] else []  # a password in the URL
     ward_url = with_unit(url, "REPORTKIT-UNIT").replace("REPORTKIT-UNIT", "{unit}")
-    wards_params = {"data": ward_url, **({"secret": secret} if secret else {}), "tone_style": "classic",
+    wards_params = {"notebook": "notebooks/report.ipynb", "data": ward_url, **({"secret": secret} if secret else {}), "tone_style": "classic",
                     "periods": list(periods), "units": [r["code"] for r in listing["wards"]]}  # fmt: skip
     # The roll-up's run ids are "tinh-binh-son/<kỳ>": a project's own ward reports are "<kỳ>", and a report never
     # replaces another params file's (the runner refuses to).
-    province_params = {"data": url, **({"secret": secret} if secret else {}), "tone_style": "classic",
+    province_params = {"notebook": "notebooks/province.ipynb", "data": url, **({"secret": secret} if secret else {}), "tone_style": "classic",
                        "periods": list(periods), "units": [PROVINCE_CODE]}  # fmt: skip
     files = {
         out / "data" / "province" / "wards.yaml": _dump(
