@@ -315,8 +315,46 @@ def test_a_units_page_the_published_index_no_longer_writes_is_removed_from_the_d
 def test_a_stamp_names_only_pages_inside_the_folder() -> None:
     from reportkit.batch.publish import _stamped_pages
 
-    stamp = json.dumps({"pages": ["index.html", "phuong-1/index.html", "../x.html", "/etc/x.html", "a\\\\b.html",
-                                  "report.pdf", 7]})  # fmt: skip
-    assert _stamped_pages(stamp) == {"index.html", "phuong-1/index.html"}
+    stamp = json.dumps({"pages": ["index.html", "phuong-1/index.html", "don-vi-phuong-duy-tan.html", "../x.html",
+                                  "/etc/x.html", "a\\b.html", "report.pdf", "./index.html", "*/*.html",
+                                  "2022-H1/report-2022-H1.html", "other/notes.html", ".git/index.html",
+                                  "a/b/index.html", 7]})  # fmt: skip
+    assert _stamped_pages(stamp) == {"phuong-1/index.html", "don-vi-phuong-duy-tan.html"}
     assert _stamped_pages(None) == _stamped_pages(b"[1]") == _stamped_pages(b"not json") == set()
     assert _stamped_pages('{"pages": "index.html"}') == set()
+
+
+def test_a_hostile_list_of_pages_removes_nothing_the_index_did_not_write(tmp_path: Path) -> None:
+    """An adversary's .reportkit-index.json at the destination (and in the output folder) named the index itself
+    ("./index.html"), the reports' pages, another folder's file and, through a link, a file outside: all were
+    removed. Only a unit page the index wrote (it carries the index's mark) may go."""
+    from reportkit.batch.publish import INDEX_STAMP
+
+    root = make_project(tmp_path / "p")
+    dest = tmp_path / "web"
+    assert run_batch(options(root, out=f"file://{dest}/")).exit_code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not ours")
+    (dest / "linked").symlink_to(outside)
+    (dest / "other").mkdir()
+    (dest / "other/index.html").write_text("someone's page")
+    (dest / "phuong-9").mkdir()
+    (dest / "phuong-9/index.html").write_text("a report, not an index page")
+    planted = ["index.html", "./index.html", "2022-H1/report-2022-H1.html", "linked/index.html",
+               "other/index.html", "phuong-9/index.html", "*/*.html"]  # fmt: skip
+    (dest / INDEX_STAMP).write_text(json.dumps({"digest": "x", "pages": planted}))
+    before = files_under(dest)
+    local = root / "outputs"
+    assert run_batch(options(root, out=local)).exit_code == 0
+    (local / "other").mkdir()
+    (local / "other/index.html").write_text("someone's page")
+    (local / INDEX_STAMP).write_text(json.dumps({"digest": "x", "pages": planted}))
+    assert run_batch(options(root, out=f"file://{dest}/", force=True)).exit_code == 0
+    assert set(files_under(dest)) == set(before)  # every file still there (the reports made again)
+    for kept in ("other/index.html", "phuong-9/index.html"):
+        assert (dest / kept).read_bytes() == before[kept]
+    assert (outside / "index.html").read_text() == "not ours"
+    assert run_batch(options(root, out=local, force=True)).exit_code == 0
+    assert (local / "other/index.html").read_text() == "someone's page"
+    assert (local / "2022-H1/report-2022-H1.html").is_file() and (local / "index.html").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from reportkit.batch.tasks import Failure, Outcome
 from reportkit.core import record as report
 from reportkit.core.atomic import write_atomic
 from reportkit.core.redact import Redactor
+from reportkit.export.index import is_index_page
 
 __all__ = ["collect_entries", "index_pages", "publish_remote", "write_site_index"]
 
@@ -74,26 +76,32 @@ def write_site_index(out_dir: Path, code_digest: str, redactor: Redactor | None 
     # left with old figures for a link someone shared — before the stamp, so a run killed between the two leaves
     # the old stamp, and the next run removes them.
     for old in _stamped_pages(previous_text) - set(written):
-        if (out_dir / old).resolve().is_relative_to(out_dir.resolve()):
-            (out_dir / old).unlink(missing_ok=True)
+        page = out_dir / old
+        with contextlib.suppress(OSError):
+            if (
+                page.resolve().is_relative_to(out_dir.resolve())
+                and not page.is_symlink()
+                and is_index_page(page.read_bytes())
+            ):
+                page.unlink(missing_ok=True)
     write_atomic(stamp, json.dumps({"digest": digest, "pages": written}))
     return pages[0]
 
 
+_STAMPED_PAGE = re.compile(r"(?:[^/\\*?\[\]{}.][^/\\*?\[\]{}]*/index|don-vi-[a-z0-9-]+)\.html")
+
+
 def _stamped_pages(stamp: bytes | str | None) -> set[str]:
-    """The pages an index stamp lists: relative ``.html`` paths inside the folder, nothing else it might say."""
+    """The unit pages an index stamp lists: ``<unit>/index.html`` or ``don-vi-<name>.html``, the only pages an index
+    removes (index.html is always written again); nothing else it might say — a report, another folder, a path
+    out, a wildcard — is taken from it."""
     try:
         pages = json.loads(stamp or b"{}").get("pages") or []
     except (ValueError, AttributeError, TypeError):
         return set()
     if not isinstance(pages, list):
         return set()
-    return {
-        p
-        for p in pages
-        if isinstance(p, str) and p.endswith(".html") and not p.startswith("/") and "\\" not in p
-        and ".." not in p.split("/")
-    }  # fmt: skip
+    return {p for p in pages if isinstance(p, str) and _STAMPED_PAGE.fullmatch(p)}
 
 
 def index_pages(out_dir: Path) -> list[str]:
@@ -170,8 +178,9 @@ def publish_remote(target, runs, outcomes: dict[str, Outcome], out_dir: Path, in
             # more): removed, as in the mirror, and the list of pages published after them.
             page = INDEX_STAMP
             for gone in sorted(_stamped_pages(target.read_file(INDEX_STAMP)) - set(pages)):
-                target.remove_file(gone)
-                progress.line(f"  ✗ {gone}: removed from {target.display()}/ (no longer in the index)")
+                if is_index_page(target.read_file(gone)):  # never a file the index did not write
+                    target.remove_file(gone)
+                    progress.line(f"  ✗ {gone}: removed from {target.display()}/ (no longer in the index)")
             if (out_dir / INDEX_STAMP).is_file():
                 target.publish_file(out_dir / INDEX_STAMP, INDEX_STAMP)
         except Exception as err:

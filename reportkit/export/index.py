@@ -10,6 +10,7 @@ Self-contained like the reports: inline CSS and inline SVG, no script, no extern
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import posixpath
@@ -339,12 +340,24 @@ def write_site(out_dir, entries) -> list[Path]:
     return [index, *pages]
 
 
+INDEX_PAGE_MARK = b'<meta name="reportkit-page" content="index">'
+"""What every page of the index carries and nothing else reportkit writes: a page is removed as stale only when it
+has it (a report, the user's own file, anything a hostile list of pages names, stays)."""
+
+
+def is_index_page(data: bytes | None) -> bool:
+    """Whether a file's bytes are a page of the index (head only: the mark is in the first lines)."""
+    return bool(data) and INDEX_PAGE_MARK in data[:4096]
+
+
 def _remove_stale_pages(out_dir: Path, kept: set[str]) -> None:
     """A unit page of an earlier run whose unit is gone, moved to its own folder or now on index.html itself:
     removed, never left to be found with old figures."""
     for old in out_dir.glob(f"{_PAGE_PREFIX}*.html"):
-        if old.name not in kept:
-            old.unlink(missing_ok=True)
+        if old.name not in kept and old.is_file() and not old.is_symlink():
+            with contextlib.suppress(OSError):
+                if is_index_page(old.read_bytes()):
+                    old.unlink(missing_ok=True)
 
 
 def _unit_of(entry: Mapping) -> str:
