@@ -501,6 +501,12 @@ def test_a_late_ward_is_left_out_of_both_sides_of_every_comparison(scratch):
     assert "Phường Duy Tân" not in h2.completeness.missing_units
     assert "Phường Duy Tân" not in h2.for_plan.wards and "Phường Duy Tân" in h2.like_for_like.wards
     assert h2.left_out(h2.for_plan) == {"Phường Duy Tân": [(2022, 5), (2022, 6)]}
+    # ... and out of the ranking on the plan (its year to date is only short), not out of the period's own
+    on_plan = h2.ranking("quy_vnn", 20, by="of_plan")
+    assert "Phường Duy Tân" in on_plan.left_out
+    assert "Phường Duy Tân" not in [w for w, _ in on_plan.leaders + on_plan.trailers]
+    own = h2.ranking("tuyen_truyen_luot", 20)
+    assert "Phường Duy Tân" in [w for w, _ in own.leaders + own.trailers] and not own.left_out
     with pytest.raises(KeyError):
         load_province(scratch).only(["nowhere"])
 

@@ -262,13 +262,17 @@ class ProvinceFigures:
         """The ``n`` leading and ``n`` trailing wards on one figure, among the wards that reported the whole period.
 
         ``by``: "value" (the figure; for a count of tổ, the share of the ward's tổ), "per_unit" (the figure per
-        tổ dân phố) or "of_plan" (January to the end of the period against the year's plan). Ties go in natural
-        order of the wards' names; a ward is never both leading and trailing.
+        tổ dân phố) or "of_plan" (January to the end of the period against the year's plan; among the wards whole
+        from January, :attr:`for_plan`: a ward short in May ranks low on a year to date that is only short). Ties
+        go in natural order of the wards' names; a ward is never both leading and trailing.
         """
         if by not in ("value", "per_unit", "of_plan"):
             raise ValueError(f"ranking(by={by!r}): expected value, per_unit or of_plan")
         self.catalog[ident]
         incomplete = set(self.completeness.missing_units)
+        if by == "of_plan":
+            whole = self.for_plan
+            incomplete |= {e.name for e in self._prov.wards} - set(whole.wards if whole is not None else ())
         scored = []
         for entry in self._prov.wards:
             w, f = entry.name, self.wards[entry.name]
