@@ -236,6 +236,23 @@ def test_a_report_dated_before_a_tor_report_it_sums_is_a_note(tmp_path: Path, ca
     params.write_text(f"{text}\nissued_on: {day.isoformat()}\n", encoding="utf-8")
     code, out = check(tmp_path, capsys)
     assert code == 0 and "sớm hơn ngày" not in out, out
+    # without issued_on the report is dated 30/06/2022: a tổ's June report of 05/07 is after it
+    import openpyxl
+
+    book = tmp_path / "data/duy-tan/bao-cao/2022/to-03-2022.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Số liệu"]
+    (row,) = [r for r in ws.iter_rows() if r[0].value == 6]
+    (date_cell,) = [
+        c for c in row if c.value == "26/06/2022"
+    ]  # the "Ngày báo cáo" column, as the tổ typed it
+    date_cell.value = "05/07/2022"
+    wb.save(book)
+    params.write_text(f"{text}\n", encoding="utf-8")
+    code, out = check(tmp_path, capsys)
+    assert (
+        "ngày ký 30/06/2022 (ngày cuối kỳ: chưa ghi issued_on) sớm hơn ngày tổ 3 lập báo cáo tháng 6" in out
+    ), out
 
 
 def test_the_texts_of_a_params_file_with_problems_are_still_read(project: Path, capsys) -> None:

@@ -540,18 +540,19 @@ def _signed_before_the_data(run, ds, period, which: str, result: CheckResult) ->
     date it carries, the figure it states did not exist yet (a văn thư's reading)."""
     issued = run.parameters.get("issued_on")
     last = ds.last_report(period) if hasattr(ds, "last_report") else None
-    if issued is None or last is None:
+    if last is None:
         return
-    try:
-        signed = datetime.date.fromisoformat(str(issued))
+    try:  # without issued_on the report is dated the period's last day
+        signed = datetime.date.fromisoformat(str(issued)) if issued is not None else period.end
     except ValueError:
         return  # the params check names a bad date
+    said = "(issued_on)" if issued is not None else "(ngày cuối kỳ: chưa ghi issued_on)"
     made, unit, (year, month) = last
     if made > signed:
         from reportkit.narrative.phrasing import unit_name
 
         result.findings.append(Finding(run.params_file, None, (
-            f"{which}ngày ký {signed:%d/%m/%Y} (issued_on) sớm hơn ngày {unit_name(unit)} lập báo cáo tháng {month} "
+            f"{which}ngày ký {signed:%d/%m/%Y} {said} sớm hơn ngày {unit_name(unit)} lập báo cáo tháng {month} "
             f"năm {year} ({made:%d/%m/%Y}): báo cáo nêu số liệu chưa có vào ngày ký; ghi ngày ký từ "
             f"{made:%d/%m/%Y} trở đi"), False))  # fmt: skip
 
