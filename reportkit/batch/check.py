@@ -36,6 +36,7 @@ FIGURES_ATTRIBUTES = frozenset(
     {"period", "available", "completeness", "by_unit", "previous", "last_year", "like_for_like", "plan", "of_plan",
      "as_dict", "values", "ward", "catalog", "units", "inputs"}
 )  # fmt: skip
+BLANKS_SHOWN = 20  # blank indicator cells listed by check for one run; the rest are counted
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw", "trans"})
 _MAGIC_LINE = re.compile(r"^\s*[%!]")
 
@@ -518,6 +519,15 @@ def _data_findings(
         )
         return set(ds.catalog.ids)
     _signed_before_the_data(run, ds, period, which, result)
+    for blank in ds.blank_cells(period)[:BLANKS_SHOWN] if hasattr(ds, "blank_cells") else []:
+        label = ds.catalog[blank.indicator].label
+        result.findings.append(Finding(blank.file, None, (
+            f"{which}ô “{label}” tháng {blank.month[1]}/{blank.month[0]} để trống trong tháng tổ đã báo cáo: coi là "
+            "chưa báo cáo (không tính là 0), số liệu của kỳ chưa gồm ô này; không có thì ghi 0 hoặc “-”"),
+            False, blank.where))  # fmt: skip
+    if hasattr(ds, "blank_cells") and len(ds.blank_cells(period)) > BLANKS_SHOWN:
+        more = len(ds.blank_cells(period)) - BLANKS_SHOWN
+        result.findings.append(Finding(run.params_file, None, f"{which}… và {more} ô để trống khác", False))
     completeness = ds.completeness(period)
     if province and completeness.missing_units:  # each ward as a sentence names it (NĐ 30: "Phường 10")
         from reportkit.vn import join

@@ -86,6 +86,24 @@ class Completeness:
         return pd.DataFrame(data, index=pd.Index(self.units, name="Tổ dân phố"), columns=cols)
 
 
+@dataclass(frozen=True)
+class BlankCell:
+    """An indicator's cell left blank in a month its tổ reported: "not reported", never 0, so the period's figure
+    for that indicator leaves it out — the report and ``reportkit check`` say which."""
+
+    unit: str
+    month: Month
+    indicator: str
+    file: str
+    sheet: str | None
+    cell: str
+
+    @property
+    def where(self) -> str:
+        """ "trang Số liệu, ô I12": the cell in its file."""
+        return f"trang {self.sheet}, ô {self.cell}" if self.sheet else f"ô {self.cell}"
+
+
 def _display(path: Path) -> str:
     """Path as reports and errors show it: relative to the project the file belongs to ("data/duy-tan/ward.yaml"),
     else to the working folder, else absolute (a ward folder outside any project, read from a script)."""
@@ -364,6 +382,23 @@ class Dataset:
                 per_unit[u][ind.id] = agg
             values[ind.id] = ind.units_agg(aggs)
         return per_unit, values
+
+    def blank_cells(self, period) -> list[BlankCell]:
+        """The indicator cells left blank in the months of the period a tổ reported (a workbook's cell: a
+        database's empty value has no cell to name), in tổ and month order."""
+        p = vn.Period(period)
+        self._read(p)
+        found = []
+        for unit in self.ward.units:
+            for ym in p.months:
+                hit = self._rows.get((unit, ym))
+                if not hit or not hit[0].reported:
+                    continue
+                row, file = hit
+                for ident in self.catalog.ids:
+                    if row.values.get(ident) is None and row.cells.get(ident):
+                        found.append(BlankCell(unit, ym, ident, file, row.sheet, row.cells[ident]))
+        return found
 
     def last_report(self, period) -> tuple[object, str, Month] | None:
         """The latest "Ngày báo cáo" among the tổ's reports of the period: (date, tổ, month), or None when no row

@@ -473,13 +473,14 @@ def part_number() -> str:
     return vn.roman(_state.state().next_number("part"))
 
 
-def about(value: object, digits: int = 2) -> str:
+def about(value: object, digits: int = 2, step: object = None) -> str:
     """``vn.about`` for counts in prose: "trên 1.200"; an exact small count keeps the leading zero ("08").
-    ``digits``: the significant digits kept — a province's 17.756 is "trên 17.700" with 3, not "trên 17.000"."""
+    ``digits``: the significant digits kept; ``step``: the granularity instead — a province's 17.756 is
+    "trên 17.700" with ``step=100`` (the ward's 1.128 "trên 1.100" alike), not "trên 17.000"."""
     count = _count_of(value, "about()")
     if isinstance(count, int) and 0 < count < 10:
         return counted(count)
-    return vn.about(count, digits=digits)
+    return vn.about(count, step, digits=digits)
 
 
 def completeness(value: object, noun: str = "tổ") -> str:
@@ -520,6 +521,33 @@ def _missing_by_unit(value: object) -> tuple[dict[str, list[tuple[int, int]]], i
         found.setdefault(vn.nfc(str(unit)), []).append(tuple(month))
     months = getattr(value, "months", None)
     return {u: sorted(found[u]) for u in sorted(found, key=vn.sort_key)}, (len(months) if months else None)
+
+
+def blank_data(blanks: object, catalog: object) -> str:
+    """The indicators a tổ left blank in a month it reported (``Dataset.blank_cells``), for the note under I: each
+    indicator once, with its months and tổ.
+
+    >>> class B:  # a stand-in for BlankCell
+    ...     def __init__(self, unit, month, indicator): self.unit, self.month, self.indicator = unit, month, indicator
+    >>> class I:
+    ...     def __init__(self, label): self.label = label
+    >>> catalog = {"quy_vnn": I("Quỹ “Vì người nghèo”"), "tuyen_truyen_buoi": I("Buổi tuyên truyền")}
+    >>> blank_data([B("Tổ 3", (2022, 6), "quy_vnn"), B("Tổ 4", (2022, 6), "quy_vnn"),
+    ...             B("Tổ 3", (2022, 5), "tuyen_truyen_buoi")], catalog)
+    'Quỹ “Vì người nghèo” (tháng 6 năm 2022 của tổ 3 và tổ 4), Buổi tuyên truyền (tháng 5 năm 2022 của tổ 3)'
+    """
+    by_indicator: dict[str, dict[tuple[int, int], list[str]]] = {}
+    for b in blanks:  # type: ignore[attr-defined]
+        by_indicator.setdefault(b.indicator, {}).setdefault(tuple(b.month), []).append(str(b.unit))
+    if not by_indicator:
+        raise ValueError("blank_data(): no cell is blank; test the list first ({% if … %})")
+    parts = []
+    for ident, months in by_indicator.items():
+        said = "; ".join(
+            f"{vn.months_text([m])} của {units(list(dict.fromkeys(us)))}" for m, us in months.items()
+        )
+        parts.append(f"{vn.nfc(catalog[ident].label)} ({said})")  # type: ignore[index]
+    return ", ".join(parts)
 
 
 def missing_data(value: object) -> str:
@@ -622,6 +650,7 @@ GLOBALS = {
     "counted": counted,
     "completeness": completeness,
     "missing_data": missing_data,
+    "blank_data": blank_data,
     "missing_note": missing_note,
     "period_opening": period_opening,
     "NO_LAST_YEAR": NO_LAST_YEAR,
