@@ -285,6 +285,8 @@ def test_tone_style_leaves_malformed_words_alone():
     [
         # a number and the word it counts; a period name over a line end reads "6 / tháng cuối năm"
         ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2022", ["6 THÁNG", "NĂM 2022"]),
+        # after a noun it would name ("PHƯỜNG 6"), a period's months still hold: a roll-up's heading broke there
+        ("II. KẾT QUẢ CÔNG TÁC MẶT TRẬN CÁC PHƯỜNG 6 THÁNG ĐẦU NĂM 2022", ["PHƯỜNG 6 THÁNG", "NĂM 2022"]),
         ("tổ chức thêm ít nhất 13 buổi để hoàn thành", ["13 buổi"]),
         (
             "10/10 tổ dân phố, 1.232/1.410 Ban CTMT, 24.400.000 đồng",

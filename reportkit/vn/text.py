@@ -317,6 +317,9 @@ _RATIO_RE = re.compile(r"(?<![\w/])[^\W\d_]+(?:/[^\W\d_]+)+(?![\w/])")
 _SPACE_RE = re.compile(r"\s")
 
 
+_HALF_RE = re.compile(r"\s+(?:đầu|cuối)\b", re.IGNORECASE)  # "6 tháng đầu năm", "9 THÁNG ĐẦU NĂM"
+
+
 def keep_together(text: str) -> list[tuple[int, int]]:
     """The (start, end) spans of ``text`` that a line must not break inside, widened to whole words (with the
     punctuation they carry), in order and never overlapping: a number and the word it counts ("6 tháng", "03 Ban
@@ -333,8 +336,11 @@ def keep_together(text: str) -> list[tuple[int, int]]:
         return []
     spans = [m.span() for m in _NAMED_RE.finditer(text)]
     for m in _COUNT_RE.finditer(text):
-        # a number that a noun names ("tổ 2 và"), or followed by a word it does not count, is glued to nothing more
-        if any(a < m.start() < b for a, b in spans) or m.group(1).lower() in _NOT_COUNTED:
+        # a number that a noun names ("tổ 2 và"), or followed by a word it does not count, is glued to nothing
+        # more — but for a period's months after a noun ("CÁC PHƯỜNG 6 THÁNG ĐẦU NĂM"): the three hold together
+        named = any(a < m.start() < b for a, b in spans)
+        months_of_a_period = m.group(1).lower() == "tháng" and _HALF_RE.match(text, m.end())
+        if (named and not months_of_a_period) or m.group(1).lower() in _NOT_COUNTED:
             continue
         spans.append(m.span())
     spans += [m.span() for m in _RANGE_RE.finditer(text)]
