@@ -405,3 +405,31 @@ def test_template_for_a_tổ_the_ward_does_not_have_is_refused(tmp_path, capsys)
     assert main(["template", "--year", "20240", "-o", str(tmp_path / "y.xlsx")]) == 2
     assert "year 20240: expected a year such as 2024" in capsys.readouterr().err
     assert not (tmp_path / "old.xlsx").exists() and not (tmp_path / "y.xlsx").exists()
+
+
+def test_comparisons_set_like_against_like_over_the_tor_whole_in_both_periods():
+    """2023-H1: tổ 9 has no June. Compared as it is, its whole 2022-H1 (and 2022-H2) would count against five of
+    its months: the change would be partly its lateness. Every comparison helper compares the tổ whole in both."""
+    from reportkit.narrative import change, compare_previous, compare_same_period, last_year_change
+
+    ds = reportkit.load(SAMPLE)
+    f = ds.figures("2023-H1")
+    nine = tuple(u for u in ds.ward.units if u != "Tổ 9")
+    same = f.like_for_like
+    assert same.units == nine and same.last_year.units == nine
+    assert f.whole_with("2022-H2").units == nine and f.whole_with("2022-H2").previous.units == nine
+    assert same.quy_vnn == f.quy_vnn - f.by_unit.loc["Tổ 9", "quy_vnn"]
+    assert same.last_year.quy_vnn == f.last_year.quy_vnn - f.last_year.by_unit.loc["Tổ 9", "quy_vnn"]
+    assert compare_same_period(f, "quy_vnn", "đồng").startswith(
+        change(same.quy_vnn, same.last_year.quy_vnn, "đồng")
+    )
+    assert last_year_change(f, "tuyen_truyen_luot") == change(
+        same.tuyen_truyen_luot, same.last_year.tuyen_truyen_luot
+    )
+    part = f.whole_with("2022-H2")
+    assert compare_previous(f, "quy_vnn", "đồng").startswith(
+        change(part.quy_vnn, part.previous.quy_vnn, "đồng")
+    )
+    assert f.hop_ban_ctmt.total == 10 and same.hop_ban_ctmt.total == 9  # a count of tổ over the same tổ
+    whole = ds.figures("2022-H1")
+    assert whole.like_for_like is whole and whole.whole_with("2021-H2") is whole  # nothing missing: itself

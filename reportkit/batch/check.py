@@ -34,7 +34,7 @@ __all__ = ["CheckResult", "Finding", "check_project", "format_check", "texts_mis
 # What a Figures object answers besides its indicators (reportkit.data.Figures).
 FIGURES_ATTRIBUTES = frozenset(
     {"period", "available", "completeness", "by_unit", "previous", "last_year", "like_for_like", "plan", "of_plan",
-     "as_dict", "values", "ward", "catalog", "units", "inputs"}
+     "as_dict", "values", "ward", "catalog", "units", "inputs", "whole_with"}
 )  # fmt: skip
 BLANKS_SHOWN = 20  # blank indicator cells listed by check for one run; the rest are counted
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw", "trans"})

@@ -187,11 +187,17 @@ class Figures:
         what a change against last year compares (``compare_same_period``, ``last_year_change``): a tổ with June
         missing counts whole last year and in part now, a fall that is only a late tổ. The figures themselves
         when no tổ is missing (or there is no last year); None when every tổ is."""
-        last = self.period.same_period_last_year()
-        if not self._ds.covers(last):
+        return self.whole_with(self.period.same_period_last_year())
+
+    def whole_with(self, period) -> Figures | None:
+        """These figures over the tổ that reported every month of this period and of ``period`` (what a comparison
+        with ``period`` sets against them): :attr:`like_for_like` for last year, the previous period for
+        ``compare_previous``."""
+        other = vn.Period(period)
+        if not self._ds.covers(other):
             return self
         gaps = set(self.completeness.missing_units) | set(
-            self._ds.completeness(last, self.units).missing_units
+            self._ds.completeness(other, self.units).missing_units
         )
         if not gaps:
             return self

@@ -191,6 +191,10 @@ class ProvinceFigures:
         figures themselves when every ward sent everything; None when none did."""
         return self._whole_over([self.period.same_period_last_year()])
 
+    def whole_with(self, period) -> ProvinceFigures | None:
+        """These figures over the wards with nothing missing in this period and in ``period``."""
+        return self._whole_over([vn.Period(period)])
+
     @property
     def for_plan(self) -> ProvinceFigures | None:
         """These figures over the wards whose every tổ sent every month of this year up to the period's end: the

@@ -141,10 +141,13 @@ def _figure(figures: object, indicator: str) -> object:
 
 
 def _pair(figures: object, which: str, indicator: str) -> tuple[object, object] | None:
-    if which == "last_year" and hasattr(figures, "like_for_like"):
+    if which in ("last_year", "previous") and hasattr(type(figures), "whole_with"):
         # Like against like: the tổ (the wards, for a province) whole in both periods; a unit late now would
-        # count whole last year and in part now, a fall that is only its lateness.
-        figures = figures.like_for_like
+        # count whole in the other period and in part now, a fall that is only its lateness.
+        period = figures.period
+        figures = figures.whole_with(
+            period.same_period_last_year() if which == "last_year" else period.previous()
+        )
         if figures is None:
             return None
     other = getattr(figures, which, None)
