@@ -511,6 +511,15 @@ def test_a_late_ward_is_left_out_of_both_sides_of_every_comparison(scratch):
         load_province(scratch).only(["nowhere"])
 
 
+def test_the_latest_tor_report_of_a_province_names_its_ward(province):
+    """`reportkit check` notes a roll-up dated before a tổ's report it sums, as it does a ward's report."""
+    prov = load_province(province)
+    day, who, month = prov.last_report("2022-H1")
+    wards = [prov.datasets[e.code].last_report("2022-H1") for e in prov.wards]
+    assert day == max(w[0] for w in wards if w) and month[0] == 2022 and month[1] <= 6
+    assert re.fullmatch(r"tổ \d+ của [Pp]hường .+", who), who
+
+
 def test_a_period_without_data(province):
     prov = load_province(province)
     with pytest.raises(ValueError, match="Không có số liệu"):

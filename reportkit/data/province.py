@@ -22,6 +22,7 @@ from reportkit.data.errors import DataError, Problem
 from reportkit.data.kinds import UnitCount
 from reportkit.data.model import Catalog, Ward
 from reportkit.data.sql import WardEntry, in_sentence
+from reportkit.vn.names import unit_in_sentence
 
 NOT_SENT, PARTIAL, COMPLETE = "chưa gửi", "thiếu", "đủ"
 
@@ -346,6 +347,15 @@ class Province:
             raise ValueError(f"{self.ward.name}: no ward left to sum")
         chosen = [(e, self.datasets[e.code]) for e in self.wards if e.code in keep]
         return Province(self.ward, self.catalog, chosen, self.origin, self.named_after)
+
+    def last_report(self, period) -> tuple[object, str, Month] | None:
+        """The latest "Ngày báo cáo" of any ward's tổ in the period: (date, "tổ 3 của Phường Duy Tân", month)."""
+        found = []
+        for entry in self.wards:
+            hit = self.datasets[entry.code].last_report(period)
+            if hit is not None:
+                found.append((hit[0], f"{unit_in_sentence(hit[1])} của {entry.in_sentence}", hit[2]))
+        return max(found, key=lambda hit: hit[0]) if found else None
 
     def covers(self, period) -> bool:
         p = vn.Period(period)
