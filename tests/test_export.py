@@ -860,3 +860,15 @@ def test_lists_print_as_body_paragraphs_and_stay_lists_on_a_phone(page):
     assert ".rk-body li{list-style-position:inside;text-indent:1cm;margin:0 0 .428571rem}" in css
     phone = css.split("@media screen and (max-width:36rem){", 1)[1].split("@page", 1)[0]
     assert ".rk-body li{list-style-position:outside;text-indent:0}" in phone
+
+
+def test_the_pdf_keeps_words_together_with_no_break_spaces_not_spans():
+    """130 nowrap spans made WeasyPrint lay the 2022-H1 PDF out in 0.53 s instead of 0.37 s: the PDF gets the kept
+    groups' spaces as U+00A0 (as the Word file has them); a group with a slash keeps its span."""
+    from reportkit.export.sanitize import keep_lines_together, no_break_spaces
+
+    page = keep_lines_together("<p>Phương hướng 6 tháng cuối năm 2022 (148,3 người/tổ) &amp; tổ 5.</p>")
+    assert no_break_spaces(page) == (
+        '<p>Phương hướng 6\u00a0tháng cuối năm\u00a02022 <span class="rk-nb">(148,3 người/tổ)</span> &amp; '
+        "tổ\u00a05.</p>"
+    )

@@ -17,7 +17,7 @@ from nbconvert import HTMLExporter
 from reportkit.core import clock, content
 from reportkit.core import record as report
 from reportkit.export.preprocess import ReportPreprocessor, raise_on_errors
-from reportkit.export.sanitize import article_fragment, visible_text
+from reportkit.export.sanitize import article_fragment, no_break_spaces, visible_text
 from reportkit.export.typeface import PdfFont, pdf_font
 from reportkit.vn.text import nfc
 
@@ -179,7 +179,7 @@ class ReportExporter:
 
         self.font.check(visible_text(html))
         font_config, css, fetcher = self._weasyprint()
-        page, sheets = self._page_css(html)
+        page, sheets = self._page_css(no_break_spaces(html))
         rendered = HTML(string=page, url_fetcher=fetcher).render(
             stylesheets=[*sheets, css], font_config=font_config
         )
