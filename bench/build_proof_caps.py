@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import sys
 import zlib
 from collections import Counter
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from build_proof_model import DEV_EVERY, EVAL_DIR, _paragraphs, _sentences  # noqa: E402
+from build_proof_model import DEV_EVERY, _paragraphs, _sentences, source_and_held_out  # noqa: E402
 
 from reportkit.vn.proof import _starts_sentence  # noqa: E402
 from reportkit.vn.syllable import BLOCK, chunks  # noqa: E402
@@ -35,13 +34,7 @@ MIN_PAIR = 5
 
 
 def main() -> None:
-    git_dir, commit = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "HEAD"
-    commit = subprocess.run(
-        ["git", "--git-dir", git_dir, "rev-parse", commit], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    held_out: set[str] = set()
-    for path in sorted(EVAL_DIR.glob("eval-*.txt")):
-        held_out |= _sentences(path.read_text(encoding="utf-8"))
+    git_dir, commit, held_out = source_and_held_out()
     words: Counter[tuple[str, bool]] = Counter()
     pairs: Counter[tuple[str, str, bool]] = Counter()
     seen: set[bytes] = set()

@@ -70,7 +70,9 @@ def _sentences(text: str) -> set[str]:
     return {s.strip().lower() for s in _SENTENCE.findall(text) if len(s.split()) >= 8}
 
 
-def main() -> None:
+def source_and_held_out() -> tuple[str, str, set[str]]:
+    """The command line's source (git folder, commit resolved) and the evaluation texts' sentences, which no
+    training paragraph may share."""
     git_dir, commit = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "HEAD"
     commit = subprocess.run(
         ["git", "--git-dir", git_dir, "rev-parse", commit], capture_output=True, text=True, check=True
@@ -78,6 +80,11 @@ def main() -> None:
     held_out: set[str] = set()
     for path in sorted(EVAL_DIR.glob("eval-*.txt")):
         held_out |= _sentences(path.read_text(encoding="utf-8"))
+    return git_dir, commit, held_out
+
+
+def main() -> None:
+    git_dir, commit, held_out = source_and_held_out()
     unigrams: Counter[str] = Counter()
     bigrams: Counter[tuple[str, str]] = Counter()
     seen: set[bytes] = set()

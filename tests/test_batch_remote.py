@@ -189,32 +189,26 @@ def test_an_out_urls_password_is_masked_in_every_error(tmp_path: Path, capsys, m
         err = capsys.readouterr().err
         assert "OutS3cr3tZ" not in err and "u:***@" in err, err
     url = f"memory://u:OutS3cr3tZ@{MEMORY_ROOT}/masked"
-    original = MemoryFileSystem.put_file
 
     def refused(self, *args, **kwargs):
         raise ConnectionResetError(f"the store at {url} (password OutS3cr3tZ) hung up")
 
-    monkeypatch.setattr(MemoryFileSystem, "put_file", refused)
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(MemoryFileSystem, "put_file", refused)
         result = run_batch(options(root, out=url, params=[root / "params/2022-H1.yaml"]))
-    finally:
-        monkeypatch.setattr(MemoryFileSystem, "put_file", original)
     assert result.exit_code == 1 and result.reports[0].error.kind == "publish"
     summary = format_summary(result)
     everything = json.dumps(result.as_json(), ensure_ascii=False)  # what --json prints
     assert "hung up" in summary and "hung up" in everything
     assert "OutS3cr3tZ" not in summary and "OutS3cr3tZ" not in everything
     # the store unreachable at the first call: every report failed, named, masked — not a traceback
-    original_ls = MemoryFileSystem.ls
 
     def unreachable(self, *args, **kwargs):
         raise ConnectionError(f"cannot list {url}")
 
-    monkeypatch.setattr(MemoryFileSystem, "ls", unreachable)
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(MemoryFileSystem, "ls", unreachable)
         result = run_batch(options(root, out=url, params=[root / "params/2022-H1.yaml"]))
-    finally:
-        monkeypatch.setattr(MemoryFileSystem, "ls", original_ls)
     assert result.exit_code == 1 and [r.status for r in result.reports] == ["failed"]
     told = format_summary(result) + json.dumps(result.as_json(), ensure_ascii=False)
     assert "cannot reach it: ConnectionError" in told and "OutS3cr3tZ" not in told

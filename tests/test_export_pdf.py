@@ -48,6 +48,24 @@ def made(tmp_path_factory):
     return folder, page, pdf
 
 
+def _pdf_with_table(tmp_path: Path, table, *, long: bool = True) -> Path:
+    """The synthetic report with ``table`` (a ``unit_table``) displayed after it, as a PDF in ``tmp_path``."""
+    import nbformat
+
+    bundle, metadata = table._repr_mimebundle_()
+    nb = synthetic.report_notebook(long=long)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "unit_table(...)",
+            outputs=[nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)],
+        )
+    )
+    exporter = ReportExporter()
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(exporter.pdf(exporter.html(nb, synthetic.RUN_INFO)))
+    return pdf
+
+
 def _bbox_pages(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
     out = subprocess.run(
         [_need("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -265,7 +283,6 @@ def test_the_phu_luc_is_numbered_on_its_own(tmp_path):
 def test_a_table_over_several_pages_prints_its_total_once(tmp_path):
     """A province's table of 120 wards runs over pages: its header repeats on each, its "Tổng cộng" row comes once,
     after the last ward — at every page's foot it would read as a subtotal (a văn thư's reading)."""
-    import nbformat
     import pandas as pd
 
     from reportkit.narrative import unit_table
@@ -274,17 +291,7 @@ def test_a_table_over_several_pages_prints_its_total_once(tmp_path):
         {"buoi": list(range(1, 121))}, index=pd.Index([f"Phường {n}" for n in range(1, 121)], name="Phường")
     )
     table = unit_table(frame, {"buoi": "Buổi tuyên truyền"}, caption="Kết quả theo phường")
-    bundle, metadata = table._repr_mimebundle_()
-    nb = synthetic.report_notebook()
-    nb.cells.append(
-        nbformat.v4.new_code_cell(
-            "unit_table(...)",
-            outputs=[nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)],
-        )
-    )
-    exporter = ReportExporter()
-    (tmp_path / "t.pdf").write_bytes(exporter.pdf(exporter.html(nb, synthetic.RUN_INFO)))
-    pages = [[w[0] for w in words] for words in _bbox_pages(tmp_path / "t.pdf")]
+    pages = [[w[0] for w in words] for words in _bbox_pages(_pdf_with_table(tmp_path, table))]
     with_rows = [i for i, words in enumerate(pages) if "Phường" in words and "Buổi" in words]
     assert len(with_rows) >= 2  # the table runs over pages, its header on each
     totals = [i for i in with_rows if "Tổng" in pages[i] and "cộng" in pages[i]]
@@ -328,7 +335,6 @@ def test_a_number_and_what_it_counts_share_a_line(laid_out):
 def test_ward_names_in_the_first_column_stay_on_one_line(tmp_path):
     """A roll-up's Bảng 1 (nine columns of figures by ward): "Phường Trần Cao Vân" on one line, not "Phường Trần /
     Cao Vân", and the table still inside A4's text width."""
-    import nbformat
     import pandas as pd
 
     from reportkit.narrative import unit_table
@@ -349,19 +355,8 @@ def test_ward_names_in_the_first_column_stay_on_one_line(tmp_path):
         {key: [v for _ in names] for key, v in zip(columns, values, strict=True)},
         index=pd.Index(names, name="Phường"),
     )
-    bundle, metadata = unit_table(
-        frame, columns, caption="Kết quả công tác Mặt trận theo phường"
-    )._repr_mimebundle_()
-    nb = synthetic.report_notebook(long=False)
-    nb.cells.append(
-        nbformat.v4.new_code_cell(
-            "unit_table(...)",
-            outputs=[nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)],
-        )
-    )
-    exporter = ReportExporter()
-    (tmp_path / "t.pdf").write_bytes(exporter.pdf(exporter.html(nb, synthetic.RUN_INFO)))
-    pages = _bbox_pages(tmp_path / "t.pdf")
+    table = unit_table(frame, columns, caption="Kết quả công tác Mặt trận theo phường")
+    pages = _bbox_pages(_pdf_with_table(tmp_path, table, long=False))
     words = [w for page in pages for w in page]
     for first, *rest in (n.split() for n in names if " " in n):
         starts = [w for w in words if w[0] == first]

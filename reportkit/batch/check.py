@@ -28,6 +28,7 @@ from reportkit.core.params import MAX_UNIT, MAX_UNIT_BYTES
 from reportkit.core.redact import terminal_path
 from reportkit.narrative import texts as analyst
 from reportkit.narrative.templating import environment
+from reportkit.vn.names import unit_in_sentence
 
 __all__ = ["CheckResult", "Finding", "check_project", "format_check", "texts_missing"]
 
@@ -519,15 +520,17 @@ def _data_findings(
         )
         return set(ds.catalog.ids)
     _signed_before_the_data(run, ds, period, which, result)
-    for blank in ds.blank_cells(period)[:BLANKS_SHOWN] if hasattr(ds, "blank_cells") else []:
+    blanks = [] if province else ds.blank_cells(period)  # a province database names no cell
+    for blank in blanks[:BLANKS_SHOWN]:
         label = ds.catalog[blank.indicator].label
         result.findings.append(Finding(blank.file, None, (
             f"{which}ô “{label}” tháng {blank.month[1]}/{blank.month[0]} để trống trong tháng tổ đã báo cáo: coi là "
             "chưa báo cáo (không tính là 0), số liệu của kỳ chưa gồm ô này; không có thì ghi 0 hoặc “-”"),
             False, blank.where))  # fmt: skip
-    if hasattr(ds, "blank_cells") and len(ds.blank_cells(period)) > BLANKS_SHOWN:
-        more = len(ds.blank_cells(period)) - BLANKS_SHOWN
-        result.findings.append(Finding(run.params_file, None, f"{which}… và {more} ô để trống khác", False))
+    if len(blanks) > BLANKS_SHOWN:
+        result.findings.append(
+            Finding(run.params_file, None, f"{which}… và {len(blanks) - BLANKS_SHOWN} ô để trống khác", False)
+        )
     completeness = ds.completeness(period)
     if province and completeness.missing_units:  # each ward as a sentence names it (NĐ 30: "Phường 10")
         from reportkit.vn import join
@@ -549,7 +552,7 @@ def _signed_before_the_data(run, ds, period, which: str, result: CheckResult) ->
     """A note when the report is dated before a tổ's report it sums ("Ngày báo cáo" of the workbooks): on the
     date it carries, the figure it states did not exist yet (a văn thư's reading)."""
     issued = run.parameters.get("issued_on")
-    last = ds.last_report(period) if hasattr(ds, "last_report") else None
+    last = ds.last_report(period)  # a ward's Dataset or a Province
     if last is None:
         return
     try:  # without issued_on the report is dated the period's last day
@@ -559,10 +562,8 @@ def _signed_before_the_data(run, ds, period, which: str, result: CheckResult) ->
     said = "(issued_on)" if issued is not None else "(ngày cuối kỳ: chưa ghi issued_on)"
     made, unit, (year, month) = last
     if made > signed:
-        from reportkit.narrative.phrasing import unit_name
-
         result.findings.append(Finding(run.params_file, None, (
-            f"{which}ngày ký {signed:%d/%m/%Y} {said} sớm hơn ngày {unit_name(unit)} lập báo cáo tháng {month} "
+            f"{which}ngày ký {signed:%d/%m/%Y} {said} sớm hơn ngày {unit_in_sentence(unit)} lập báo cáo tháng {month} "
             f"năm {year} ({made:%d/%m/%Y}): báo cáo nêu số liệu chưa có vào ngày ký; ghi ngày ký từ "
             f"{made:%d/%m/%Y} trở đi"), False))  # fmt: skip
 

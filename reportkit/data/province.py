@@ -190,7 +190,7 @@ class ProvinceFigures:
         year — whose comparison with last year (``last_year``) sets like against like. A ward with a month missing
         would otherwise count whole on one side and in part on the other: a drop that is only a late ward. The
         figures themselves when every ward sent everything; None when none did."""
-        return self._whole_over([self.period.same_period_last_year()])
+        return self.whole_with(self.period.same_period_last_year())
 
     def whole_with(self, period) -> ProvinceFigures | None:
         """These figures over the wards with nothing missing in this period and in ``period``."""
