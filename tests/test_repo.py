@@ -1,6 +1,7 @@
 """House rules of the repository that a reviewer would otherwise check by hand."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -164,6 +165,7 @@ def test_the_suite_fails_when_a_command_leaves_an_orphan_behind(tmp_path):
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "/dev/null", "--rootdir",
          str(tmp_path), str(tmp_path / "test_leak.py")],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "REPORTKIT_TEST_EXIT_GRACE": "1"},
     )  # fmt: skip
     assert run.returncode != 0, run.stdout
     assert "processes outlived the test session" in run.stdout and "sleep 93" in run.stdout, run.stdout
