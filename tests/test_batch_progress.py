@@ -109,6 +109,8 @@ def test_a_thousand_reports_are_summed_up_by_cause():
     assert note == "  490 × lưu ý: chưa có tệp bài viết …: báo cáo thiếu các phần Ưu điểm"
     assert "1000 reports: 11 failed, 989 ok in 812.3 s" in lines
     assert "Reports are in outputs/ — index: outputs/index.html" in lines
+    one = BatchResult(batch(1000)[-1:], Path("/p/outputs"), Path("/p/outputs/index.html"), 6.1)
+    assert "1 report: 1 ok in 6.1 s" in format_summary(one, cwd=Path("/p")).splitlines()
     # --json still names every failed report, in its row and in its cause
     data = json.loads(json.dumps(result.as_json()))
     failed = sorted(r["run_id"] for r in data["reports"] if r["status"] == "failed")

@@ -319,7 +319,7 @@ def _grouped_summary(result: BatchResult, rel) -> str:
 def _closing(result: BatchResult, rel, lines: list[str]) -> None:
     counts = result.counts()
     lines.append(
-        f"{len(result.reports)} reports: "
+        f"{len(result.reports)} report{'' if len(result.reports) == 1 else 's'}: "
         + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
         + f" in {result.seconds:.1f} s"
     )
