@@ -26,6 +26,7 @@ from reportkit.narrative import (
     compare,
     compare_plan,
     compare_same_period,
+    comparison_basis,
     completeness,
     counted,
     document,
@@ -264,6 +265,75 @@ def test_a_count_of_units_compares_without_a_rate():
         khcn=SimpleNamespace(count=4, total=10, units=["Tổ 1", "Tổ 3", "Tổ 6", "Tổ 10"]),
     )
     assert compare_same_period(now, "khcn", "tổ") == "tăng 03 tổ so với cùng kỳ năm 2021"
+
+
+class _LateWard:
+    """A stand-in for Figures whose like-for-like part (``whole_with``) leaves out the tổ late this period."""
+
+    unit_noun = "tổ"
+
+    def __init__(self, spec, units, values, last_year=None, part=None):
+        self.period, self.units, self.last_year, self._part = Period(spec), units, last_year, part
+        self.__dict__.update(values)
+
+    def whole_with(self, period):
+        return self._part or self
+
+
+def _late_to_9(now: dict, part_now: dict, part_last: dict) -> _LateWard:
+    tổ = tuple(f"Tổ {n}" for n in range(1, 11))
+    last = _LateWard("2022-H1", tổ[:8] + tổ[9:], part_last)
+    part = _LateWard("2023-H1", tổ[:8] + tổ[9:], part_now, last_year=last)
+    return _LateWard("2023-H1", tổ, now, last_year=_LateWard("2022-H1", tổ, {}), part=part)
+
+
+def test_a_change_on_part_of_the_to_gives_both_figures_and_the_part():
+    """The ward's 157.100.000 đồng is stated, the change is on 09 tổ: "tăng 6.100.000 đồng" alone would read as
+    against last year's whole 153.000.000 (a văn thư's reading). Both of the part's figures, and which part."""
+    f = _late_to_9(
+        {"quy": 157_100_000, "buoi": 12}, {"quy": 143_800_000, "buoi": 8}, {"quy": 137_700_000, "buoi": 11}
+    )
+    assert compare_same_period(f, "quy", "đồng") == (
+        "tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%, tính trên 09 tổ báo cáo đủ cả hai kỳ) "
+        "so với cùng kỳ năm 2022"
+    )
+    assert (
+        last_year_change(f, "buoi")
+        == "giảm từ 11 xuống 08 (giảm 27,3%, tính trên 09 tổ báo cáo đủ cả hai kỳ)"
+    )
+    # said once for the sentence instead
+    assert comparison_basis(f) == "tính trên 09 tổ báo cáo đủ cả hai kỳ"
+    assert last_year_change(f, "buoi", basis=False) == "giảm từ 11 xuống 08 (giảm 27,3%)"
+    assert compare_same_period(f, "quy", "đồng", basis=False).endswith(
+        "đồng (tăng 4,4%) so với cùng kỳ năm 2022"
+    )
+
+
+def test_a_change_on_part_of_the_to_when_equal_doubled_or_a_count_of_to():
+    f = _late_to_9(
+        {"hn": 20, "x": 30, "khcn": SimpleNamespace(count=6, total=10, units=[])},
+        {"hn": 18, "x": 25, "khcn": SimpleNamespace(count=6, total=9, units=[])},
+        {"hn": 18, "x": 10, "khcn": SimpleNamespace(count=4, total=9, units=[])},
+    )
+    assert last_year_change(f, "hn") == "không thay đổi (cùng là 18, tính trên 09 tổ báo cáo đủ cả hai kỳ)"
+    assert (
+        compare_same_period(f, "hn", "hội nghị", basis=False) == "bằng cùng kỳ năm 2022 (cùng là 18 hội nghị)"
+    )
+    assert last_year_change(f, "x", basis=False) == "tăng từ 10 lên 25 (gấp 2,5 lần)"
+    # a count of tổ has no rate: only the part remains in brackets, or nothing
+    assert compare_same_period(f, "khcn", "tổ") == (
+        "tăng từ 04 lên 06 tổ (tính trên 09 tổ báo cáo đủ cả hai kỳ) so với cùng kỳ năm 2022"
+    )
+    assert compare_same_period(f, "khcn", "tổ", basis=False) == "tăng từ 04 lên 06 tổ so với cùng kỳ năm 2022"
+
+
+def test_a_change_on_every_to_reads_as_before():
+    tổ = tuple(f"Tổ {n}" for n in range(1, 11))
+    f = _LateWard(
+        "2022-H1", tổ, {"quy": 153_000_000}, last_year=_LateWard("2021-H1", tổ, {"quy": 128_600_000})
+    )
+    assert comparison_basis(f) == ""
+    assert compare_same_period(f, "quy", "đồng") == "tăng 24.400.000 đồng (tăng 19%) so với cùng kỳ năm 2021"
 
 
 def test_completeness():

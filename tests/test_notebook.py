@@ -488,7 +488,12 @@ OTHER_PERIODS = {
         # like against like: tổ 9 counts whole in 2022-H1 and without June now, so it is left out of the changes
         "Các mức tăng, giảm so với cùng kỳ năm 2022 tính trên 09 tổ dân phố đã báo cáo đầy đủ cả hai kỳ, không "
         "tính tổ 9.",
-        "157.100.000 đồng, đạt 98,2% kế hoạch năm 2023, tăng 6.100.000 đồng (tăng 4,4%) so với cùng kỳ năm 2022",
+        # a change on the 09 tổ gives both of its figures, neither being the ward's 157.100.000 (a văn thư's reading)
+        "157.100.000 đồng, đạt 98,2% kế hoạch năm 2023, tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%, tính "
+        "trên 09 tổ báo cáo đủ cả hai kỳ) so với cùng kỳ năm 2022",
+        "12 buổi tuyên truyền với trên 1.300 lượt người dân tham dự",
+        "Tính trên 09 tổ báo cáo đủ cả hai kỳ, so với cùng kỳ năm 2022, số buổi tuyên truyền giảm từ 11 xuống 08 "
+        "(giảm 27,3%), số lượt người dân tham dự giảm từ 1.236 xuống 898 (giảm 27,3%).",
         "8/10 Ban CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 4 chưa họp đủ; tổ 9 chưa gửi đủ báo cáo nên chưa "
         "có căn cứ đánh giá)",
         # at mid-year 98,2% of the fund's plan and half the poverty target are on schedule

@@ -18,7 +18,7 @@ from reportkit.core import content
 from reportkit.core.record import read as read_record
 from reportkit.data import sample_province as sample
 from reportkit.data import wards
-from reportkit.narrative import change, counted, of_year_plan
+from reportkit.narrative import counted, of_year_plan
 from reportkit.narrative.charts import BARH_MAX
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +89,7 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
         in text
     )
     assert f"sự tham gia của {vn.number(s['hang_viet_nguoi'])} người dân" in text
-    assert f"vận động được {vn.number(s['quy_vnn'])} đồng" in text
+    assert f"vận động Quỹ “Vì người nghèo” được {vn.number(s['quy_vnn'])} đồng" in text
     assert f"trong 6 tháng đầu năm 2022 đã giảm {counted(s['giam_ho_ngheo'], 'hộ nghèo')}" in text
     assert f"xử lý {vn.number(s['vu_viec_antt'])} vụ việc" in text
     assert f"{vn.number(s['hoi_nghi_cu_tri'])} hội nghị tiếp xúc cử tri tại tổ dân phố với " in text
@@ -139,19 +139,28 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
         f"; tỷ lệ đạt kế hoạch năm 2022 tính trên {counted(whole_for_plan, 'phường')} có đủ số liệu của kỳ "
         "này, không tính các phường nêu trên." in scope
     )
-    assert text.count("có đủ số liệu") == 2 and "(tính trên" not in text  # not after every figure again
+    assert text.count("có đủ số liệu") == 2
     kept = " AND phuong_xa NOT IN ({})".format(", ".join(f"'{c}'" for c in sorted(left_out)))
     now, last = (
         query(url, f"SELECT SUM(tuyen_truyen_luot) FROM bao_cao WHERE ({months_where(p)}){kept}")[0][0]
         for p in ("2022-H1", "2021-H1")
     )
-    assert "So với cùng kỳ năm 2021, số buổi tuyên truyền" in text
-    assert f"số lượt người dân tham dự {change(now, last)}" in text  # after "số lượt …": no unit again
+    # the province's figure is stated first, so a change on part of its wards gives both of that part's figures
+    # and says which part — once before the sentence's changes (a văn thư's reading)
+    basis = f"tính trên {counted(whole, 'phường')} báo cáo đủ cả hai kỳ"
+    assert f"{vn.upper_first(basis)}, so với cùng kỳ năm 2021, số buổi tuyên truyền" in text
+    way = "giảm" if now < last else "tăng"
+    shown = f"{way} từ {vn.number(last)} {'xuống' if now < last else 'lên'} {vn.number(now)} ("
+    assert f"số lượt người dân tham dự {shown}" in text  # after "số lượt …": no unit again
+    assert f"Ban CTMT ({basis}) so với cùng kỳ năm 2021" in text
     kept_for_plan = " AND phuong_xa NOT IN ({})".format(", ".join(f"'{c}'" for c in sorted(late_now)))
     fund = query(url, f"SELECT SUM(quy_vnn) FROM bao_cao WHERE ({where}){kept_for_plan}")[0][0]
     plan = query(url, f"SELECT SUM(quy_vnn) FROM ke_hoach WHERE nam = 2022{kept_for_plan}")[0][0]
     # what every ward raised, judged against the plan of the wards that reported everything, by the time gone
-    assert f"vận động được {vn.number(s['quy_vnn'])} đồng, {of_year_plan(fund, plan, '2022-H1')}, " in text
+    assert (
+        f"vận động Quỹ “Vì người nghèo” được {vn.number(s['quy_vnn'])} đồng, {of_year_plan(fund, plan, '2022-H1')}, "
+        in text
+    )
 
 
 def test_the_leading_and_trailing_wards_are_ranked_per_to_dan_pho(rollup):
@@ -206,11 +215,15 @@ def test_a_late_ward_does_not_read_as_a_fall(tmp_path):
         in text
     )
     assert "đề nghị Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân khẩn trương gửi bổ sung" in text
-    said = f"vận động được {vn.number(f.quy_vnn)} đồng, {compare_plan(f.for_plan, 'quy_vnn')}, "
-    assert said + compare_same_period(same, "quy_vnn", "đồng") + "." in text
+    said = f"vận động Quỹ “Vì người nghèo” được {vn.number(f.quy_vnn)} đồng, {compare_plan(f.for_plan, 'quy_vnn')}, "
+    compared = compare_same_period(f, "quy_vnn", "đồng")
+    assert said + compared + "." in text
     assert "Phường Duy Tân" not in same.wards
-    # a comparison of the figures themselves compares their like-for-like part; the naive one is nowhere
-    assert compare_same_period(f, "quy_vnn", "đồng") == compare_same_period(same, "quy_vnn", "đồng")
+    # a comparison of the figures themselves compares their like-for-like part, and says so with both of its
+    # figures (neither is the one just stated); the naive one is nowhere
+    way = "lên" if same.quy_vnn > same.last_year.quy_vnn else "xuống"
+    assert f"từ {vn.number(same.last_year.quy_vnn)} {way} {vn.number(same.quy_vnn)} đồng (" in compared
+    assert f"tính trên {n} báo cáo đủ cả hai kỳ) so với cùng kỳ năm 2021" in compared
     naive = compare(f.quy_vnn, f.last_year.quy_vnn, "đồng", against="cùng kỳ năm 2021")
     assert naive not in text and compare_plan(f, "quy_vnn") not in text
 
@@ -317,4 +330,4 @@ def test_late_wards_are_named_together_and_left_out_of_the_sums(province):
     assert len(only_june) >= 2
     assert f"{vn.join(only_june)} chưa gửi báo cáo tháng 6 năm 2023" in said
     s = sql_sums(url, "2023-H1")
-    assert f"vận động được {vn.number(s['quy_vnn'])} đồng" in text
+    assert f"vận động Quỹ “Vì người nghèo” được {vn.number(s['quy_vnn'])} đồng" in text

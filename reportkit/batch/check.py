@@ -35,7 +35,7 @@ __all__ = ["CheckResult", "Finding", "check_project", "format_check", "texts_mis
 # What a Figures object answers besides its indicators (reportkit.data.Figures).
 FIGURES_ATTRIBUTES = frozenset(
     {"period", "available", "completeness", "by_unit", "previous", "last_year", "like_for_like", "plan", "of_plan",
-     "as_dict", "values", "ward", "catalog", "units", "inputs", "whole_with"}
+     "as_dict", "values", "ward", "catalog", "units", "unit_noun", "inputs", "whole_with"}
 )  # fmt: skip
 BLANKS_SHOWN = 20  # blank indicator cells listed by check for one run; the rest are counted
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw", "trans"})
@@ -160,7 +160,9 @@ def _syntax_message(message: str) -> str:
 def _names(source: str, env: jinja2.Environment, known: set[str], figures: dict[str, set[str]]):
     """(line, message) for every undefined name and every ``f.<id>`` that is not an indicator."""
     tree = env.parse(source)
-    undefined = meta.find_undeclared_variables(tree) - known - set(env.globals)
+    # Jinja counts a name {% set %} inside an {% if %} as undeclared even where the same branch uses it after.
+    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
+    undefined = meta.find_undeclared_variables(tree) - known - set(env.globals) - assigned
     found: list[tuple[int, str]] = []
     reported: set[object] = set()
     for node in tree.find_all(nodes.Name):

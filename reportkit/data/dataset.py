@@ -139,6 +139,8 @@ def _linked_out(path: Path) -> Problem:
 class Figures:
     """The ward's figures for one period: ``f.tuyen_truyen_luot`` → 1236, ``str(f.hop_ban_ctmt)`` → "10/10"."""
 
+    unit_noun = "tổ"  # what its units are called in a sentence ("tính trên 09 tổ …")
+
     def __init__(self, dataset: Dataset, period: vn.Period, units: tuple[str, ...] | None = None):
         self._ds = dataset
         self.period = period

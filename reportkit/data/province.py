@@ -179,6 +179,13 @@ class ProvinceFigures:
     def __repr__(self) -> str:
         return f"<ProvinceFigures {self.period} ({self.period.name}), {len(self.wards)} phường>"
 
+    unit_noun = "phường"  # what its units are called in a sentence ("tính trên 11 phường …")
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The wards these figures sum (all of the province's, or those of a part: :attr:`like_for_like`)."""
+        return tuple(self.wards)
+
     @property
     def province(self) -> Province:
         """The province (or the part of it, :attr:`like_for_like`) these figures sum."""

@@ -101,18 +101,47 @@ def change(current: object, previous: object, unit: str | None = None, *, relati
     if diff == 0:
         return "bằng"
     verb = "tăng" if diff > 0 else "giảm"
-    size = abs(diff)
-    amount = counted(int(size)) if size == size.to_integral_value() else vn.number(size)
-    text = f"{verb} {amount} {unit}" if unit else f"{verb} {amount}"
-    if not relative or prev == 0:
-        return text
+    text = f"{verb} {_amount(abs(diff))}"
+    text = f"{text} {unit}" if unit else text
+    size = _relative_size(cur, prev) if relative else None
+    return f"{text} ({size})" if size else text
+
+
+def _amount(value: Decimal) -> str:
+    return counted(int(value)) if value == value.to_integral_value() else vn.number(value)
+
+
+def _relative_size(cur: Decimal, prev: Decimal) -> str | None:
+    """The relative size of a change: "tăng 20%", "gấp 4 lần", "giảm dưới 0,1%"; None when nothing to measure."""
+    if prev == 0 or cur == prev:
+        return None
     if prev > 0 and cur >= 2 * prev:
         times = (cur / prev).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize()
-        return f"{text} (gấp {vn.number(times)} lần)"
-    share = vn.percent(size / abs(prev))
+        return f"gấp {vn.number(times)} lần"
+    verb = "tăng" if cur > prev else "giảm"
+    share = vn.percent(abs(cur - prev) / abs(prev))
     if share == "0%":  # a change too small to show in one decimal is still a change: never "(tăng 0%)"
         share = "dưới 0,1%"
-    return f"{text} ({verb} {share})"
+    return f"{verb} {share}"
+
+
+def _change_on_part(
+    current: object, previous: object, unit: str | None, basis: str | None, *, same: str
+) -> str:
+    """A change measured on part of the units: both figures, since neither is the one the sentence has just
+    stated ("tăng từ 10 lên 11 lượt (tăng 10%, tính trên 09 tổ báo cáo đủ cả hai kỳ)"); ``same`` is what equal
+    figures read ("bằng cùng kỳ năm 2022", "không thay đổi")."""
+    relative = not hasattr(current, "total")
+    cur = Decimal(str(_count_of(current, "change()")))
+    prev = Decimal(str(_count_of(previous, "change()")))
+    named = f" {unit}" if unit else ""
+    if cur == prev:
+        return f"{same} (cùng là {_amount(cur)}{named}{', ' + basis if basis else ''})"
+    verb, way = ("tăng", "lên") if cur > prev else ("giảm", "xuống")
+    size = _relative_size(cur, prev) if relative else None
+    inside = ", ".join(x for x in (size, basis) if x)
+    text = f"{verb} từ {_amount(prev)} {way} {_amount(cur)}{named}"
+    return f"{text} ({inside})" if inside else text
 
 
 def compare(
@@ -140,27 +169,62 @@ def _figure(figures: object, indicator: str) -> object:
         ) from None
 
 
-def _pair(figures: object, which: str, indicator: str) -> tuple[object, object] | None:
+def _pair(figures: object, which: str, indicator: str) -> tuple[object, object, object] | None:
+    """(current, previous, the part compared or None when it is ``figures`` itself)."""
+    part = figures
     if which in ("last_year", "previous") and hasattr(type(figures), "whole_with"):
         # Like against like: the tổ (the wards, for a province) whole in both periods; a unit late now would
         # count whole in the other period and in part now, a fall that is only its lateness.
         period = figures.period
-        figures = figures.whole_with(
+        part = figures.whole_with(
             period.same_period_last_year() if which == "last_year" else period.previous()
         )
-        if figures is None:
+        if part is None:
             return None
-    other = getattr(figures, which, None)
-    current = _figure(figures, indicator)
+    other = getattr(part, which, None)
+    current = _figure(part, indicator)
     previous = None if other is None else _figure(other, indicator)
-    return None if current is None or previous is None else (current, previous)
+    if current is None or previous is None:
+        return None
+    return current, previous, (None if part is figures else part)
 
 
-def compare_same_period(figures: object, indicator: str, unit: str | None = None) -> str:
+def comparison_basis(figures: object, which: str = "last_year") -> str:
+    """What a comparison of ``figures`` with last year (``which="previous"``: the period before) is measured on,
+    when that is not all of its units: "tính trên 09 tổ báo cáo đủ cả hai kỳ" ("… 11 phường …" for a province);
+    "" when every unit counts. For a sentence that says it once before several changes given ``basis=False``.
+
+    >>> class F:  # a stand-in for Figures with tổ 9 late
+    ...     period, units, unit_noun = vn.Period("2023-H1"), ("Tổ 1", "Tổ 2", "Tổ 9"), "tổ"
+    ...     def whole_with(self, period):
+    ...         part = F(); part.units = ("Tổ 1", "Tổ 2"); return part
+    >>> comparison_basis(F())
+    'tính trên 02 tổ báo cáo đủ cả hai kỳ'
+    """
+    if not hasattr(type(figures), "whole_with"):
+        return ""
+    period = figures.period
+    part = figures.whole_with(period.same_period_last_year() if which == "last_year" else period.previous())
+    if part is None or part is figures:
+        return ""
+    return _basis(part)
+
+
+def _basis(part: object) -> str:
+    noun = getattr(part, "unit_noun", "tổ")
+    return f"tính trên {counted(len(part.units), noun)} báo cáo đủ cả hai kỳ"
+
+
+def compare_same_period(
+    figures: object, indicator: str, unit: str | None = None, *, basis: bool = True
+) -> str:
     """The figure against the same period last year, after the figure itself: "…12 vụ việc…, giảm 03 vụ việc
     (giảm 20%) so với cùng kỳ năm 2021"; a year report compares "so với năm 2021". Without last year's figure:
     "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out). Real figures compare their
-    ``like_for_like`` part: the tổ that reported every month of both periods (the report says which were left out).
+    ``like_for_like`` part: the tổ that reported every month of both periods. When that is not every tổ the
+    clause gives both figures and the part, since the figure just stated is not one of them: "tăng từ 10 lên 11
+    lượt (tăng 10%, tính trên 09 tổ báo cáo đủ cả hai kỳ) so với cùng kỳ năm 2022" (``basis=False`` leaves the
+    part out, for a sentence that names it once: :func:`comparison_basis`).
 
     >>> class F:  # stand-ins for Figures
     ...     def __init__(self, spec, value, last_year=None):
@@ -173,26 +237,43 @@ def compare_same_period(figures: object, indicator: str, unit: str | None = None
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
-    return compare(*pair, unit, against=figures.period.last_year_name)
+    current, previous, part = pair
+    against = figures.period.last_year_name
+    if part is None:
+        return compare(current, previous, unit, against=against)
+    text = _change_on_part(current, previous, unit, _basis(part) if basis else None, same=f"bằng {against}")
+    return text if text.startswith("bằng") else f"{text} so với {against}"
 
 
-def last_year_change(figures: object, indicator: str) -> str:
+def last_year_change(figures: object, indicator: str, *, basis: bool = True) -> str:
     """Only the change against last year, for a sentence whose subject already names the unit: "So với cùng kỳ
     năm 2021, số hội nghị giảm 04 (giảm 16,7%)" — never "giảm 4 hội nghị" after "số hội nghị"; equal figures
-    read "không thay đổi"."""
+    read "không thay đổi". Measured on part of the tổ (:func:`compare_same_period`): "giảm từ 11 xuống 08
+    (giảm 27,3%, tính trên 09 tổ báo cáo đủ cả hai kỳ)"."""
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
-    text = change(*pair)
+    current, previous, part = pair
+    if part is not None:
+        return _change_on_part(
+            current, previous, None, _basis(part) if basis else None, same="không thay đổi"
+        )
+    text = change(current, previous)
     return "không thay đổi" if text == "bằng" else text
 
 
-def compare_previous(figures: object, indicator: str, unit: str | None = None) -> str:
-    """The figure against the previous period: "giảm 03 buổi (giảm 20%) so với quý I năm 2022"."""
+def compare_previous(figures: object, indicator: str, unit: str | None = None, *, basis: bool = True) -> str:
+    """The figure against the previous period: "giảm 03 buổi (giảm 20%) so với quý I năm 2022"; on part of the tổ
+    as :func:`compare_same_period` says it."""
     pair = _pair(figures, "previous", indicator)
     if pair is None:
         return NO_PREVIOUS
-    return compare(*pair, unit, against=figures.previous.period.name)
+    current, previous, part = pair
+    against = figures.previous.period.name
+    if part is None:
+        return compare(current, previous, unit, against=against)
+    text = _change_on_part(current, previous, unit, _basis(part) if basis else None, same=f"bằng {against}")
+    return text if text.startswith("bằng") else f"{text} so với {against}"
 
 
 def year_elapsed(period: object) -> Fraction:
@@ -636,6 +717,7 @@ GLOBALS = {
     "compare_same_period": compare_same_period,
     "last_year_change": last_year_change,
     "compare_previous": compare_previous,
+    "comparison_basis": comparison_basis,
     "compare_plan": compare_plan,
     "of_year_plan": of_year_plan,
     "plan_result": plan_result,

@@ -27,7 +27,7 @@ ADMIN_NOUNS = (
 NAMED_AFTER = ("person", "number", "event", "place")
 # The decree's own special cases: these are always written so, whatever the flag says.
 _SPECIAL = {"thủ đô hà nội": "Thủ đô Hà Nội", "thành phố hồ chí minh": "Thành phố Hồ Chí Minh"}
-_NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)$")
+_NUMBERED_NAME = re.compile(r"^(\w+(?: \w+)*?) (\d+[A-Za-z]?)( \(\*+\))?$")  # "Tổ 9 (*)": a table's mark
 _NOUN = re.compile(r"^(" + "|".join(ADMIN_NOUNS) + r")\s+(\S.*)$", re.IGNORECASE)
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
           (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
@@ -92,9 +92,11 @@ def unit_in_sentence(name: str) -> str:
 
     >>> unit_in_sentence("Tổ 10"), unit_in_sentence("Tổ dân phố 3"), unit_in_sentence("Khu Hòa Bình")
     ('tổ 10', 'tổ dân phố 3', 'Khu Hòa Bình')
+    >>> unit_in_sentence("Tổ 9 (*)")  # marked as in the phụ lục's table
+    'tổ 9 (*)'
     """
     name = nfc(str(name)).strip()
     match = _NUMBERED_NAME.match(name)
     if match and match.group(1)[:1].isupper():
-        return match.group(1).lower() + " " + match.group(2)
+        return match.group(1).lower() + " " + match.group(2) + (match.group(3) or "")
     return name
