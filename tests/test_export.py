@@ -841,8 +841,11 @@ def test_kept_words_are_nowrap_spans_on_the_page_only(exporter, notebook):
     page = exporter.html(nb, synthetic.RUN_INFO)
     soup = BeautifulSoup(page, "html.parser")
     kept = [s.get_text() for s in soup.select("span.rk-nb")]
-    assert {"6 THÁNG", "NĂM 2022", "(tổ 5,", "Tổ 9),", "148,3 người/tổ;"} <= set(kept)
-    assert "6 tháng" in [s.get_text() for s in soup.select(".rk-subject span.rk-nb")]  # the title's trích yếu
+    assert {"6 THÁNG CUỐI NĂM 2022", "(tổ 5,", "Tổ 9),", "148,3 người/tổ;"} <= set(
+        kept
+    )  # a heading: the period whole
+    subject = [s.get_text() for s in soup.select(".rk-subject span.rk-nb")]  # the title's trích yếu
+    assert any(text.startswith("6 tháng ") for text in subject), subject
     assert not soup.select("td span.rk-nb, th span.rk-nb, code span.rk-nb")
     assert ".rk-nb{white-space:nowrap}" in soup.style.get_text()
     assert "Ưu tiên (tổ 5, Tổ 9), bình quân 148,3 người/tổ;" in visible_text(page)
@@ -871,4 +874,18 @@ def test_the_pdf_keeps_words_together_with_no_break_spaces_not_spans():
     assert no_break_spaces(page) == (
         '<p>Phương hướng 6\u00a0tháng cuối năm\u00a02022 <span class="rk-nb">(148,3 người/tổ)</span> &amp; '
         "tổ\u00a05.</p>"
+    )
+
+
+def test_a_heading_keeps_the_name_of_its_period_on_one_line():
+    """ "… CÁC PHƯỜNG 6 THÁNG ĐẦU / NĂM 2022" is how a văn thư never breaks a title: in a heading the period's
+    whole name is one group (and its 6 is not read as "Phường 6"); running text keeps only "6 tháng", "năm 2022"."""
+    from reportkit.export.sanitize import keep_lines_together
+
+    page = keep_lines_together(
+        "<h2>II. KẾT QUẢ CÔNG TÁC MẶT TRẬN CÁC PHƯỜNG 6 THÁNG ĐẦU NĂM 2022</h2><p>trong 6 tháng đầu năm 2022</p>"
+    )
+    assert page == (
+        '<h2>II. KẾT QUẢ CÔNG TÁC MẶT TRẬN CÁC PHƯỜNG <span class="rk-nb">6 THÁNG ĐẦU NĂM 2022</span></h2>'
+        '<p>trong <span class="rk-nb">6 tháng</span> đầu <span class="rk-nb">năm 2022</span></p>'
     )

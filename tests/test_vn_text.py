@@ -309,6 +309,24 @@ def test_keep_together(text, kept):
     assert [text[a:b] for a, b in keep_together(text)] == kept
 
 
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("II. KẾT QUẢ CÔNG TÁC MẶT TRẬN CÁC PHƯỜNG 6 THÁNG ĐẦU NĂM 2022", ["6 THÁNG ĐẦU NĂM 2022"]),
+        (
+            "Sơ kết 6 tháng đầu năm và phương hướng 6 tháng cuối năm 2022",
+            ["6 tháng đầu năm", "6 tháng cuối năm 2022"],
+        ),
+        # a ward named by its number stays one group; a month and a quarter are not a half-year's name
+        ("KẾT QUẢ CỦA PHƯỜNG 6 NĂM 2022; tháng 6 năm 2022", ["PHƯỜNG 6", "NĂM 2022;", "tháng 6", "năm 2022"]),
+    ],
+)
+def test_a_heading_keeps_a_periods_whole_name(text, kept):
+    from reportkit.vn.text import keep_together
+
+    assert [text[a:b] for a, b in keep_together(text, heading=True)] == kept
+
+
 @given(vietnamese_text)
 def test_keep_together_spans_are_ordered_whole_words(text):
     from reportkit.vn.text import keep_together

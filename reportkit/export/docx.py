@@ -45,7 +45,11 @@ _AS_TYPED = frozenset(
 )  # fmt: skip
 
 
-def kept_together(pieces: list[str]) -> list[str]:
+# Paragraphs that are titles: a period's whole name stays on one line ("6 THÁNG ĐẦU NĂM 2022").
+_TITLE_STYLES = ("Heading", "RkType", "RkSubject", "RkTableTitle")
+
+
+def kept_together(pieces: list[str], *, heading: bool = False) -> list[str]:
     """The runs' texts of one paragraph with a no-break space inside every group of words ``vn.text.keep_together``
     keeps on one line ("6 tháng", "tổ 5"), across runs: Word and LibreOffice honour U+00A0, and it is no invisible
     character (the proofreader flags those); it exists in the Word file only, the record keeps plain spaces.
@@ -54,7 +58,7 @@ def kept_together(pieces: list[str]) -> list[str]:
     ['nhiệm vụ 6\xa0', 'tháng', ' cuối năm\xa02022']
     """
     whole = "".join(pieces)
-    spans = keep_together(whole)
+    spans = keep_together(whole, heading=heading)
     if not spans:
         return pieces
     chars = list(whole)
@@ -308,7 +312,7 @@ class _Writer:
         p.append(ppr)
         if text:
             if keep and style not in _AS_TYPED:
-                (text,) = kept_together([text])
+                (text,) = kept_together([text], heading=style.startswith(_TITLE_STYLES))
             self.run(p, text, bold=bold)
         self._append(p, container)
         return p
@@ -653,7 +657,8 @@ class _Writer:
         p = self.paragraph(style, container=container)
         runs = list(_inline(children))
         if container is None:  # running text, not a table cell
-            runs = list(zip(kept_together([text for text, _ in runs]), [m for _, m in runs], strict=True))
+            kept = kept_together([text for text, _ in runs], heading=style.startswith(_TITLE_STYLES))
+            runs = list(zip(kept, [m for _, m in runs], strict=True))
         for text, marks in runs:
             self.run(p, text, bold="b" in marks, italic="i" in marks, strike="s" in marks)
         return p

@@ -86,7 +86,9 @@ class ReportPreprocessor(Preprocessor):
             "title": title,
             "runinfo": run_info_view(nb, record, resources.get("reportkit_run_info")),
             "appendix": appendix,
-            "subject_html": keep_lines_together(html.escape(str(document.get("subject") or ""), quote=False)),
+            "subject_html": keep_lines_together(
+                html.escape(str(document.get("subject") or ""), quote=False), heading=True
+            ),
         }
         return nb, resources
 

@@ -341,6 +341,7 @@ def visible_text(html: str, skip_class: str = "rk-screen-only") -> str:
 KEEP_CLASS = "rk-nb"
 # Text a line may break anywhere in (table cells fit their column; code is shown as typed), or not text at all.
 _NO_KEEP = {"td", "th", "pre", "code", "style", "script", "template", "textarea"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "caption"}  # a period's whole name kept on one line
 
 
 _KEPT_RE = re.compile(rf'<span class="{KEEP_CLASS}">([^<]*)</span>')
@@ -358,13 +359,14 @@ def no_break_spaces(page: str) -> str:
     return _KEPT_RE.sub(joined, page)
 
 
-def keep_lines_together(html: str) -> str:
+def keep_lines_together(html: str, *, heading: bool = False) -> str:
     """The fragment with the words that must not be split across lines (``vn.text.keep_together``: "6 tháng",
     "tổ 5", "người/tổ") each in a ``<span class="rk-nb">`` the stylesheet sets ``white-space:nowrap``.
 
     Only the page carries the spans (the article unwraps them, the record and the index never see them): the text
     stays plain, with no no-break or zero-width character a proofreader or a comparison would trip on. Table
-    cells are left as they are (a caption is not), and so is text already kept."""
+    cells are left as they are (a caption is not), and so is text already kept. In a heading (or the whole
+    fragment, ``heading=True``: the title's trích yếu) a period's whole name is one group."""
     if not any(ch.isdigit() or ch == "/" for ch in html):
         return html
     soup = BeautifulSoup(html, "html.parser")
@@ -376,7 +378,7 @@ def keep_lines_together(html: str) -> str:
         if parents & _NO_KEEP or node.find_parent("span", class_=KEEP_CLASS) is not None:
             continue
         text = str(node)
-        spans = keep_together(text)
+        spans = keep_together(text, heading=heading or bool(parents & _HEADINGS))
         if not spans:
             continue
         pieces: list = []

@@ -318,9 +318,10 @@ _SPACE_RE = re.compile(r"\s")
 
 
 _HALF_RE = re.compile(r"\s+(?:đầu|cuối)\b", re.IGNORECASE)  # "6 tháng đầu năm", "9 THÁNG ĐẦU NĂM"
+_PERIOD_RE = re.compile(r"(?<![\w.,/])\d+ tháng (?:đầu|cuối) năm(?: \d{4})?(?![\w%/])", re.IGNORECASE)
 
 
-def keep_together(text: str) -> list[tuple[int, int]]:
+def keep_together(text: str, *, heading: bool = False) -> list[tuple[int, int]]:
     """The (start, end) spans of ``text`` that a line must not break inside, widened to whole words (with the
     punctuation they carry), in order and never overlapping: a number and the word it counts ("6 tháng", "03 Ban
     CTMT"), a common noun and the number that names it ("tổ 5", "Quận 1", "năm 2022", "quý III"), a unit ratio
@@ -330,11 +331,20 @@ def keep_together(text: str) -> list[tuple[int, int]]:
     >>> text = "Phương hướng 6 tháng cuối năm 2022 (tổ 5, 148,3 người/tổ)."
     >>> [text[a:b] for a, b in keep_together(text)]
     ['6 tháng', 'năm 2022', '(tổ 5,', '148,3 người/tổ).']
+
+    A heading (``heading=True``) keeps a period's whole name on one line, as a văn thư breaks a title: "… CÁC
+    PHƯỜNG / 6 THÁNG ĐẦU NĂM 2022", never "… 6 THÁNG ĐẦU / NĂM 2022" (in running text the line would stretch).
+
+    >>> text = "II. KẾT QUẢ CÔNG TÁC MẶT TRẬN CÁC PHƯỜNG 6 THÁNG ĐẦU NĂM 2022"
+    >>> [text[a:b] for a, b in keep_together(text, heading=True)]
+    ['6 THÁNG ĐẦU NĂM 2022']
     """
     _require_text(text, "keep_together")
     if not any(ch.isdigit() or ch == "/" for ch in text):
         return []
-    spans = [m.span() for m in _NAMED_RE.finditer(text)]
+    periods = [m.span() for m in _PERIOD_RE.finditer(text)] if heading else []
+    # in a heading "PHƯỜNG 6 THÁNG ĐẦU NĂM" the 6 is the period's, not a ward's: the line may break before it
+    spans = [m.span() for m in _NAMED_RE.finditer(text) if not any(a < m.end() <= b for a, b in periods)]
     for m in _COUNT_RE.finditer(text):
         # a number that a noun names ("tổ 2 và"), or followed by a word it does not count, is glued to nothing
         # more — but for a period's months after a noun ("CÁC PHƯỜNG 6 THÁNG ĐẦU NĂM"): the three hold together
@@ -345,6 +355,7 @@ def keep_together(text: str) -> list[tuple[int, int]]:
         spans.append(m.span())
     spans += [m.span() for m in _RANGE_RE.finditer(text)]
     spans += [m.span() for m in _RATIO_RE.finditer(text)]
+    spans += periods
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         # widen to the whole words at either end: "(tổ 5," — punctuation never starts or ends a line apart
