@@ -490,7 +490,7 @@ OTHER_PERIODS = {
         "tính tổ 9.",
         # a change on the 09 tổ gives both of its figures, neither being the ward's 157.100.000 (a văn thư's reading)
         "157.100.000 đồng, đạt 98,2% kế hoạch năm 2023, tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%, tính "
-        "trên 09 tổ báo cáo đủ cả hai kỳ) so với cùng kỳ năm 2022",
+        "trên 09 tổ) so với cùng kỳ năm 2022",
         "12 buổi tuyên truyền với trên 1.300 lượt người dân tham dự",
         "Tính trên 09 tổ báo cáo đủ cả hai kỳ, so với cùng kỳ năm 2022, số buổi tuyên truyền giảm từ 11 xuống 08 "
         "(giảm 27,3%), số lượt người dân tham dự giảm từ 1.236 xuống 898 (giảm 27,3%).",

@@ -129,7 +129,7 @@ def _change_on_part(
     current: object, previous: object, unit: str | None, basis: str | None, *, same: str
 ) -> str:
     """A change measured on part of the units: both figures, since neither is the one the sentence has just
-    stated ("tăng từ 10 lên 11 lượt (tăng 10%, tính trên 09 tổ báo cáo đủ cả hai kỳ)"); ``same`` is what equal
+    stated ("tăng từ 10 lên 11 lượt (tăng 10%, tính trên 09 tổ)"); ``same`` is what equal
     figures read ("bằng cùng kỳ năm 2022", "không thay đổi")."""
     relative = not hasattr(current, "total")
     cur = Decimal(str(_count_of(current, "change()")))
@@ -210,9 +210,12 @@ def comparison_basis(figures: object, which: str = "last_year") -> str:
     return _basis(part)
 
 
-def _basis(part: object) -> str:
+def _basis(part: object, *, short: bool = False) -> str:
+    """ "tính trên 09 tổ báo cáo đủ cả hai kỳ"; ``short``: "tính trên 09 tổ", inside a change's brackets, where
+    the note under I has said which tổ are left out and why."""
     noun = getattr(part, "unit_noun", "tổ")
-    return f"tính trên {counted(len(part.units), noun)} báo cáo đủ cả hai kỳ"
+    text = f"tính trên {counted(len(part.units), noun)}"
+    return text if short else f"{text} báo cáo đủ cả hai kỳ"
 
 
 def compare_same_period(
@@ -223,7 +226,7 @@ def compare_same_period(
     "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out). Real figures compare their
     ``like_for_like`` part: the tổ that reported every month of both periods. When that is not every tổ the
     clause gives both figures and the part, since the figure just stated is not one of them: "tăng từ 10 lên 11
-    lượt (tăng 10%, tính trên 09 tổ báo cáo đủ cả hai kỳ) so với cùng kỳ năm 2022" (``basis=False`` leaves the
+    lượt (tăng 10%, tính trên 09 tổ) so với cùng kỳ năm 2022" (the note under I names the tổ left out) (``basis=False`` leaves the
     part out, for a sentence that names it once: :func:`comparison_basis`).
 
     >>> class F:  # stand-ins for Figures
@@ -241,7 +244,9 @@ def compare_same_period(
     against = figures.period.last_year_name
     if part is None:
         return compare(current, previous, unit, against=against)
-    text = _change_on_part(current, previous, unit, _basis(part) if basis else None, same=f"bằng {against}")
+    text = _change_on_part(
+        current, previous, unit, _basis(part, short=True) if basis else None, same=f"bằng {against}"
+    )
     return text if text.startswith("bằng") else f"{text} so với {against}"
 
 
@@ -249,14 +254,14 @@ def last_year_change(figures: object, indicator: str, *, basis: bool = True) -> 
     """Only the change against last year, for a sentence whose subject already names the unit: "So với cùng kỳ
     năm 2021, số hội nghị giảm 04 (giảm 16,7%)" — never "giảm 4 hội nghị" after "số hội nghị"; equal figures
     read "không thay đổi". Measured on part of the tổ (:func:`compare_same_period`): "giảm từ 11 xuống 08
-    (giảm 27,3%, tính trên 09 tổ báo cáo đủ cả hai kỳ)"."""
+    (giảm 27,3%, tính trên 09 tổ)"."""
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
     current, previous, part = pair
     if part is not None:
         return _change_on_part(
-            current, previous, None, _basis(part) if basis else None, same="không thay đổi"
+            current, previous, None, _basis(part, short=True) if basis else None, same="không thay đổi"
         )
     text = change(current, previous)
     return "không thay đổi" if text == "bằng" else text
@@ -272,7 +277,9 @@ def compare_previous(figures: object, indicator: str, unit: str | None = None, *
     against = figures.previous.period.name
     if part is None:
         return compare(current, previous, unit, against=against)
-    text = _change_on_part(current, previous, unit, _basis(part) if basis else None, same=f"bằng {against}")
+    text = _change_on_part(
+        current, previous, unit, _basis(part, short=True) if basis else None, same=f"bằng {against}"
+    )
     return text if text.startswith("bằng") else f"{text} so với {against}"
 
 
