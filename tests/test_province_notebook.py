@@ -179,11 +179,11 @@ def test_the_leading_and_trailing_wards_are_ranked_per_to_dan_pho(rollup):
     leaders, trailers = line.split("; thấp nhất là ")
     lowest = order[0]
     assert trailers.startswith(
-        f"{named[lowest].in_sentence} (bình quân {vn.number(round(per_to[lowest], 1))} lượt/tổ)"
+        f"{named[lowest].in_sentence} ({vn.number(round(per_to[lowest], 1))} lượt/tổ)"
     )
     highest = order[-1]
     assert leaders.startswith(
-        f"Lượt người dân dự tuyên truyền: dẫn đầu là {named[highest].in_sentence} (bình quân"
+        f"Lượt người dân dự tuyên truyền: dẫn đầu là {named[highest].in_sentence} ("
     )
     assert (
         "Xếp theo bình quân trên một tổ dân phố" in text
