@@ -420,15 +420,19 @@ def test_comparisons_set_like_against_like_over_the_tor_whole_in_both_periods():
     assert f.whole_with("2022-H2").units == nine and f.whole_with("2022-H2").previous.units == nine
     assert same.quy_vnn == f.quy_vnn - f.by_unit.loc["Tổ 9", "quy_vnn"]
     assert same.last_year.quy_vnn == f.last_year.quy_vnn - f.last_year.by_unit.loc["Tổ 9", "quy_vnn"]
+    # the part's own two figures, and which part (neither figure is the ward's, which the sentence has stated)
+    n = vn.number
     assert compare_same_period(f, "quy_vnn", "đồng").startswith(
-        change(same.quy_vnn, same.last_year.quy_vnn, "đồng")
+        f"tăng từ {n(same.last_year.quy_vnn)} lên {n(same.quy_vnn)} đồng (tăng 4,4%, tính trên 09 tổ)"
     )
-    assert last_year_change(f, "tuyen_truyen_luot") == change(
-        same.tuyen_truyen_luot, same.last_year.tuyen_truyen_luot
+    assert last_year_change(f, "tuyen_truyen_luot").startswith(
+        f"giảm từ {n(same.last_year.tuyen_truyen_luot)} xuống {n(same.tuyen_truyen_luot)} ("
     )
     part = f.whole_with("2022-H2")
+    way = "lên" if part.quy_vnn > part.previous.quy_vnn else "xuống"
     assert compare_previous(f, "quy_vnn", "đồng").startswith(
-        change(part.quy_vnn, part.previous.quy_vnn, "đồng")
+        f"{change(part.quy_vnn, part.previous.quy_vnn).split()[0]} từ {n(part.previous.quy_vnn)} {way} "
+        f"{n(part.quy_vnn)} đồng ("
     )
     assert f.hop_ban_ctmt.total == 10 and same.hop_ban_ctmt.total == 9  # a count of tổ over the same tổ
     whole = ds.figures("2022-H1")

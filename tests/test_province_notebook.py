@@ -178,13 +178,9 @@ def test_the_leading_and_trailing_wards_are_ranked_per_to_dan_pho(rollup):
     (line,) = [ln for ln in text.splitlines() if ln.startswith("Lượt người dân dự tuyên truyền: dẫn đầu là")]
     leaders, trailers = line.split("; thấp nhất là ")
     lowest = order[0]
-    assert trailers.startswith(
-        f"{named[lowest].in_sentence} ({vn.number(round(per_to[lowest], 1))} lượt/tổ)"
-    )
+    assert trailers.startswith(f"{named[lowest].in_sentence} ({vn.number(round(per_to[lowest], 1))} lượt/tổ)")
     highest = order[-1]
-    assert leaders.startswith(
-        f"Lượt người dân dự tuyên truyền: dẫn đầu là {named[highest].in_sentence} ("
-    )
+    assert leaders.startswith(f"Lượt người dân dự tuyên truyền: dẫn đầu là {named[highest].in_sentence} (")
     assert (
         "Xếp theo bình quân trên một tổ dân phố" in text
         or "đã gửi đầy đủ báo cáo, xếp theo bình quân" in text
