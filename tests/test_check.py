@@ -145,6 +145,40 @@ def test_bad_params_are_listed_in_vietnamese_with_their_line(project: Path, caps
     assert "expected" not in out  # the schema's English stays out of the Vietnamese listing
 
 
+@pytest.mark.parametrize(
+    "params, said",
+    [
+        (
+            "period: 2022-H1\ndata: sqlite:///data/khong-co.db\n",
+            "data: không có cơ sở dữ liệu SQLite “data/khong-co.db”",
+        ),
+        (
+            "period: 2022-H1\nperiod: 2022-H2\ndata: data/hai-chau\n",
+            "period: khóa này ghi hai lần (dòng 1 và dòng 2)",
+        ),
+        ("period: 2022-H1\ndata: data/hai-chau\ndocument_number: 1000000\n", "(tối đa 999.999)"),
+        ("period: 2022-H1\ndata: sqlite://\n", "địa chỉ SQLite phải là sqlite:///"),
+    ],
+)
+def test_params_problems_are_said_in_vietnamese_without_the_machine_path(
+    project: Path, capsys, params: str, said: str
+) -> None:
+    (project / "params" / "2022-H1.yaml").write_text(params, encoding="utf-8")
+    code, out = check(project, capsys)
+    assert code == 2 and said in out, out
+    assert "tham số không hợp lệ (" not in out and str(project) not in out, out
+
+
+def test_a_params_file_for_another_notebook_names_both(project: Path, capsys) -> None:
+    shutil.copy(project / "notebooks" / "report.ipynb", project / "notebooks" / "province.ipynb")
+    (project / "params" / "2022-H1.yaml").write_text(
+        "notebook: notebooks/province.ipynb\nperiod: 2022-H1\ndata: data/hai-chau\n", encoding="utf-8"
+    )
+    code, out = check(project, capsys)
+    assert code == 2
+    assert "dành cho notebooks/province.ipynb, không phải notebooks/report.ipynb" in out, out
+
+
 def test_missing_texts_are_a_note_and_strict_makes_them_a_problem(project: Path, capsys) -> None:
     (project / "params" / "2022-H1.md").unlink()
     code, out = check(project, capsys)
