@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -183,6 +184,40 @@ def test_unreachable_scheduler_is_a_setup_error_before_anything_runs(project: Pa
     assert f"--scheduler {address}: no Dask scheduler answered" in err
     assert "Traceback" not in err
     assert _tree(project / "outputs") == before
+
+
+@pytest.mark.parametrize("answer", [None, b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n"])
+def test_a_port_that_is_not_a_dask_scheduler_is_a_setup_error_in_time(answer: bytes | None) -> None:
+    """A port that accepts and stays silent (the dashboard, an HTTP server waiting for its request) kept Client()
+    waiting for ever; one answering in another protocol made distributed raise MemoryError, a traceback."""
+    import socket
+    import threading
+    import time
+
+    from reportkit.batch.plan import SetupError, _check_scheduler
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = server.accept()
+            with conn:
+                if answer:
+                    conn.sendall(answer)
+                time.sleep(3)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(SetupError, match="no Dask scheduler answered"):
+            _check_scheduler(address, timeout=1.0)
+    finally:
+        server.close()
+    assert time.monotonic() - started < 2.5
 
 
 def test_no_project_and_missing_notebook(tmp_path: Path, capsys) -> None:

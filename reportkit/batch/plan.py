@@ -102,15 +102,32 @@ def prepare(options: BatchOptions) -> Plan:
 
 def _check_scheduler(address: str, timeout: float = 5.0) -> None:
     """Reach the Dask scheduler before any kernel starts: a wrong address is a setup error, not a late traceback."""
+    import asyncio
+
     from distributed import Client
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        # distributed bounds the TCP connect by `timeout` but not the handshake after it: a port that accepts and
+        # never speaks Dask (the dashboard's :8787, any HTTP server) kept Client() waiting for ever, and one that
+        # answers in another protocol had it allocate what the first bytes said (a MemoryError of exabytes).
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        await comm.close()
 
     try:
+        asyncio.run(handshake())
         client = Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError, TypeError) as err:
+    except Exception as err:  # whatever a wrong address makes distributed raise is a setup error
+        if isinstance(err, TimeoutError) and not str(err):
+            what = "the address accepted the connection but did not answer as a Dask scheduler"
+        elif isinstance(err, MemoryError):
+            what = "the address answered in another protocol than Dask's"
+        else:
+            what = f"{type(err).__name__}: {err}"
         raise SetupError(
-            f"--scheduler {address}: no Dask scheduler answered there within {timeout:g} s "
-            f"({type(err).__name__}: {err}); start one (`dask scheduler`, then `dask worker {address}`) "
-            "or check the address"
+            f"--scheduler {address}: no Dask scheduler answered there within {timeout:g} s ({what}); start one "
+            f"(`dask scheduler`, then `dask worker {address}`) or check the address (the scheduler's port, 8786 "
+            "by default, not the dashboard's)"
         ) from None
     client.close()
 
