@@ -560,7 +560,8 @@ def _parse_file(path: Path, data: bytes, display: str, kind: str, ward: Ward, ca
         return readers.FileResult(problems=[replace(p, file=display) for p in err.problems])
     except Exception as exc:  # openpyxl raises many types on a damaged file
         return readers.FileResult(problems=[Problem("unreadable_file", display, None, None, None,
-                                                    type(exc).__name__, "tệp .xlsx hoặc .csv đọc được")])  # fmt: skip
+                                                    type(exc).__name__, "tệp .xlsx hoặc .csv đọc được (tệp này hỏng hoặc không phải "
+                                                    "sổ làm việc Excel: mở bằng Excel và lưu lại dạng .xlsx, hoặc xin tổ gửi lại)")])  # fmt: skip
     if kind == "plan":
         return readers.read_plan(grids, display, catalog)
     return readers.read_reports(path, grids, display, ward, catalog)

@@ -142,13 +142,14 @@ def unsupported(name: str, folder: str | None = None) -> str | None:
     suffix = Path(name).suffix.lower()
     if suffix in READABLE:
         return None
+    # Said after "cần" (Problem.__str__, the "Cần" column): what is needed first, then what this file is.
     if suffix in SPREADSHEET_FORMATS:
-        return f"{UNSUPPORTED[suffix]}: {RESAVE}"
+        return f"tệp .xlsx (đây là {UNSUPPORTED[suffix]}): {RESAVE}"
     what = UNSUPPORTED.get(suffix) or (
         f"tệp ({suffix}) không phải bảng tính" if suffix else "tệp không có đuôi"
     )
     away = f"; nếu không, chuyển ra khỏi thư mục {folder}/" if folder else ""
-    return f"{what}: nếu là số liệu của tổ, {RESAVE}{away}"
+    return f"tệp .xlsx hoặc .csv (đây là {what}): nếu là số liệu của tổ, {RESAVE}{away}"
 
 
 class Unreadable(Exception):
@@ -182,14 +183,22 @@ def _container(data: bytes) -> zipfile.ZipFile | None:
                 "mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu: xóa "
                 "trống) rồi lưu lại dạng .xlsx",
             )
-        raise _refuse("unsupported_format", f"tệp Excel 97–2003 mang tên .xlsx: {RESAVE}", ".xls")
+        raise _refuse(
+            "unsupported_format",
+            f"tệp .xlsx thật (đây là tệp Excel 97–2003 mang tên .xlsx): {RESAVE}",
+            ".xls",
+        )
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return None  # openpyxl says what it is not
     with contextlib.suppress(KeyError):
         if zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
-            raise _refuse("unsupported_format", f"tệp OpenDocument mang tên .xlsx: {RESAVE}", ".ods")
+            raise _refuse(
+                "unsupported_format",
+                f"tệp .xlsx thật (đây là tệp OpenDocument mang tên .xlsx): {RESAVE}",
+                ".ods",
+            )
     return zf
 
 
