@@ -523,6 +523,7 @@ def test_ctrl_c_before_the_first_report_prints_one_line(tmp_path):
     root = project_with(tmp_path)
     code = (
         "import os, signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # a background job starts with it ignored
         "from reportkit import cli\n"
         "def interrupted(args):\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
@@ -543,6 +544,7 @@ def test_ctrl_c_while_the_command_line_is_read_prints_one_line():
     # second, where a Ctrl-C printed a traceback and the process died by the signal.
     code = (
         "import os, signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # as at a terminal (see above)
         "from reportkit import cli\n"
         "def interrupted():\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
