@@ -115,7 +115,13 @@ def _check_scheduler(address: str, timeout: float = 5.0) -> None:
         await comm.close()
 
     try:
-        asyncio.run(handshake())
+        asyncio.get_running_loop()
+        in_a_loop = True  # run_batch called from a notebook's cell: asyncio.run cannot nest; Client's timeout stays
+    except RuntimeError:
+        in_a_loop = False
+    try:
+        if not in_a_loop:
+            asyncio.run(handshake())
         client = Client(address, timeout=timeout, set_as_default=False)
     except Exception as err:  # whatever a wrong address makes distributed raise is a setup error
         if isinstance(err, TimeoutError) and not str(err):
