@@ -116,7 +116,9 @@ def _check_scheduler(address: str, timeout: float = 5.0) -> None:
 
     try:
         asyncio.get_running_loop()
-        in_a_loop = True  # run_batch called from a notebook's cell: asyncio.run cannot nest; Client's timeout stays
+        in_a_loop = (
+            True  # run_batch called from a notebook's cell: asyncio.run cannot nest; Client's timeout stays
+        )
     except RuntimeError:
         in_a_loop = False
     try:
