@@ -42,6 +42,9 @@ class FileRepair:
     remaining: list[Located]  # what check still finds in the repaired text (undecided words, other kinds)
 
 
+_REPAIRABLE = frozenset({".txt", ".md", ".markdown", ".docx"})
+
+
 def repaired_path(path: Path) -> Path:
     """``bao-cao.txt`` → ``bao-cao.repaired.txt``."""
     return path.with_name(f"{path.stem}.repaired{path.suffix}")
@@ -56,6 +59,10 @@ def repair_file(path: str | Path, output: str | Path | None = None) -> FileRepai
     if target.resolve() == source.resolve():
         raise ProofreadError(f"{source}: the repaired copy must not replace the original")
     suffix = source.suffix.lower()
+    if suffix not in _REPAIRABLE:  # a .pdf or .xlsx "repaired" as text would be a broken copy under its name
+        raise ProofreadError(
+            f"{source}: repair reads .txt, .md and .docx files, not {suffix or 'a file without one'}"
+        )
     if suffix == ".docx":
         changes, remaining = _repair_docx(source, target)
     else:

@@ -56,7 +56,9 @@ BAD = {
         "does not define 'colour'",
     ),
     "escape": ("period: 2022-H2\ndata: ../outside\n", "data", "outside the project"),
-    "bad-date": ("period: 2022-H2\ndata: data/ward\nissued_on: 2022-02-30\n", "issued_on", "YYYY-MM-DD"),
+    "bad-date": ("period: 2022-H2\ndata: data/ward\nissued_on: 30/12/2022\n", "issued_on", "YYYY-MM-DD"),
+    # the form is right, the day is not: "write YYYY-MM-DD" would send the user looking for the wrong mistake
+    "no-such-day": ("period: 2022-H2\ndata: data/ward\nissued_on: 2022-11-31\n", "issued_on", "no such day"),
     "bad-heading": (
         "period: 2022-H2\ndata: data/ward\nheading: {quoc_hieu: ĐẢNG CỘNG SẢN VIỆT NAM}\n",
         "heading.quoc_hieu",

@@ -107,6 +107,16 @@ def test_bad_files_are_refused_with_the_reason(tmp_path, capsys, content, messag
     assert not repaired_path(source).exists()
 
 
+@pytest.mark.parametrize("name", ["bao-cao.pdf", "so-lieu.xlsx", "ghi-chu"])
+def test_a_file_repair_does_not_read_is_refused_and_nothing_written(tmp_path, name):
+    """A text file named .pdf "repaired" as text would be a broken copy under a PDF's name."""
+    source = tmp_path / name
+    source.write_text("tiếp tc", encoding="utf-8")
+    with pytest.raises(ProofreadError, match=r"repair reads \.txt, \.md and \.docx files"):
+        repair_file(source)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
 def test_a_docx_that_is_not_one(tmp_path):
     pytest.importorskip("docx")
     source = tmp_path / "x.docx"

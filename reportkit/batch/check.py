@@ -354,6 +354,7 @@ _PARAM_MESSAGES: list[tuple[str, str]] = [
     (r"the 'Số' of the report", "số văn bản phải là số nguyên từ 1 trở lên (tối đa 999.999), hoặc null để văn thư ghi tay"),
     (r"is before the period (\S+) starts", "ngày ký trước ngày đầu kỳ báo cáo {0}"),
     (r"^expected a date", "ngày ký phải viết dạng YYYY-MM-DD, ví dụ 2022-06-24"),
+    (r"^no such day in the calendar", "ngày ký không có trong lịch: tháng đó không có ngày này"),
     (r"^expected one of classic, modern", "kiểu bỏ dấu phải là classic (hòa, thủy) hoặc modern (hoà, thuỷ)"),
     (r"^unknown signer key", "người ký chỉ có các khóa authority, title, name"),
     (r"^unknown heading key", "phần đầu văn bản chỉ có các khóa national_title, motto"),

@@ -189,7 +189,10 @@ def issued_on(
         try:
             value = _dt.date.fromisoformat(value.strip())
         except ValueError:
-            problems.append((key, f"expected a date YYYY-MM-DD, got {brief(value)}"))
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):  # the form is right, the day is not
+                problems.append((key, f"no such day in the calendar: {brief(value)}"))
+            else:
+                problems.append((key, f"expected a date YYYY-MM-DD, got {brief(value)}"))
             return None
     if not isinstance(value, _dt.date):
         problems.append((key, f"expected a date YYYY-MM-DD, got {type(value).__name__} {brief(value)}"))
