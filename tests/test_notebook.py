@@ -438,7 +438,7 @@ OTHER_PERIODS = {
         # no hội nghị in the quarter: the text says so, and the phụ lục's table has no empty columns
         "Trong quý III năm 2022, không có hội nghị tiếp xúc cử tri nào",
         "Tổ dân phố | Lượt cán bộ dự tập huấn | Buổi tuyên truyền | Lượt người dự tuyên truyền | Người tham gia "
-        "Cuộc vận động\n",
+        "Cuộc vận động hàng Việt\n",
     ],
     "2022-H2": [
         "6 THÁNG CUỐI NĂM 2022",

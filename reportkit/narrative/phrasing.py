@@ -136,7 +136,7 @@ def _change_on_part(
     prev = Decimal(str(_count_of(previous, "change()")))
     named = f" {unit}" if unit else ""
     if cur == prev:
-        return f"{same} (cùng là {_amount(cur)}{named}{', ' + basis if basis else ''})"
+        return f"{same} ({_amount(cur)}{named}{', ' + basis if basis else ''})"
     verb, way = ("tăng", "lên") if cur > prev else ("giảm", "xuống")
     size = _relative_size(cur, prev) if relative else None
     inside = ", ".join(x for x in (size, basis) if x)
