@@ -302,7 +302,11 @@ def main() -> None:
         n_cluster = len(subset)
         subset_files = [str(f.relative_to(project)) for f in params_files(project, subset, "cluster")]
         with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            local_directory=str(tmp / "dask"),  # removed with the rest, not left in /tmp/dask-scratch-space
         ) as cluster:
             watch_c = Watch(os.getpid())  # the cluster's workers are this process's children
             command = ["--to", "html,pdf", *subset_files, "--force", "--out", "out-c",

@@ -77,7 +77,11 @@ def workers_without_access(home: Path, n: int = 2):
     procs: list[subprocess.Popen] = []
     logs = []
     with distributed.LocalCluster(
-        n_workers=0, processes=True, dashboard_address=None, host="127.0.0.1"
+        n_workers=0,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+        local_directory=str(home / "dask"),
     ) as cluster:
         try:
             for i in range(n):

@@ -337,7 +337,11 @@ def test_dask_localcluster_gives_the_same_outputs(project: Path, first, tmp_path
 
     with (
         distributed.LocalCluster(
-            processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+            processes=True,
+            n_workers=2,
+            threads_per_worker=1,
+            dashboard_address=None,
+            local_directory=str(tmp_path / "dask"),  # not /tmp/dask-scratch-space, left after the suite
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
