@@ -6,11 +6,17 @@ import contextlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# Dask's scratch root (a LocalCluster's scheduler and workers) in a folder of this session, removed at its end:
+# by default distributed leaves /tmp/dask-scratch-space and its lock files behind. Set before dask is imported.
+_DASK_SCRATCH = tempfile.mkdtemp(prefix="reportkit-tests-dask-")
+os.environ["DASK_TEMPORARY_DIRECTORY"] = _DASK_SCRATCH
 
 # The same examples on every run, no database in the checkout, and no deadline (a time limit per example fails a
 # test when the machine is busy): a property test finds a bug once, in a run someone looks at, instead of turning
@@ -123,3 +129,4 @@ def pytest_sessionfinish(session, exitstatus):
     from reportkit.batch.executors import remove_abandoned_scratch
 
     remove_abandoned_scratch()
+    shutil.rmtree(_DASK_SCRATCH, ignore_errors=True)
