@@ -100,6 +100,16 @@ def prepare(options: BatchOptions) -> Plan:
     return Plan(root, notebook, runs, out_dir, cache_dir, target)
 
 
+def _in_event_loop() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _check_scheduler(address: str, timeout: float = 5.0) -> None:
     """Reach the Dask scheduler before any kernel starts: a wrong address is a setup error, not a late traceback."""
     import asyncio
@@ -115,14 +125,8 @@ def _check_scheduler(address: str, timeout: float = 5.0) -> None:
         await comm.close()
 
     try:
-        asyncio.get_running_loop()
-        in_a_loop = (
-            True  # run_batch called from a notebook's cell: asyncio.run cannot nest; Client's timeout stays
-        )
-    except RuntimeError:
-        in_a_loop = False
-    try:
-        if not in_a_loop:
+        # From a notebook cell (a running event loop) asyncio.run cannot nest: Client's own timeout bounds it there.
+        if not _in_event_loop():
             asyncio.run(handshake())
         client = Client(address, timeout=timeout, set_as_default=False)
     except Exception as err:  # whatever a wrong address makes distributed raise is a setup error

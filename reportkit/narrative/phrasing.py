@@ -169,18 +169,22 @@ def _figure(figures: object, indicator: str) -> object:
         ) from None
 
 
+def _part_compared(figures: object, which: str) -> object | None:
+    """What a comparison of ``figures`` with ``which`` ("last_year", "previous") sets against it: like against
+    like, the tổ (the wards, for a province) whole in both periods — a unit late now would count whole in the
+    other period and in part now, a fall that is only its lateness. ``figures`` itself when no unit is left out;
+    None when every unit is."""
+    if which not in ("last_year", "previous") or not hasattr(type(figures), "whole_with"):
+        return figures
+    period = figures.period
+    return figures.whole_with(period.same_period_last_year() if which == "last_year" else period.previous())
+
+
 def _pair(figures: object, which: str, indicator: str) -> tuple[object, object, object] | None:
     """(current, previous, the part compared or None when it is ``figures`` itself)."""
-    part = figures
-    if which in ("last_year", "previous") and hasattr(type(figures), "whole_with"):
-        # Like against like: the tổ (the wards, for a province) whole in both periods; a unit late now would
-        # count whole in the other period and in part now, a fall that is only its lateness.
-        period = figures.period
-        part = figures.whole_with(
-            period.same_period_last_year() if which == "last_year" else period.previous()
-        )
-        if part is None:
-            return None
+    part = _part_compared(figures, which)
+    if part is None:
+        return None
     other = getattr(part, which, None)
     current = _figure(part, indicator)
     previous = None if other is None else _figure(other, indicator)
@@ -201,13 +205,8 @@ def comparison_basis(figures: object, which: str = "last_year") -> str:
     >>> comparison_basis(F())
     'tính trên 02 tổ báo cáo đủ cả hai kỳ'
     """
-    if not hasattr(type(figures), "whole_with"):
-        return ""
-    period = figures.period
-    part = figures.whole_with(period.same_period_last_year() if which == "last_year" else period.previous())
-    if part is None or part is figures:
-        return ""
-    return _basis(part)
+    part = _part_compared(figures, which)
+    return "" if part is None or part is figures else _basis(part)
 
 
 def _basis(part: object, *, short: bool = False) -> str:
@@ -226,8 +225,8 @@ def compare_same_period(
     "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out). Real figures compare their
     ``like_for_like`` part: the tổ that reported every month of both periods. When that is not every tổ the
     clause gives both figures and the part, since the figure just stated is not one of them: "tăng từ 10 lên 11
-    lượt (tăng 10%, tính trên 09 tổ) so với cùng kỳ năm 2022" (the note under I names the tổ left out) (``basis=False`` leaves the
-    part out, for a sentence that names it once: :func:`comparison_basis`).
+    lượt (tăng 10%, tính trên 09 tổ) so với cùng kỳ năm 2022", the note under I naming the tổ left out;
+    ``basis=False`` leaves the part out, for a sentence that names it once (:func:`comparison_basis`).
 
     >>> class F:  # stand-ins for Figures
     ...     def __init__(self, spec, value, last_year=None):
@@ -240,14 +239,7 @@ def compare_same_period(
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
-    current, previous, part = pair
-    against = figures.period.last_year_name
-    if part is None:
-        return compare(current, previous, unit, against=against)
-    text = _change_on_part(
-        current, previous, unit, _basis(part, short=True) if basis else None, same=f"bằng {against}"
-    )
-    return text if text.startswith("bằng") else f"{text} so với {against}"
+    return _compared(pair, unit, figures.period.last_year_name, basis)
 
 
 def last_year_change(figures: object, indicator: str, *, basis: bool = True) -> str:
@@ -273,8 +265,13 @@ def compare_previous(figures: object, indicator: str, unit: str | None = None, *
     pair = _pair(figures, "previous", indicator)
     if pair is None:
         return NO_PREVIOUS
+    return _compared(pair, unit, figures.previous.period.name, basis)
+
+
+def _compared(pair: tuple[object, object, object], unit: str | None, against: str, basis: bool) -> str:
+    """A :func:`_pair` in words after the figure, naming ``against``: :func:`compare` when every unit counts,
+    else the part's two figures (:func:`_change_on_part`)."""
     current, previous, part = pair
-    against = figures.previous.period.name
     if part is None:
         return compare(current, previous, unit, against=against)
     text = _change_on_part(
