@@ -1,10 +1,11 @@
 """Replacing a file all or nothing: readers see the old file or the new one, never a part, never a temporary left.
 
 >>> import tempfile, pathlib
->>> folder = pathlib.Path(tempfile.mkdtemp())
->>> write_atomic(folder / "a.txt", "Báo cáo").read_text(encoding="utf-8")
-'Báo cáo'
->>> sorted(p.name for p in folder.iterdir())
+>>> with tempfile.TemporaryDirectory() as name:
+...     folder = pathlib.Path(name)
+...     print(write_atomic(folder / "a.txt", "Báo cáo").read_text(encoding="utf-8"))
+...     print(sorted(p.name for p in folder.iterdir()))
+Báo cáo
 ['a.txt']
 """
 
