@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh Linux machine with Python >= 3.11:
 #   make report   set up .venv if needed, run every params/*.yaml, print where the reports are
-#   make test     the same set-up plus test tools, then lint and pytest
+#   make test     the same set-up plus test tools, then lint and pytest without the slow end-to-end tests
+#   make test-slow   the slow end-to-end tests alone (real kernels, PDFs, browsers, Dask; CI runs both)
 # The install steps are stamped on pyproject.toml: a second run does not reinstall.
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: report test lint format install clean-outputs
+.PHONY: report test test-slow lint format install clean-outputs
 
 report: $(VENV)/.installed
 	@echo "==> Building the reports: reportkit run $(ARGS)"
@@ -17,7 +18,12 @@ report: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check reportkit tests bench notebooks
 	$(BIN)/ruff format --check reportkit tests bench
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+# About 2½ minutes for `make test` and 11 for these on 2 cores: the end-to-end tests run notebooks in kernels, render
+# PDFs, drive Chromium and LibreOffice and start Dask clusters. ARGS may override the -m (e.g. ARGS='-m ""' runs all).
+test-slow: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m slow $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix reportkit tests bench notebooks
