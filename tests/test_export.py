@@ -623,6 +623,7 @@ def test_index_page(tmp_path):
     people = next(c for c in cards if "tuyên truyền" in c.get_text())
     spark = people.select_one("svg")
     assert spark["role"] == "img" and spark.title.get_text() == spark["aria-label"]
+    assert spark["aria-label"].startswith("Xu hướng lượt người dân dự tuyên truyền (lượt người) qua 2 kỳ: ")
     assert "6 tháng đầu năm 2022: 1.236; 6 tháng cuối năm 2022: 1.310" in spark["aria-label"]
     assert len(spark.find_all("circle")) == 2
     assert fund.select_one("svg") is None  # one period only: no trend to draw

@@ -25,7 +25,7 @@ def test_public_api():
     expected = {
         "number", "parse_number", "words", "money", "percent", "padded", "date", "place_date", "about", "change",
         "of_plan", "join", "sort_key", "nfc", "tone_style", "title", "detect_legacy", "from_legacy", "to_legacy",
-        "fold", "filters", "Period", "check", "repair", "Finding", "Change", "Repaired", "upper_first",
+        "fold", "filters", "Period", "check", "repair", "Finding", "Change", "Repaired", "upper_first", "lower_first",
         "admin_name", "roman", "months_text", "unit_in_sentence", "slug",
     }  # fmt: skip
     assert set(vn.__all__) == expected

@@ -358,3 +358,31 @@ def test_every_default_ignorable_and_blank_looking_character_is_hidden_and_no_vi
     letters = VIETNAMESE + VIETNAMESE.upper()
     for text in (letters, unicodedata.normalize("NFD", letters), "Tổ 4A, 10\u00a0000 đồng – “ổn”, Đ"):
         assert hidden_characters(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("label", "in_sentence"),
+    [
+        ("Lượt cử tri tham dự", "lượt cử tri tham dự"),
+        ("Hội nghị tiếp xúc cử tri", "hội nghị tiếp xúc cử tri"),
+        ("Vụ việc ANTT xử lý từ nguồn tin của người dân", "vụ việc ANTT xử lý từ nguồn tin của người dân"),
+        ("Tổ 10", "tổ 10"),
+        ("Đợt 1", "đợt 1"),  # a capital outside ASCII
+        # Phụ lục II: an organisation's name keeps its capital in a sentence; so does an abbreviation.
+        ("Ban CTMT họp đủ hàng tháng", "Ban CTMT họp đủ hàng tháng"),
+        ("Quỹ “Vì người nghèo” vận động được", "Quỹ “Vì người nghèo” vận động được"),
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam", "Ủy ban Mặt trận Tổ quốc Việt Nam"),
+        ("MTTQ", "MTTQ"),
+        ("Ho\u0300a gia\u0309i", "hòa giải"),  # NFD in, NFC out
+        ("  Buổi tuyên truyền", "  buổi tuyên truyền"),
+        ("", ""),
+        ("6 tháng", "6 tháng"),
+    ],
+)
+def test_a_label_inside_a_sentence_keeps_the_capital_of_a_name(label, in_sentence):
+    assert vn.lower_first(label) == in_sentence
+
+
+def test_lower_first_refuses_what_is_not_text():
+    with pytest.raises(TypeError, match="lower_first"):
+        vn.lower_first(None)

@@ -25,7 +25,7 @@ from reportkit.core import clock
 from reportkit.core import record as report
 from reportkit.core.atomic import write_atomic
 from reportkit.core.errors import ReportkitError
-from reportkit.vn.text import nfc
+from reportkit.vn.text import lower_first, nfc
 
 _TEMPLATES = Path(__file__).with_name("templates") / "site"
 # Every format of a report, in the order the page links them, with the word a reader sees.
@@ -256,7 +256,7 @@ def _trends(reports: list[dict]) -> list[dict]:
                     if latest is None
                     else {"text": latest[1], "period": mine[latest[0]]["period_name"]},
                     "spark": _spark(numbers),
-                    "alt": f"Xu hướng {label[:1].lower() + label[1:]}"
+                    "alt": f"Xu hướng {lower_first(label)}"
                     + (f" ({unit})" if unit else "")
                     + f" qua {len(mine)} kỳ: {described}",
                 }

@@ -280,7 +280,7 @@ def bar_chart(
         listed = "; ".join(
             f"{unit_name(str(n))}: {tick_label(v)}" for n, v in zip(names, numbers, strict=True)
         )
-        alt = f"Biểu đồ thanh ngang, {ylabel.lower()} theo tổ dân phố: {listed}"
+        alt = f"Biểu đồ thanh ngang, {vn.lower_first(ylabel)} theo tổ dân phố: {listed}"
     return chart(fig, caption=caption, alt=alt)
 
 
@@ -351,5 +351,5 @@ def barh_chart(
         fig.tight_layout()
     if alt is None:
         listed = "; ".join(f"{vn.nfc(str(n))}: {tick_label(v)}" for n, v in zip(names, numbers, strict=True))
-        alt = f"Biểu đồ thanh ngang, {xlabel.lower()} theo {noun}: {listed}"
+        alt = f"Biểu đồ thanh ngang, {vn.lower_first(xlabel)} theo {noun}: {listed}"
     return chart(fig, caption=caption, alt=alt)

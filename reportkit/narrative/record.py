@@ -69,7 +69,7 @@ def document(
         raise schema.ParameterError(problems)
     subject = vn.nfc(subject.strip()) if subject else f"Kết quả công tác {period.name}"
     kind = report_type.strip()
-    title_subject = subject[:1].lower() + subject[1:]
+    title_subject = vn.lower_first(subject)
     signature = {k: str(ward.signer.get(k, "")) for k in SIGNER_KEYS}
     signature.update(override or {})
     day = issued or period.end

@@ -13,7 +13,7 @@ from reportkit.vn.filters import filters
 from reportkit.vn.legacy import detect_legacy, from_legacy, to_legacy
 from reportkit.vn.names import admin_name, roman, unit_in_sentence
 from reportkit.vn.numbers import about, change, number, of_plan, padded, parse_number, percent
-from reportkit.vn.text import fold, join, nfc, slug, sort_key, title, tone_style, upper_first
+from reportkit.vn.text import fold, join, lower_first, nfc, slug, sort_key, title, tone_style, upper_first
 from reportkit.vn.words import money, words
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "fold",
     "from_legacy",
     "join",
+    "lower_first",
     "money",
     "months_text",
     "nfc",

@@ -12,10 +12,12 @@ __all__ = [
     "hidden_characters",
     "join",
     "keep_together",
+    "lower_first",
     "nfc",
     "sort_key",
     "title",
     "tone_style",
+    "upper_first",
 ]
 
 # "classic": hòa, thủy, khỏe (mark on the first vowel); "modern": hoà, thuỷ, khoẻ (Unikey "kiểu mới").
@@ -227,6 +229,35 @@ def upper_first(text: str) -> str:
         if not char.isspace() and char not in "“\"'(«":
             return text
     return text
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case, unless its first word opens a name.
+
+    A label written for a table cell ("Lượt cử tri tham dự") reads in lower case after "Xu hướng" or "Biểu đồ cột:";
+    an organisation's name keeps its capital (Nghị định 30/2020, Phụ lục II: "Ban CTMT", "Quỹ “Vì người nghèo”"),
+    and so does an abbreviation. For an administrative unit use ``admin_name``.
+
+    >>> lower_first("Lượt cử tri tham dự"), lower_first("Tổ 9"), lower_first("Ban CTMT họp đủ hàng tháng")
+    ('lượt cử tri tham dự', 'tổ 9', 'Ban CTMT họp đủ hàng tháng')
+    >>> lower_first("Quỹ “Vì người nghèo” vận động được"), lower_first("MTTQ phường")
+    ('Quỹ “Vì người nghèo” vận động được', 'MTTQ phường')
+    """
+    text = nfc(_require_text(text, "lower_first"))
+    words = text.split(maxsplit=3)[:3]
+    if not words or not words[0][:1].isupper():
+        return text
+    first = words[0]
+    abbreviation = len(first) > 1 and first.isupper()
+    # "Ban CTMT", "Quỹ “Vì…”", "Ủy ban Mặt trận…" open names; "Vụ việc ANTT…" does not (an abbreviation is no name).
+    opens_name = any(
+        word[0] in "“\"«'" or (word[0].isupper() and (i == 1 or not word.isupper()))
+        for i, word in enumerate(words[1:], start=1)
+    )
+    if abbreviation or opens_name:
+        return text
+    start = text.index(first)
+    return text[:start] + first[:1].lower() + text[start + 1 :]
 
 
 def join(items: object, last: str = "và", *, sep: str = ", ") -> str:
