@@ -26,6 +26,7 @@ from reportkit.narrative import (
     compare,
     compare_plan,
     compare_same_period,
+    compared_with_last_year,
     comparison_basis,
     completeness,
     counted,
@@ -34,6 +35,7 @@ from reportkit.narrative import (
     established,
     key_figures,
     last_year_change,
+    last_year_opening,
     markdown_to_html,
     marked_units,
     meetings,
@@ -280,11 +282,11 @@ class _LateWard:
         return self._part or self
 
 
-def _late_to_9(now: dict, part_now: dict, part_last: dict) -> _LateWard:
+def _late_to_9(now: dict, part_now: dict, part_last: dict, whole_last: dict | None = None) -> _LateWard:
     tổ = tuple(f"Tổ {n}" for n in range(1, 11))
     last = _LateWard("2022-H1", tổ[:8] + tổ[9:], part_last)
     part = _LateWard("2023-H1", tổ[:8] + tổ[9:], part_now, last_year=last)
-    return _LateWard("2023-H1", tổ, now, last_year=_LateWard("2022-H1", tổ, {}), part=part)
+    return _LateWard("2023-H1", tổ, now, last_year=_LateWard("2022-H1", tổ, whole_last or {}), part=part)
 
 
 def test_a_change_on_part_of_the_to_gives_both_figures_and_the_part():
@@ -298,8 +300,13 @@ def test_a_change_on_part_of_the_to_gives_both_figures_and_the_part():
     )
     assert last_year_change(f, "buoi") == "giảm từ 11 xuống 08 (giảm 27,3%, tính trên 09 tổ)"
     # said once for the sentence instead
-    assert comparison_basis(f) == "tính trên 09 tổ báo cáo đủ cả hai kỳ"
+    assert comparison_basis(f) == "tính trên 09 tổ có đủ số liệu của cả hai kỳ"
+    assert last_year_opening(f) == "So với cùng kỳ năm 2022 (tính trên 09 tổ)"
     assert last_year_change(f, "buoi", basis=False) == "giảm từ 11 xuống 08 (giảm 27,3%)"
+    # after "số tiền vận động", which does not name the unit
+    assert last_year_change(f, "quy", unit="đồng", basis=False) == (
+        "tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%)"
+    )
     assert compare_same_period(f, "quy", "đồng", basis=False).endswith(
         "đồng (tăng 4,4%) so với cùng kỳ năm 2022"
     )
@@ -311,7 +318,9 @@ def test_a_change_on_part_of_the_to_when_equal_doubled_or_a_count_of_to():
         {"hn": 18, "x": 25, "khcn": SimpleNamespace(count=6, total=9, units=[])},
         {"hn": 18, "x": 10, "khcn": SimpleNamespace(count=4, total=9, units=[])},
     )
-    assert last_year_change(f, "hn") == "không thay đổi (18, tính trên 09 tổ)"
+    # the sentence has stated 20, not 18: the part's figure is said ("vẫn là 18"), never "không thay đổi" alone
+    assert last_year_change(f, "hn") == "vẫn là 18 (tính trên 09 tổ)"
+    assert last_year_change(f, "hn", basis=False) == "vẫn là 18"
     assert compare_same_period(f, "hn", "hội nghị", basis=False) == "bằng cùng kỳ năm 2022 (18 hội nghị)"
     assert last_year_change(f, "x", basis=False) == "tăng từ 10 lên 25 (gấp 2,5 lần)"
     # a count of tổ has no rate: only the part remains in brackets, or nothing
@@ -321,13 +330,59 @@ def test_a_change_on_part_of_the_to_when_equal_doubled_or_a_count_of_to():
     assert compare_same_period(f, "khcn", "tổ", basis=False) == "tăng từ 04 lên 06 tổ so với cùng kỳ năm 2022"
 
 
+def test_a_comparison_after_a_stated_figure_on_part_of_the_to_is_a_sentence_of_its_own():
+    """ "…được 157.100.000 đồng, tăng từ 137.700.000 lên 143.800.000 đồng (…) so với…" reads as if 157.100.000
+    were one of the figures compared (a văn thư's reading): on part of the tổ the change opens a new sentence
+    that names the part first; the unit follows a subject that does not name it, and only then."""
+    f = _late_to_9(
+        {"quy": 157_100_000, "vv": 10}, {"quy": 143_800_000, "vv": 7}, {"quy": 137_700_000, "vv": 12}
+    )
+    opening = ". So với cùng kỳ năm 2022 (tính trên 09 tổ), "
+    assert compared_with_last_year(f, "quy", "đồng", subject="số tiền vận động") == (
+        opening + "số tiền vận động tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%)"
+    )
+    assert compared_with_last_year(f, "vv", "vụ việc", subject="số vụ việc được xử lý") == (
+        opening + "số vụ việc được xử lý giảm từ 12 xuống 07 (giảm 41,7%)"
+    )
+    tổ = tuple(f"Tổ {n}" for n in range(1, 11))
+    whole = _LateWard(
+        "2022-H1", tổ, {"quy": 153_000_000}, last_year=_LateWard("2021-H1", tổ, {"quy": 128_600_000})
+    )
+    assert compared_with_last_year(whole, "quy", "đồng", subject="số tiền vận động") == (
+        ", tăng 24.400.000 đồng (tăng 19%) so với cùng kỳ năm 2021"
+    )
+    assert compared_with_last_year(_LateWard("2021-H2", tổ, {"quy": 5}), "quy", subject="số tiền") == (
+        ", " + NO_LAST_YEAR
+    )
+
+
+def test_a_part_with_the_wholes_figures_compares_as_the_whole():
+    """Tổ 9 had none of the 04 tổ then nor of the 06 now: the change is exact on every tổ, so it needs no
+    basis and no second pair of figures: "(06 tổ, tăng 02 tổ so với cùng kỳ năm 2022)"."""
+    khcn = {n: SimpleNamespace(count=n, total=10, units=[]) for n in (4, 6)}
+    f = _late_to_9(
+        {"khcn": khcn[6], "hn": 20},
+        {"khcn": khcn[6], "hn": 18},
+        {"khcn": khcn[4], "hn": 18},
+        whole_last={"khcn": khcn[4], "hn": 19},
+    )
+    assert compare_same_period(f, "khcn", "tổ") == "tăng 02 tổ so với cùng kỳ năm 2022"
+    assert comparison_basis(f, "khcn") == ""
+    assert last_year_opening(f, "khcn") == "So với cùng kỳ năm 2022"
+    # one indicator on the part is enough for the sentence to say its basis
+    assert comparison_basis(f, "khcn", "hn") == "tính trên 09 tổ có đủ số liệu của cả hai kỳ"
+    assert last_year_change(f, "hn") == "vẫn là 18 (tính trên 09 tổ)"
+
+
 def test_a_change_on_every_to_reads_as_before():
     tổ = tuple(f"Tổ {n}" for n in range(1, 11))
     f = _LateWard(
         "2022-H1", tổ, {"quy": 153_000_000}, last_year=_LateWard("2021-H1", tổ, {"quy": 128_600_000})
     )
-    assert comparison_basis(f) == ""
+    assert comparison_basis(f) == "" and comparison_basis(f, "quy") == ""
+    assert last_year_opening(f, "quy") == "So với cùng kỳ năm 2021"
     assert compare_same_period(f, "quy", "đồng") == "tăng 24.400.000 đồng (tăng 19%) so với cùng kỳ năm 2021"
+    assert last_year_change(f, "quy", unit="đồng") == "tăng 24.400.000 đồng (tăng 19%)"
 
 
 def test_completeness():

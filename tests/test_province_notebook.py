@@ -147,8 +147,7 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
     )
     # the province's figure is stated first, so a change on part of its wards gives both of that part's figures
     # and says which part — once before the sentence's changes (a văn thư's reading)
-    basis = f"tính trên {counted(whole, 'phường')} báo cáo đủ cả hai kỳ"
-    assert f"{vn.upper_first(basis)}, so với cùng kỳ năm 2021, số buổi tuyên truyền" in text
+    assert f"So với cùng kỳ năm 2021 (tính trên {counted(whole, 'phường')}), số buổi tuyên truyền" in text
     way = "giảm" if now < last else "tăng"
     shown = f"{way} từ {vn.number(last)} {'xuống' if now < last else 'lên'} {vn.number(now)} ("
     assert f"số lượt người dân tham dự {shown}" in text  # after "số lượt …": no unit again

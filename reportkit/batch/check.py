@@ -532,7 +532,7 @@ def _data_findings(
         label = ds.catalog[blank.indicator].label
         result.findings.append(Finding(blank.file, None, (
             f"{which}ô “{label}” tháng {blank.month[1]}/{blank.month[0]} để trống trong tháng tổ đã báo cáo: coi là "
-            "chưa báo cáo (không tính là 0), số liệu của kỳ chưa gồm ô này; không có thì ghi 0 hoặc “-”"),
+            "chưa báo cáo (không tính là 0), số liệu của kỳ chưa bao gồm ô này; không có thì ghi 0 hoặc “-”"),
             False, blank.where))  # fmt: skip
     if len(blanks) > BLANKS_SHOWN:
         result.findings.append(

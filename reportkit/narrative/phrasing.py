@@ -181,7 +181,9 @@ def _part_compared(figures: object, which: str) -> object | None:
 
 
 def _pair(figures: object, which: str, indicator: str) -> tuple[object, object, object] | None:
-    """(current, previous, the part compared or None when it is ``figures`` itself)."""
+    """(current, previous, the part compared or None when it is ``figures`` itself). A part whose two figures
+    are the whole's compares as the whole: the tổ left out add nothing to either, so the change is exact on all
+    of them and needs no basis ("06 tổ, tăng 02 tổ so với cùng kỳ năm 2022")."""
     part = _part_compared(figures, which)
     if part is None:
         return None
@@ -190,31 +192,74 @@ def _pair(figures: object, which: str, indicator: str) -> tuple[object, object, 
     previous = None if other is None else _figure(other, indicator)
     if current is None or previous is None:
         return None
-    return current, previous, (None if part is figures else part)
+    if part is figures:
+        return current, previous, None
+    whole_other = getattr(figures, which, None)
+    whole_current = _figure(figures, indicator)
+    whole_previous = getattr(whole_other, indicator, None)
+    if (
+        whole_current is not None
+        and whole_previous is not None
+        and (
+            _count_of(whole_current, "change()"),
+            _count_of(whole_previous, "change()"),
+        )
+        == (_count_of(current, "change()"), _count_of(previous, "change()"))
+    ):
+        return whole_current, whole_previous, None
+    return current, previous, part
 
 
-def comparison_basis(figures: object, which: str = "last_year") -> str:
+def comparison_basis(figures: object, *indicators: str, which: str = "last_year") -> str:
     """What a comparison of ``figures`` with last year (``which="previous"``: the period before) is measured on,
-    when that is not all of its units: "tính trên 09 tổ báo cáo đủ cả hai kỳ" ("… 11 phường …" for a province);
-    "" when every unit counts. For a sentence that says it once before several changes given ``basis=False``.
+    when that is not all of its units: "tính trên 09 tổ có đủ số liệu của cả hai kỳ" ("… 11 phường …" for a
+    province); "" when every unit counts, or when every one of ``indicators`` compares on the whole all the same
+    (:func:`_pair`). For a sentence that says it once before several changes given ``basis=False``.
 
     >>> class F:  # a stand-in for Figures with tổ 9 late
     ...     period, units, unit_noun = vn.Period("2023-H1"), ("Tổ 1", "Tổ 2", "Tổ 9"), "tổ"
     ...     def whole_with(self, period):
     ...         part = F(); part.units = ("Tổ 1", "Tổ 2"); return part
     >>> comparison_basis(F())
-    'tính trên 02 tổ báo cáo đủ cả hai kỳ'
+    'tính trên 02 tổ có đủ số liệu của cả hai kỳ'
     """
+    part = _part_of_comparison(figures, indicators, which)
+    return "" if part is None else _basis(part)
+
+
+def _part_of_comparison(figures: object, indicators: tuple[str, ...], which: str) -> object | None:
+    """The part the comparisons of ``indicators`` are measured on; None when it is the whole for all of them."""
     part = _part_compared(figures, which)
-    return "" if part is None or part is figures else _basis(part)
+    if part is None or part is figures:
+        return None
+    if indicators and all((_pair(figures, which, i) or (None, None, None))[2] is None for i in indicators):
+        return None
+    return part
+
+
+def last_year_opening(figures: object, *indicators: str) -> str:
+    """How a sentence of changes against last year opens, naming once the part they are measured on when that
+    is not every tổ (:func:`comparison_basis`; the note under I says which tổ are left out and why); the changes
+    follow given ``basis=False``.
+
+    >>> class F:  # a stand-in for Figures, every tổ whole
+    ...     period = vn.Period("2022-H1")
+    >>> last_year_opening(F())
+    'So với cùng kỳ năm 2021'
+
+    With tổ 9 late in 2023-H1: "So với cùng kỳ năm 2022 (tính trên 09 tổ)".
+    """
+    part = _part_of_comparison(figures, indicators, "last_year")
+    opening = f"So với {figures.period.last_year_name}"
+    return opening if part is None else f"{opening} ({_basis(part, short=True)})"
 
 
 def _basis(part: object, *, short: bool = False) -> str:
-    """ "tính trên 09 tổ báo cáo đủ cả hai kỳ"; ``short``: "tính trên 09 tổ", inside a change's brackets, where
+    """ "tính trên 09 tổ có đủ số liệu của cả hai kỳ"; ``short``: "tính trên 09 tổ", inside a change's brackets, where
     the note under I has said which tổ are left out and why."""
     noun = getattr(part, "unit_noun", "tổ")
     text = f"tính trên {counted(len(part.units), noun)}"
-    return text if short else f"{text} báo cáo đủ cả hai kỳ"
+    return text if short else f"{text} có đủ số liệu của cả hai kỳ"
 
 
 def compare_same_period(
@@ -242,21 +287,46 @@ def compare_same_period(
     return _compared(pair, unit, figures.period.last_year_name, basis)
 
 
-def last_year_change(figures: object, indicator: str, *, basis: bool = True) -> str:
+def last_year_change(figures: object, indicator: str, *, unit: str | None = None, basis: bool = True) -> str:
     """Only the change against last year, for a sentence whose subject already names the unit: "So với cùng kỳ
     năm 2021, số hội nghị giảm 04 (giảm 16,7%)" — never "giảm 4 hội nghị" after "số hội nghị"; equal figures
-    read "không thay đổi". Measured on part of the tổ (:func:`compare_same_period`): "giảm từ 11 xuống 08
-    (giảm 27,3%, tính trên 09 tổ)"."""
+    read "không thay đổi". ``unit`` only where the subject does not name it: "số tiền vận động tăng 24.400.000
+    đồng (tăng 19%)". Measured on part of the tổ (:func:`compare_same_period`): "giảm từ 11 xuống 08 (giảm
+    27,3%, tính trên 09 tổ)"; equal figures there read "vẫn là 18", the figure the sentence has not stated."""
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
     current, previous, part = pair
     if part is not None:
-        return _change_on_part(
-            current, previous, None, _basis(part, short=True) if basis else None, same="không thay đổi"
-        )
-    text = change(current, previous)
+        basis_text = _basis(part, short=True) if basis else None
+        if _count_of(current, "change()") == _count_of(previous, "change()"):
+            same = (
+                f"vẫn là {_amount(Decimal(str(_count_of(current, 'change()'))))}{' ' + unit if unit else ''}"
+            )
+            return f"{same} ({basis_text})" if basis_text else same
+        return _change_on_part(current, previous, unit, basis_text, same="")
+    text = change(current, previous, unit)
     return "không thay đổi" if text == "bằng" else text
+
+
+def compared_with_last_year(figures: object, indicator: str, unit: str | None = None, *, subject: str) -> str:
+    """The comparison with last year that follows a stated figure, with its punctuation. Every tổ counting:
+    ", giảm 03 vụ việc (giảm 20%) so với cùng kỳ năm 2021". On part of the tổ a sentence of its own, naming the
+    part first, since neither of the part's figures is the one just stated: ". So với cùng kỳ năm 2022 (tính trên
+    09 tổ), số vụ việc được xử lý giảm từ 12 xuống 07 (giảm 41,7%)"; ``subject`` opens
+    the change there, and ``unit`` follows only when ``subject`` does not name it ("số tiền vận động … đồng").
+
+    >>> class F:  # a stand-in for Figures, every tổ whole
+    ...     def __init__(self, spec, value, last_year=None):
+    ...         self.period, self.vu_viec_antt, self.last_year = vn.Period(spec), value, last_year
+    >>> compared_with_last_year(F("2022-H1", 12, F("2021-H1", 15)), "vu_viec_antt", "vụ việc", subject="số vụ việc")
+    ', giảm 03 vụ việc (giảm 20%) so với cùng kỳ năm 2021'
+    """
+    if not comparison_basis(figures, indicator):
+        return f", {compare_same_period(figures, indicator, unit)}"
+    named = None if unit is None or unit in subject else unit
+    change_text = last_year_change(figures, indicator, unit=named, basis=False)
+    return f". {last_year_opening(figures, indicator)}, {subject} {change_text}"
 
 
 def compare_previous(figures: object, indicator: str, unit: str | None = None, *, basis: bool = True) -> str:
@@ -722,6 +792,8 @@ GLOBALS = {
     "last_year_change": last_year_change,
     "compare_previous": compare_previous,
     "comparison_basis": comparison_basis,
+    "last_year_opening": last_year_opening,
+    "compared_with_last_year": compared_with_last_year,
     "compare_plan": compare_plan,
     "of_year_plan": of_year_plan,
     "plan_result": plan_result,
