@@ -126,15 +126,18 @@ def _relative_size(cur: Decimal, prev: Decimal) -> str | None:
 
 
 def _change_on_part(
-    current: object, previous: object, unit: str | None, basis: str | None, *, same: str
+    current: object, previous: object, unit: str | None, basis: str | None, *, same: str | None
 ) -> str:
     """A change measured on part of the units: both figures, since neither is the one the sentence has just
-    stated ("tăng từ 10 lên 11 lượt (tăng 10%, tính trên 09 tổ)"); ``same`` is what equal
-    figures read ("bằng cùng kỳ năm 2022", "không thay đổi")."""
+    stated ("tăng từ 10 lên 11 lượt (tăng 10%, tính trên 09 tổ)"); ``same`` is what equal figures read, the
+    figure in brackets ("bằng cùng kỳ năm 2022 (18 hội nghị)"), or None for the figure itself: "vẫn là 18"."""
     relative = not hasattr(current, "total")
     cur = Decimal(str(_count_of(current, "change()")))
     prev = Decimal(str(_count_of(previous, "change()")))
     named = f" {unit}" if unit else ""
+    if cur == prev and same is None:
+        text = f"vẫn là {_amount(cur)}{named}"
+        return f"{text} ({basis})" if basis else text
     if cur == prev:
         return f"{same} ({_amount(cur)}{named}{', ' + basis if basis else ''})"
     verb, way = ("tăng", "lên") if cur > prev else ("giảm", "xuống")
@@ -194,19 +197,11 @@ def _pair(figures: object, which: str, indicator: str) -> tuple[object, object, 
         return None
     if part is figures:
         return current, previous, None
-    whole_other = getattr(figures, which, None)
-    whole_current = _figure(figures, indicator)
-    whole_previous = getattr(whole_other, indicator, None)
-    if (
-        whole_current is not None
-        and whole_previous is not None
-        and (
-            _count_of(whole_current, "change()"),
-            _count_of(whole_previous, "change()"),
-        )
-        == (_count_of(current, "change()"), _count_of(previous, "change()"))
-    ):
-        return whole_current, whole_previous, None
+    whole = (_figure(figures, indicator), getattr(getattr(figures, which, None), indicator, None))
+    if None not in whole and [_count_of(x, "change()") for x in whole] == [
+        _count_of(x, "change()") for x in (current, previous)
+    ]:
+        return *whole, None
     return current, previous, part
 
 
@@ -298,13 +293,9 @@ def last_year_change(figures: object, indicator: str, *, unit: str | None = None
         return NO_LAST_YEAR
     current, previous, part = pair
     if part is not None:
-        basis_text = _basis(part, short=True) if basis else None
-        if _count_of(current, "change()") == _count_of(previous, "change()"):
-            same = (
-                f"vẫn là {_amount(Decimal(str(_count_of(current, 'change()'))))}{' ' + unit if unit else ''}"
-            )
-            return f"{same} ({basis_text})" if basis_text else same
-        return _change_on_part(current, previous, unit, basis_text, same="")
+        return _change_on_part(
+            current, previous, unit, _basis(part, short=True) if basis else None, same=None
+        )
     text = change(current, previous, unit)
     return "không thay đổi" if text == "bằng" else text
 
@@ -322,9 +313,9 @@ def compared_with_last_year(figures: object, indicator: str, unit: str | None = 
     >>> compared_with_last_year(F("2022-H1", 12, F("2021-H1", 15)), "vu_viec_antt", "vụ việc", subject="số vụ việc")
     ', giảm 03 vụ việc (giảm 20%) so với cùng kỳ năm 2021'
     """
-    if not comparison_basis(figures, indicator):
+    if _part_of_comparison(figures, (indicator,), "last_year") is None:
         return f", {compare_same_period(figures, indicator, unit)}"
-    named = None if unit is None or unit in subject else unit
+    named = None if unit is None or f" {unit} " in f" {subject} " else unit
     change_text = last_year_change(figures, indicator, unit=named, basis=False)
     return f". {last_year_opening(figures, indicator)}, {subject} {change_text}"
 
