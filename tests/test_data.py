@@ -423,7 +423,7 @@ def test_comparisons_set_like_against_like_over_the_tor_whole_in_both_periods():
     # the part's own two figures, and which part (neither figure is the ward's, which the sentence has stated)
     n = vn.number
     assert compare_same_period(f, "quy_vnn", "đồng").startswith(
-        f"tăng từ {n(same.last_year.quy_vnn)} lên {n(same.quy_vnn)} đồng (tăng 4,4%, tính trên 09 tổ)"
+        f"tăng từ {n(same.last_year.quy_vnn)} lên {n(same.quy_vnn)} đồng (tăng 4,4%, không tính tổ 9)"
     )
     assert last_year_change(f, "tuyen_truyen_luot").startswith(
         f"giảm từ {n(same.last_year.tuyen_truyen_luot)} xuống {n(same.tuyen_truyen_luot)} ("

@@ -276,6 +276,7 @@ class _LateWard:
 
     def __init__(self, spec, units, values, last_year=None, part=None):
         self.period, self.units, self.last_year, self._part = Period(spec), units, last_year, part
+        self.catalog = {"hn": SimpleNamespace(unit="hội nghị")}
         self.__dict__.update(values)
 
     def whole_with(self, period):
@@ -296,12 +297,12 @@ def test_a_change_on_part_of_the_to_gives_both_figures_and_the_part():
         {"quy": 157_100_000, "buoi": 12}, {"quy": 143_800_000, "buoi": 8}, {"quy": 137_700_000, "buoi": 11}
     )
     assert compare_same_period(f, "quy", "đồng") == (
-        "tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%, tính trên 09 tổ) so với cùng kỳ năm 2022"
+        "tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%, không tính tổ 9) so với cùng kỳ năm 2022"
     )
-    assert last_year_change(f, "buoi") == "giảm từ 11 xuống 08 (giảm 27,3%, tính trên 09 tổ)"
+    assert last_year_change(f, "buoi") == "giảm từ 11 xuống 08 (giảm 27,3%, không tính tổ 9)"
     # said once for the sentence instead
     assert comparison_basis(f) == "tính trên 09 tổ có đủ số liệu của cả hai kỳ"
-    assert last_year_opening(f) == "So với cùng kỳ năm 2022 (tính trên 09 tổ)"
+    assert last_year_opening(f) == "So với cùng kỳ năm 2022 (không tính tổ 9)"
     assert last_year_change(f, "buoi", basis=False) == "giảm từ 11 xuống 08 (giảm 27,3%)"
     # after "số tiền vận động", which does not name the unit
     assert last_year_change(f, "quy", unit="đồng", basis=False) == (
@@ -318,16 +319,40 @@ def test_a_change_on_part_of_the_to_when_equal_doubled_or_a_count_of_to():
         {"hn": 18, "x": 25, "khcn": SimpleNamespace(count=6, total=9, units=[])},
         {"hn": 18, "x": 10, "khcn": SimpleNamespace(count=4, total=9, units=[])},
     )
-    # the sentence has stated 20, not 18: the part's figure is said ("vẫn là 18"), never "không thay đổi" alone
-    assert last_year_change(f, "hn") == "vẫn là 18 (tính trên 09 tổ)"
-    assert last_year_change(f, "hn", basis=False) == "vẫn là 18"
+    # the sentence has stated 20, not 18: the part's figure is said, named by the catalog's unit, never
+    # "không thay đổi" alone
+    assert last_year_change(f, "hn") == "không thay đổi (18 hội nghị, không tính tổ 9)"
+    assert last_year_change(f, "hn", basis=False) == "không thay đổi (18 hội nghị)"
     assert compare_same_period(f, "hn", "hội nghị", basis=False) == "bằng cùng kỳ năm 2022 (18 hội nghị)"
     assert last_year_change(f, "x", basis=False) == "tăng từ 10 lên 25 (gấp 2,5 lần)"
     # a count of tổ has no rate: only the part remains in brackets, or nothing
     assert compare_same_period(f, "khcn", "tổ") == (
-        "tăng từ 04 lên 06 tổ (tính trên 09 tổ) so với cùng kỳ năm 2022"
+        "tăng từ 04 lên 06 tổ (không tính tổ 9) so với cùng kỳ năm 2022"
     )
     assert compare_same_period(f, "khcn", "tổ", basis=False) == "tăng từ 04 lên 06 tổ so với cùng kỳ năm 2022"
+
+
+def test_the_units_left_out_are_named_when_few_and_counted_when_many():
+    """ "(tính trên 09 tổ)" reads as "tổ 09" (a văn thư's reading): up to three units left out are named, in
+    natural order; more are counted. Equal figures without a catalog give the figure alone."""
+    tổ = tuple(f"Tổ {n}" for n in range(1, 11))
+
+    def late(left_out):
+        kept = tuple(u for u in tổ if u not in left_out)
+        part = _LateWard(
+            "2023-H1", kept, {"b": 8, "y": 4}, last_year=_LateWard("2022-H1", kept, {"b": 11, "y": 4})
+        )
+        whole = _LateWard("2023-H1", tổ, {"b": 12, "y": 5}, last_year=_LateWard("2022-H1", tổ, {}), part=part)
+        whole.catalog = {}
+        return whole
+
+    assert last_year_opening(late(("Tổ 9", "Tổ 10", "Tổ 2"))) == (
+        "So với cùng kỳ năm 2022 (không tính tổ 2, tổ 9 và tổ 10)"
+    )
+    assert last_year_change(late(("Tổ 1", "Tổ 2", "Tổ 3", "Tổ 9")), "b") == (
+        "giảm từ 11 xuống 08 (giảm 27,3%, tính trên 06 tổ)"
+    )
+    assert last_year_change(late(("Tổ 9",)), "y", basis=False) == "không thay đổi (04)"
 
 
 def test_a_comparison_after_a_stated_figure_on_part_of_the_to_is_a_sentence_of_its_own():
@@ -337,7 +362,7 @@ def test_a_comparison_after_a_stated_figure_on_part_of_the_to_is_a_sentence_of_i
     f = _late_to_9(
         {"quy": 157_100_000, "vv": 10}, {"quy": 143_800_000, "vv": 7}, {"quy": 137_700_000, "vv": 12}
     )
-    opening = ". So với cùng kỳ năm 2022 (tính trên 09 tổ), "
+    opening = ". So với cùng kỳ năm 2022 (không tính tổ 9), "
     assert compared_with_last_year(f, "quy", "đồng", subject="số tiền vận động") == (
         opening + "số tiền vận động tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%)"
     )
@@ -371,7 +396,7 @@ def test_a_part_with_the_wholes_figures_compares_as_the_whole():
     assert last_year_opening(f, "khcn") == "So với cùng kỳ năm 2022"
     # one indicator on the part is enough for the sentence to say its basis
     assert comparison_basis(f, "khcn", "hn") == "tính trên 09 tổ có đủ số liệu của cả hai kỳ"
-    assert last_year_change(f, "hn") == "vẫn là 18 (tính trên 09 tổ)"
+    assert last_year_change(f, "hn") == "không thay đổi (18 hội nghị, không tính tổ 9)"
 
 
 def test_a_change_on_every_to_reads_as_before():

@@ -490,16 +490,16 @@ OTHER_PERIODS = {
         "tính tổ 9.",
         # a change on the 09 tổ gives both of its figures, neither being the ward's 157.100.000, in a sentence of
         # its own that names its basis first (a văn thư's reading)
-        "157.100.000 đồng, đạt 98,2% kế hoạch năm 2023. So với cùng kỳ năm 2022 (tính trên 09 tổ), số tiền vận "
+        "157.100.000 đồng, đạt 98,2% kế hoạch năm 2023. So với cùng kỳ năm 2022 (không tính tổ 9), số tiền vận "
         "động tăng từ 137.700.000 lên 143.800.000 đồng (tăng 4,4%).",
-        "tham dự các lớp tập huấn về công tác Mặt trận. So với cùng kỳ năm 2022 (tính trên 09 tổ), số lượt cán bộ "
+        "tham dự các lớp tập huấn về công tác Mặt trận. So với cùng kỳ năm 2022 (không tính tổ 9), số lượt cán bộ "
         "dự tập huấn tăng từ 10 lên 11 (tăng 10%).",
-        "So với cùng kỳ năm 2022 (tính trên 09 tổ), số vụ việc được xử lý giảm từ 12 xuống 07 (giảm 41,7%).",
+        "So với cùng kỳ năm 2022 (không tính tổ 9), số vụ việc được xử lý giảm từ 12 xuống 07 (giảm 41,7%).",
         # tổ 9 has none of the 06 tổ now nor of the 04 then: the change is exact on the whole ward, no basis
         "tổ 8 và tổ 10 (06 tổ, tăng 02 tổ so với cùng kỳ năm 2022).",
-        "số hội nghị vẫn là 18, số lượt cử tri tham dự tăng từ 1.010 lên 1.073 (tăng 6,2%).",
+        "số hội nghị không thay đổi (18 hội nghị), số lượt cử tri tham dự tăng từ 1.010 lên 1.073 (tăng 6,2%).",
         "12 buổi tuyên truyền với trên 1.300 lượt người dân tham dự",
-        "So với cùng kỳ năm 2022 (tính trên 09 tổ), số buổi tuyên truyền giảm từ 11 "
+        "So với cùng kỳ năm 2022 (không tính tổ 9), số buổi tuyên truyền giảm từ 11 "
         "xuống 08 (giảm 27,3%), số lượt người dân tham dự giảm từ 1.236 xuống 898 (giảm 27,3%).",
         "8/10 Ban CTMT tổ chức họp đủ hàng tháng (Ban CTMT tổ 4 chưa họp đủ; tổ 9 chưa gửi đủ báo cáo nên chưa "
         "có căn cứ đánh giá)",
@@ -510,7 +510,7 @@ OTHER_PERIODS = {
         "số liệu tháng 6 năm 2023 của tổ 9)",
         # part II never concludes what the figures do not carry: the fall of tuyên truyền is a shortcoming
         "Một số mặt hoạt động của các Ban CTMT có chuyển biến",
-        "so với cùng kỳ năm 2022, số buổi tuyên truyền giảm từ 11 xuống 08 (giảm 27,3%, tính trên 09 tổ).",
+        "số buổi tuyên truyền giảm từ 11 xuống 08 (giảm 27,3%, không tính tổ 9) so với cùng kỳ năm 2022.",
         # signed on 29/6, after the other tổ's June reports (24–28/6): tổ 9's is late, a shortcoming and a task
         "Công tác thông tin, báo cáo có lúc chưa kịp thời: đến ngày lập báo cáo, báo cáo tháng 6 năm 2023 của tổ 9 "
         "chưa được gửi.",

@@ -126,24 +126,29 @@ def _relative_size(cur: Decimal, prev: Decimal) -> str | None:
 
 
 def _change_on_part(
-    current: object, previous: object, unit: str | None, basis: str | None, *, same: str | None
+    current: object,
+    previous: object,
+    unit: str | None,
+    basis: str | None,
+    *,
+    same: str,
+    noun: str | None = None,
 ) -> str:
     """A change measured on part of the units: both figures, since neither is the one the sentence has just
-    stated ("tăng từ 10 lên 11 lượt (tăng 10%, tính trên 09 tổ)"); ``same`` is what equal figures read, the
-    figure in brackets ("bằng cùng kỳ năm 2022 (18 hội nghị)"), or None for the figure itself: "vẫn là 18"."""
+    stated ("tăng từ 10 lên 11 lượt (tăng 10%, không tính tổ 9)"); equal figures read ``same`` with the part's
+    figure in brackets, named by ``unit`` or else ``noun`` ("không thay đổi (18 hội nghị)", "bằng cùng kỳ năm
+    2022 (18 hội nghị)"): the figure itself is not one the sentence has stated."""
     relative = not hasattr(current, "total")
     cur = Decimal(str(_count_of(current, "change()")))
     prev = Decimal(str(_count_of(previous, "change()")))
-    named = f" {unit}" if unit else ""
-    if cur == prev and same is None:
-        text = f"vẫn là {_amount(cur)}{named}"
-        return f"{text} ({basis})" if basis else text
     if cur == prev:
-        return f"{same} ({_amount(cur)}{named}{', ' + basis if basis else ''})"
+        shown = unit or noun
+        figure = f"{_amount(cur)} {shown}" if shown else _amount(cur)
+        return f"{same} ({', '.join(x for x in (figure, basis) if x)})"
     verb, way = ("tăng", "lên") if cur > prev else ("giảm", "xuống")
     size = _relative_size(cur, prev) if relative else None
     inside = ", ".join(x for x in (size, basis) if x)
-    text = f"{verb} từ {_amount(prev)} {way} {_amount(cur)}{named}"
+    text = f"{verb} từ {_amount(prev)} {way} {_amount(cur)}{f' {unit}' if unit else ''}"
     return f"{text} ({inside})" if inside else text
 
 
@@ -219,7 +224,7 @@ def comparison_basis(figures: object, *indicators: str, which: str = "last_year"
     'tính trên 02 tổ có đủ số liệu của cả hai kỳ'
     """
     part = _part_of_comparison(figures, indicators, which)
-    return "" if part is None else _basis(part)
+    return "" if part is None else _basis(figures, part)
 
 
 def _part_of_comparison(figures: object, indicators: tuple[str, ...], which: str) -> object | None:
@@ -242,19 +247,36 @@ def last_year_opening(figures: object, *indicators: str) -> str:
     >>> last_year_opening(F())
     'So với cùng kỳ năm 2021'
 
-    With tổ 9 late in 2023-H1: "So với cùng kỳ năm 2022 (tính trên 09 tổ)".
+    With tổ 9 late in 2023-H1: "So với cùng kỳ năm 2022 (không tính tổ 9)".
     """
     part = _part_of_comparison(figures, indicators, "last_year")
     opening = f"So với {figures.period.last_year_name}"
-    return opening if part is None else f"{opening} ({_basis(part, short=True)})"
+    return opening if part is None else f"{opening} ({_basis(figures, part, short=True)})"
 
 
-def _basis(part: object, *, short: bool = False) -> str:
-    """ "tính trên 09 tổ có đủ số liệu của cả hai kỳ"; ``short``: "tính trên 09 tổ", inside a change's brackets, where
-    the note under I has said which tổ are left out and why."""
+def _unit_of(figures: object, indicator: str) -> str | None:
+    """The catalog's unit of ``indicator`` ("hội nghị"), or None when the figures carry no catalog."""
+    catalog = getattr(figures, "catalog", None)
+    try:
+        return catalog[indicator].unit or None
+    except (KeyError, TypeError):
+        return None
+
+
+NAMED_LEFT_OUT = 3  # up to this many units left out of a comparison are named, more are counted
+
+
+def _basis(figures: object, part: object, *, short: bool = False) -> str:
+    """ "tính trên 09 tổ có đủ số liệu của cả hai kỳ"; ``short``, inside a change's brackets: the units left out
+    when they are few, "không tính tổ 9" (never "tính trên 09 tổ", which reads as tổ 09), else the count, "tính
+    trên 262 phường"; the note under I says why they are left out."""
     noun = getattr(part, "unit_noun", "tổ")
-    text = f"tính trên {counted(len(part.units), noun)}"
-    return text if short else f"{text} có đủ số liệu của cả hai kỳ"
+    counted_on = f"tính trên {counted(len(part.units), noun)}"
+    if not short:
+        return f"{counted_on} có đủ số liệu của cả hai kỳ"
+    kept = set(part.units)
+    left = [u for u in getattr(figures, "units", ()) if u not in kept]
+    return f"không tính {units(left)}" if 0 < len(left) <= NAMED_LEFT_OUT else counted_on
 
 
 def compare_same_period(
@@ -265,7 +287,7 @@ def compare_same_period(
     "không có số liệu cùng kỳ để so sánh" (test ``ly`` first to leave the clause out). Real figures compare their
     ``like_for_like`` part: the tổ that reported every month of both periods. When that is not every tổ the
     clause gives both figures and the part, since the figure just stated is not one of them: "tăng từ 10 lên 11
-    lượt (tăng 10%, tính trên 09 tổ) so với cùng kỳ năm 2022", the note under I naming the tổ left out;
+    lượt (tăng 10%, không tính tổ 9) so với cùng kỳ năm 2022", the note under I saying why;
     ``basis=False`` leaves the part out, for a sentence that names it once (:func:`comparison_basis`).
 
     >>> class F:  # stand-ins for Figures
@@ -279,7 +301,7 @@ def compare_same_period(
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
-    return _compared(pair, unit, figures.period.last_year_name, basis)
+    return _compared(figures, pair, unit, figures.period.last_year_name, basis)
 
 
 def last_year_change(figures: object, indicator: str, *, unit: str | None = None, basis: bool = True) -> str:
@@ -287,14 +309,20 @@ def last_year_change(figures: object, indicator: str, *, unit: str | None = None
     năm 2021, số hội nghị giảm 04 (giảm 16,7%)" — never "giảm 4 hội nghị" after "số hội nghị"; equal figures
     read "không thay đổi". ``unit`` only where the subject does not name it: "số tiền vận động tăng 24.400.000
     đồng (tăng 19%)". Measured on part of the tổ (:func:`compare_same_period`): "giảm từ 11 xuống 08 (giảm
-    27,3%, tính trên 09 tổ)"; equal figures there read "vẫn là 18", the figure the sentence has not stated."""
+    27,3%, không tính tổ 9)"; equal figures there give the part's figure, which the sentence has not stated,
+    named by the catalog's unit: "không thay đổi (18 hội nghị)"."""
     pair = _pair(figures, "last_year", indicator)
     if pair is None:
         return NO_LAST_YEAR
     current, previous, part = pair
     if part is not None:
         return _change_on_part(
-            current, previous, unit, _basis(part, short=True) if basis else None, same=None
+            current,
+            previous,
+            unit,
+            _basis(figures, part, short=True) if basis else None,
+            same="không thay đổi",
+            noun=_unit_of(figures, indicator),
         )
     text = change(current, previous, unit)
     return "không thay đổi" if text == "bằng" else text
@@ -303,8 +331,8 @@ def last_year_change(figures: object, indicator: str, *, unit: str | None = None
 def compared_with_last_year(figures: object, indicator: str, unit: str | None = None, *, subject: str) -> str:
     """The comparison with last year that follows a stated figure, with its punctuation. Every tổ counting:
     ", giảm 03 vụ việc (giảm 20%) so với cùng kỳ năm 2021". On part of the tổ a sentence of its own, naming the
-    part first, since neither of the part's figures is the one just stated: ". So với cùng kỳ năm 2022 (tính trên
-    09 tổ), số vụ việc được xử lý giảm từ 12 xuống 07 (giảm 41,7%)"; ``subject`` opens
+    part first, since neither of the part's figures is the one just stated: ". So với cùng kỳ năm 2022 (không
+    tính tổ 9), số vụ việc được xử lý giảm từ 12 xuống 07 (giảm 41,7%)"; ``subject`` opens
     the change there, and ``unit`` follows only when ``subject`` does not name it ("số tiền vận động … đồng").
 
     >>> class F:  # a stand-in for Figures, every tổ whole
@@ -326,17 +354,19 @@ def compare_previous(figures: object, indicator: str, unit: str | None = None, *
     pair = _pair(figures, "previous", indicator)
     if pair is None:
         return NO_PREVIOUS
-    return _compared(pair, unit, figures.previous.period.name, basis)
+    return _compared(figures, pair, unit, figures.previous.period.name, basis)
 
 
-def _compared(pair: tuple[object, object, object], unit: str | None, against: str, basis: bool) -> str:
+def _compared(
+    figures: object, pair: tuple[object, object, object], unit: str | None, against: str, basis: bool
+) -> str:
     """A :func:`_pair` in words after the figure, naming ``against``: :func:`compare` when every unit counts,
     else the part's two figures (:func:`_change_on_part`)."""
     current, previous, part = pair
     if part is None:
         return compare(current, previous, unit, against=against)
     text = _change_on_part(
-        current, previous, unit, _basis(part, short=True) if basis else None, same=f"bằng {against}"
+        current, previous, unit, _basis(figures, part, short=True) if basis else None, same=f"bằng {against}"
     )
     return text if text.startswith("bằng") else f"{text} so với {against}"
 
