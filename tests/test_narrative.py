@@ -353,6 +353,9 @@ def test_the_units_left_out_are_named_when_few_and_counted_when_many():
         "giảm từ 11 xuống 08 (giảm 27,3%, tính trên 06 tổ)"
     )
     assert last_year_change(late(("Tổ 9",)), "y", basis=False) == "không thay đổi (04)"
+    # after the subject it qualifies, as the brackets read; the long form for a sentence of one's own
+    assert comparison_basis(late(("Tổ 9",)), "b", short=True) == "không tính tổ 9"
+    assert comparison_basis(late(("Tổ 9",)), "b") == "tính trên 09 tổ có đủ số liệu của cả hai kỳ"
 
 
 def test_a_comparison_after_a_stated_figure_on_part_of_the_to_is_a_sentence_of_its_own():

@@ -486,8 +486,9 @@ OTHER_PERIODS = {
         "9/10 tổ đã báo cáo đầy đủ số liệu; tổ 9 chưa gửi báo cáo tháng 6 năm 2023. Các số liệu tổng hợp dưới "
         "đây chưa bao gồm số liệu tháng 6 năm 2023 của tổ 9.",  # docs/guide.md, Incomplete data
         # like against like: tổ 9 counts whole in 2022-H1 and without June now, so it is left out of the changes
-        "Các mức tăng, giảm so với cùng kỳ năm 2022 tính trên 09 tổ dân phố có đủ số liệu của cả hai kỳ, không "
-        "tính tổ 9.",
+        # "tính trên 09 tổ …, không tính tổ 9" read as tổ 09 (a văn thư's reading)
+        "Các mức tăng, giảm so với cùng kỳ năm 2022 được tính trên các tổ dân phố có đủ số liệu của cả hai kỳ "
+        "(không tính tổ 9).",
         # a change on the 09 tổ gives both of its figures, neither being the ward's 157.100.000, in a sentence of
         # its own that names its basis first (a văn thư's reading)
         "157.100.000 đồng, đạt 98,2% kế hoạch năm 2023. So với cùng kỳ năm 2022 (không tính tổ 9), số tiền vận "
@@ -510,7 +511,9 @@ OTHER_PERIODS = {
         "số liệu tháng 6 năm 2023 của tổ 9)",
         # part II never concludes what the figures do not carry: the fall of tuyên truyền is a shortcoming
         "Một số mặt hoạt động của các Ban CTMT có chuyển biến",
-        "số buổi tuyên truyền giảm từ 11 xuống 08 (giảm 27,3%, không tính tổ 9) so với cùng kỳ năm 2022.",
+        # the ward held 12 buổi against 11: the fall is on the tổ compared, which the subject says (a văn thư)
+        "tổ 8 chưa tổ chức được buổi tuyên truyền tập trung nào; số buổi tuyên truyền của các tổ dân phố (không "
+        "tính tổ 9) giảm từ 11 xuống 08 (giảm 27,3%) so với cùng kỳ năm 2022.",
         # signed on 29/6, after the other tổ's June reports (24–28/6): tổ 9's is late, a shortcoming and a task
         "Công tác thông tin, báo cáo có lúc chưa kịp thời: đến ngày lập báo cáo, báo cáo tháng 6 năm 2023 của tổ 9 "
         "chưa được gửi.",

@@ -127,7 +127,7 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
         line for line in text.splitlines() if line.startswith("Để bảo đảm so sánh trên cùng phạm vi, ")
     ]
     assert (
-        f"các mức tăng, giảm so với cùng kỳ năm 2021 tính trên {counted(whole, 'phường')} có đủ số liệu của cả "
+        f"các mức tăng, giảm so với cùng kỳ năm 2021 được tính trên {counted(whole, 'phường')} có đủ số liệu của cả "
         "hai kỳ, không tính các phường nêu trên, " in scope
     )
     for w in wards(url):
@@ -136,7 +136,7 @@ def test_the_rollup_states_the_sum_of_its_wards(rollup):
                 rf"{re.escape(w.in_sentence)} \(chưa gửi đủ báo cáo tháng [^)]* năm 2021\)", scope
             )
     assert (
-        f"; tỷ lệ đạt kế hoạch năm 2022 tính trên {counted(whole_for_plan, 'phường')} có đủ số liệu của kỳ "
+        f"; tỷ lệ đạt kế hoạch năm 2022 được tính trên {counted(whole_for_plan, 'phường')} có đủ số liệu của kỳ "
         "này, không tính các phường nêu trên." in scope
     )
     assert text.count("có đủ số liệu") == 2
@@ -208,7 +208,7 @@ def test_a_late_ward_does_not_read_as_a_fall(tmp_path):
     n = counted(len(same.wards), "phường")
     assert (
         "Để bảo đảm so sánh trên cùng phạm vi, các mức tăng, giảm so với cùng kỳ năm 2021 và tỷ lệ đạt kế hoạch "
-        f"năm 2022 tính trên {n} có đủ số liệu của kỳ này và của cùng kỳ năm trước, không tính phường nêu trên."
+        f"năm 2022 được tính trên {n} có đủ số liệu của kỳ này và của cùng kỳ năm trước, không tính phường nêu trên."
         in text
     )
     assert "đề nghị Ban Thường trực Ủy ban MTTQ Việt Nam Phường Duy Tân khẩn trương gửi bổ sung" in text

@@ -210,11 +210,13 @@ def _pair(figures: object, which: str, indicator: str) -> tuple[object, object, 
     return current, previous, part
 
 
-def comparison_basis(figures: object, *indicators: str, which: str = "last_year") -> str:
+def comparison_basis(figures: object, *indicators: str, which: str = "last_year", short: bool = False) -> str:
     """What a comparison of ``figures`` with last year (``which="previous"``: the period before) is measured on,
     when that is not all of its units: "tính trên 09 tổ có đủ số liệu của cả hai kỳ" ("… 11 phường …" for a
     province); "" when every unit counts, or when every one of ``indicators`` compares on the whole all the same
     (:func:`_pair`). For a sentence that says it once before several changes given ``basis=False``.
+    ``short``: the form inside brackets, "không tính tổ 9" (:func:`_basis`), after the subject it qualifies:
+    "số buổi tuyên truyền của các tổ dân phố (không tính tổ 9) giảm từ 11 xuống 08 …".
 
     >>> class F:  # a stand-in for Figures with tổ 9 late
     ...     period, units, unit_noun = vn.Period("2023-H1"), ("Tổ 1", "Tổ 2", "Tổ 9"), "tổ"
@@ -224,7 +226,7 @@ def comparison_basis(figures: object, *indicators: str, which: str = "last_year"
     'tính trên 02 tổ có đủ số liệu của cả hai kỳ'
     """
     part = _part_of_comparison(figures, indicators, which)
-    return "" if part is None else _basis(figures, part)
+    return "" if part is None else _basis(figures, part, short=short)
 
 
 def _part_of_comparison(figures: object, indicators: tuple[str, ...], which: str) -> object | None:
