@@ -260,7 +260,7 @@ def _unit_of(figures: object, indicator: str) -> str | None:
     """The catalog's unit of ``indicator`` ("hội nghị"), or None when the figures carry no catalog."""
     catalog = getattr(figures, "catalog", None)
     try:
-        return catalog[indicator].unit or None
+        return getattr(catalog[indicator], "unit", None) or None
     except (KeyError, TypeError):
         return None
 
@@ -494,13 +494,7 @@ def plan_result(figures: object, indicator: str, noun: str, *, verb: str, year_t
         return text
     total = _count_of(judged, "plan_result()")
     if total >= plan:
-        catalog = getattr(figures, "catalog", None)
-        unit = (
-            getattr(catalog[indicator], "unit", None)
-            if catalog is not None and indicator in catalog
-            else None
-        )
-        target = counted(plan, unit or noun.split()[0])
+        target = counted(plan, _unit_of(figures, indicator) or noun.split()[0])
         return f"{text}, {'vượt' if total > plan else 'đạt'} kế hoạch năm {period.year} ({target})"
     return f"{text}, {of_year_plan(total, plan, period)}"
 
