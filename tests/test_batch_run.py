@@ -189,6 +189,11 @@ def test_failure_is_isolated_and_keeps_the_good_report(project: Path, first) -> 
     summary = format_summary(result)
     assert "cell 5" in summary and "ValueError: không có số liệu cho kỳ 2022-H2" in summary
     assert files_under(project / "outputs/2022-H2") == good
+    # Made again, the report takes its failed notebook away: nothing in the cache reads as a broken 2022-H2.
+    again = run_batch(options(project, force=True, params=[params]))
+    assert [(r.run_id, r.status) for r in again.reports] == [("2022-H2", "ok")]
+    assert not Path(error["notebook"]).exists()
+    assert not (project / ".reportkit-cache/failed/2022-H2").exists()
 
 
 def test_a_report_of_another_params_file_is_never_replaced(project: Path, first) -> None:

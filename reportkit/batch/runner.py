@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from reportkit.batch import store
 from reportkit.batch.executors import run_dask, run_local
@@ -84,11 +85,11 @@ class _Committer:
             None,
         )  # not kept for a 1,000-report run
         redactor = Redactor(secret_texts(planned.run), root=self.plan.root)
+        failed_path = self._failed_notebook(planned)
         if failed is not None and result.error is not None:
-            path = self.plan.cache_dir / "failed" / planned.run.run_id / f"{planned.run.stem}.ipynb"
             with contextlib.suppress(OSError):
-                write_atomic(path, redactor.text(failed))
-                result.error.notebook = str(path)
+                write_atomic(failed_path, redactor.text(failed))
+                result.error.notebook = str(failed_path)
         if result.status != "ok":
             return
         try:
@@ -105,6 +106,21 @@ class _Committer:
             result.error = Failure.from_exception("commit", err).redact(redactor)
             return
         result.outputs = {name: str(path) for name, path in placed.items()}
+        self._forget_failure(failed_path)
+
+    def _failed_notebook(self, planned: Planned) -> Path:
+        return self.plan.cache_dir / "failed" / planned.run.run_id / f"{planned.run.stem}.ipynb"
+
+    def _forget_failure(self, path: Path) -> None:
+        """The executed notebook of an earlier failure of this report goes once the report is made: left there,
+        it would be read as the state of a report that is now fine."""
+        top = self.plan.cache_dir / "failed"
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == top or top not in folder.parents:
+                    break
+                folder.rmdir()  # only while empty: OSError ends the walk
 
 
 def run_batch(options: BatchOptions) -> BatchResult:
