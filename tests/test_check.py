@@ -229,6 +229,13 @@ def test_a_province_checks_as_its_notebooks_read_it(tmp_path: Path, capsys) -> N
         "tháng 06/2023 nhưng thiếu tháng 05/2022: chưa đủ cho 6 tháng đầu năm 2022 (2022-H1)"
     ) in out
     assert "“Hưng”" not in out and "“HƯNG”" not in out
+    # Eight wards without their texts yet: one note naming three files and counting the rest, not eight lines.
+    assert out.count("chưa có tệp bài viết") == 1
+    assert (
+        "lưu ý: params/province/wards.yaml: chưa có tệp bài viết params/province/wards/duy-tan/2022-H1.md, "
+        "params/province/wards/my-thuan/2022-H1.md, params/province/wards/phu-quang/2022-H1.md và 5 tệp khác "
+        "(8 báo cáo): báo cáo thiếu các phần Ưu điểm;"
+    ) in out
     from reportkit.data import load
     from reportkit.vn import check as proofread
 

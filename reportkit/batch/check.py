@@ -23,6 +23,7 @@ import yaml
 from jinja2 import meta, nodes
 
 from reportkit.batch import params as P
+from reportkit.batch.summary import TEXT_FILE
 from reportkit.core import redact
 from reportkit.core.params import MAX_UNIT, MAX_UNIT_BYTES
 from reportkit.core.redact import terminal_path
@@ -37,6 +38,7 @@ FIGURES_ATTRIBUTES = frozenset(
     {"period", "available", "completeness", "by_unit", "previous", "last_year", "like_for_like", "plan", "of_plan",
      "as_dict", "values", "ward", "catalog", "units", "unit_noun", "inputs", "whole_with"}
 )  # fmt: skip
+FILES_NAMED = 3  # text files named in a note many runs share; the rest are counted
 BLANKS_SHOWN = 20  # blank indicator cells listed by check for one run; the rest are counted
 _BLOCKS = frozenset({"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "raw", "trans"})
 _MAGIC_LINE = re.compile(r"^\s*[%!]")
@@ -618,12 +620,39 @@ def _proofread(text: str, file: str, first_line: int, where: str, strict: bool) 
     return found
 
 
+_SLOT = "\x00"  # where a shared note's text file was
+
+
+def _shared_note(finding: Finding) -> tuple[str, str, str] | None:
+    """A note's identity but for the one text file it names, or None (a problem, or a note naming no file)."""
+    if finding.problem or finding.line is not None or len(TEXT_FILE.findall(finding.message)) != 1:
+        return None
+    return finding.file, finding.where, TEXT_FILE.sub(_SLOT, finding.message)
+
+
 def format_check(result: CheckResult) -> str:
-    """The findings as the terminal shows them, problems first, then notes, then one line of totals."""
+    """The findings as the terminal shows them, problems first, then notes, then one line of totals. A note that
+    more than ``FILES_NAMED`` runs share but for their text file (a province's wards without their texts yet) is
+    one line naming the first files and counting the rest:
+
+        lưu ý: params/province/wards.yaml: chưa có tệp bài viết params/province/wards/duy-tan/2021-H1.md, …,
+        params/province/wards/duy-tan/2022-H1.md và 597 tệp khác (600 báo cáo): báo cáo thiếu các phần …
+    """
+    ordered = sorted(result.findings, key=lambda f: (not f.problem, f.file, f.where, f.line or 0))
+    shared: dict[tuple[str, str, str], list[str]] = {}
+    for finding in ordered:
+        key = _shared_note(finding)
+        if key is not None:
+            shared.setdefault(key, []).append(TEXT_FILE.findall(finding.message)[0])
     lines = []
     seen = set()
-    for finding in sorted(result.findings, key=lambda f: (not f.problem, f.file, f.where, f.line or 0)):
+    for finding in ordered:
         text = str(finding)
+        key = _shared_note(finding)
+        files = list(dict.fromkeys(shared[key])) if key is not None else []
+        if len(files) > FILES_NAMED:
+            named = f"{', '.join(files[:FILES_NAMED])} và {len(files) - FILES_NAMED} tệp khác ({len(files)} báo cáo)"
+            text = f"{finding.file}: {key[2].replace(_SLOT, named)}"  # type: ignore[index]
         if text in seen:
             continue
         seen.add(text)

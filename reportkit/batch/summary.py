@@ -18,7 +18,7 @@ __all__ = ["TABLE_MAX", "BatchResult", "Progress", "failure_groups", "format_sum
 TABLE_MAX = 30  # a batch of more reports is summarised by cause, not listed report by report
 LISTED = 8  # run ids named per cause in the terminal (--json names them all)
 GROUPS_SHOWN = 20  # proofreading messages shown in a summarised batch (--json lists them all)
-_TEXT_FILE = re.compile(r"[^\s:]+\.md\b")
+TEXT_FILE = re.compile(r"[^\s:,]+\.md\b")  # an analyst's text file named in a note
 
 
 @dataclass
@@ -197,7 +197,7 @@ def _note_groups(reports: list[Outcome]) -> list[tuple[str, list[str]]]:
     found: dict[str, list[str]] = {}
     for r in reports:
         for note in r.notes:
-            found.setdefault(_TEXT_FILE.sub("…", note), []).append(r.run_id)
+            found.setdefault(TEXT_FILE.sub("…", note), []).append(r.run_id)
     return sorted(found.items(), key=lambda item: -len(item[1]))
 
 
