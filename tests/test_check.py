@@ -236,6 +236,12 @@ def test_a_province_checks_as_its_notebooks_read_it(tmp_path: Path, capsys) -> N
         "params/province/wards/my-thuan/2022-H1.md, params/province/wards/phu-quang/2022-H1.md và 5 tệp khác "
         "(8 báo cáo): báo cáo thiếu các phần Ưu điểm;"
     ) in out
+    code, out = check(tmp_path, capsys, "--strict", str(tmp_path / "params/province/wards.yaml"))
+    assert code == 2 and out.count("chưa có tệp bài viết") == 1
+    assert (
+        "lỗi: params/province/wards.yaml: chưa có tệp bài viết params/province/wards/duy-tan/2022-H1.md"
+        in out
+    )
     from reportkit.data import load
     from reportkit.vn import check as proofread
 

@@ -623,23 +623,23 @@ def _proofread(text: str, file: str, first_line: int, where: str, strict: bool) 
 _SLOT = "\x00"  # where a shared note's text file was
 
 
-def _shared_note(finding: Finding) -> tuple[str, str, str] | None:
-    """A note's identity but for the one text file it names, or None (a problem, or a note naming no file)."""
-    if finding.problem or finding.line is not None or len(TEXT_FILE.findall(finding.message)) != 1:
+def _shared_note(finding: Finding) -> tuple[bool, str, str, str] | None:
+    """A finding's identity but for the one text file it names, or None (it names no file, or a line of one)."""
+    if finding.line is not None or len(TEXT_FILE.findall(finding.message)) != 1:
         return None
-    return finding.file, finding.where, TEXT_FILE.sub(_SLOT, finding.message)
+    return finding.problem, finding.file, finding.where, TEXT_FILE.sub(_SLOT, finding.message)
 
 
 def format_check(result: CheckResult) -> str:
-    """The findings as the terminal shows them, problems first, then notes, then one line of totals. A note that
-    more than ``FILES_NAMED`` runs share but for their text file (a province's wards without their texts yet) is
-    one line naming the first files and counting the rest:
+    """The findings as the terminal shows them, problems first, then notes, then one line of totals. A finding
+    that more than ``FILES_NAMED`` runs share but for their text file (a province's wards without their texts yet)
+    is one line naming the first files and counting the rest:
 
         lưu ý: params/province/wards.yaml: chưa có tệp bài viết params/province/wards/duy-tan/2021-H1.md, …,
         params/province/wards/duy-tan/2022-H1.md và 597 tệp khác (600 báo cáo): báo cáo thiếu các phần …
     """
     ordered = sorted(result.findings, key=lambda f: (not f.problem, f.file, f.where, f.line or 0))
-    shared: dict[tuple[str, str, str], list[str]] = {}
+    shared: dict[tuple[bool, str, str, str], list[str]] = {}
     for finding in ordered:
         key = _shared_note(finding)
         if key is not None:
@@ -652,7 +652,7 @@ def format_check(result: CheckResult) -> str:
         files = list(dict.fromkeys(shared[key])) if key is not None else []
         if len(files) > FILES_NAMED:
             named = f"{', '.join(files[:FILES_NAMED])} và {len(files) - FILES_NAMED} tệp khác ({len(files)} báo cáo)"
-            text = f"{finding.file}: {key[2].replace(_SLOT, named)}"  # type: ignore[index]
+            text = f"{finding.file}: {key[3].replace(_SLOT, named)}"  # type: ignore[index]
         if text in seen:
             continue
         seen.add(text)
