@@ -260,7 +260,7 @@ def test_a_change_after_its_own_noun_names_no_unit():
 
 
 def test_a_count_of_units_compares_without_a_rate():
-    """ "(04 tổ, tăng 03 tổ so với cùng kỳ năm 2021)": a share of ten tổ is not a growth rate."""
+    """ "tại 04 tổ (…), tăng 03 tổ so với cùng kỳ năm 2021": a share of ten tổ is not a growth rate."""
     now = figures(
         "2022-H1",
         last_year=figures("2021-H1", khcn=SimpleNamespace(count=1, total=10, units=["Tổ 6"])),
@@ -386,7 +386,7 @@ def test_a_comparison_after_a_stated_figure_on_part_of_the_to_is_a_sentence_of_i
 
 def test_a_part_with_the_wholes_figures_compares_as_the_whole():
     """Tổ 9 had none of the 04 tổ then nor of the 06 now: the change is exact on every tổ, so it needs no
-    basis and no second pair of figures: "(06 tổ, tăng 02 tổ so với cùng kỳ năm 2022)"."""
+    basis and no second pair of figures: "tại 06 tổ (…), tăng 02 tổ so với cùng kỳ năm 2022"."""
     khcn = {n: SimpleNamespace(count=n, total=10, units=[]) for n in (4, 6)}
     f = _late_to_9(
         {"khcn": khcn[6], "hn": 20},
