@@ -339,3 +339,23 @@ def test_a_capital_is_never_invented_where_the_text_kept_its_first_letter():
         c.after[:1].islower() for c in changes if c.before[:1].islower() and c.before[:1] == c.after[:1]
     )
     assert "Mặt trận" in text
+
+
+def test_the_model_split_into_seen_pairs_and_a_shared_part_gives_the_same_probabilities():
+    """The proofreader's forward-backward sums P(b | a) as the part only pairs seen in training have plus a weight
+    times b's continuation (Model.split); it must be P(b | a) exactly, or the sums would read the text differently
+    from the model."""
+    import random
+
+    from reportkit.vn.lexicon import model
+
+    m = model()
+    rng = random.Random(7)
+    frequent = sorted(range(m.V), key=m.counts.__getitem__)[-50:]
+    sources = [0, 1, 2, *frequent, *(rng.randrange(m.V) for _ in range(200))]
+    for a in sources:
+        discounted, weight = m.split(a)
+        seen = rng.sample(sorted(discounted), min(20, len(discounted)))
+        for b in [*seen, *(rng.randrange(m.V) for _ in range(20))]:
+            assert discounted.get(b, 0.0) + weight * m.continuation[b] == m.prob(a, b), (a, b)
+        assert discounted.get(m.V, 0.0) + weight * m.continuation[m.V] == m.prob(a, None), a

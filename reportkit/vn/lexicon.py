@@ -59,6 +59,10 @@ class Model:
         self.pair_counts = take("H", B)
         self._types = float(sum(self.predecessors)) or 1.0
         self._cache: dict[int, float] = {}
+        # P(b | a) = max(c(a, b) - D, 0) / c(a) + weight(a) * continuation(b): the continuation of every syllable,
+        # with the unknown syllable as id V, and each syllable's followers, built on first use (split)
+        self.continuation = [(n + 0.5) / self._types for n in self.predecessors] + [0.5 / self._types]
+        self._followers: dict[int, tuple[dict[int, float], float]] = {}
 
     def id(self, word: str) -> int | None:
         """The id of a lower-case classic-style syllable (or a special token), None when unknown."""
@@ -91,6 +95,28 @@ class Model:
         if len(self._cache) < 500_000:
             self._cache[key] = p
         return p
+
+    def split(self, a: int) -> tuple[dict[int, float], float]:
+        """P(b | a) as ``discounted.get(b, 0.0) + weight * continuation[b]``, the same value as ``prob(a, b)``
+        (``b = V`` for a syllable the model never saw): the part only the syllables that followed ``a`` have, and
+        the weight of the part every syllable has. The proofreader's forward-backward sums over every pair of two
+        readings, most of which never met; built on first use for each ``a``."""
+        parts = self._followers.get(a)
+        if parts is None:
+            ca = self.counts[a]
+            if ca == 0:
+                parts = ({}, 1.0)
+            else:
+                base = a * self.V
+                lo = bisect_left(self.keys, base)
+                hi = bisect_left(self.keys, base + self.V, lo)
+                discounted = {
+                    k - base: max(c - _DISCOUNT, 0.0) / ca
+                    for k, c in zip(self.keys[lo:hi], self.pair_counts[lo:hi], strict=True)
+                }
+                parts = (discounted, _DISCOUNT * self.followers[a] / ca)
+            self._followers[a] = parts
+        return parts
 
     @property
     def restorations(self) -> dict[str, list[tuple[int, str]]]:

@@ -17,6 +17,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import mul
 from typing import NamedTuple
 
 from reportkit.vn.syllable import NUMBER, OTHER, chunks, has_block, is_valid
@@ -393,23 +395,23 @@ class Repaired(NamedTuple):
 
 
 class _Token:
-    """A chunk of the text: "word", NUMBER or OTHER, with the readings the analysis gives it."""
+    """A chunk of the text: "word", NUMBER or OTHER, with the readings the analysis gives it. The class holds the
+    defaults (a report has thousands of tokens, most of which keep them)."""
 
-    __slots__ = ("alpha", "beta", "core", "end", "fixed", "key", "kind", "lower", "options", "posterior",
-                 "sentence_start", "start", "unit", "valid", "whole")  # fmt: skip
+    key = ""  # lower case, classic tone style: the model's spelling
+    whole = True  # holds a U+1EA0–U+1EF9 letter (cannot be damaged), or is no word at all
+    valid = True
+    fixed = True  # nothing to decide: a single reading
+    sentence_start = False
+    unit = False  # a unit's symbol after a number ("25 h"): as written unless the text is damaged
+    word_index = -1  # its place among the words of the text (for the local damage rate)
+    options: tuple | list = ()  # [(model id or None, weight, surface)], set where a sentence is decoded
+    posterior: tuple | list = ()
+    alpha: tuple | list = ()  # forward and backward scores of the options (normalised), for pairs of readings
+    beta: tuple | list = ()
 
     def __init__(self, start: int, end: int, core: str, kind: str, lower: str = "") -> None:
         self.start, self.end, self.core, self.kind, self.lower = start, end, core, kind, lower
-        self.key = ""  # lower case, classic tone style: the model's spelling
-        self.whole = True  # holds a U+1EA0–U+1EF9 letter (cannot be damaged), or is no word at all
-        self.valid = True
-        self.fixed = True  # nothing to decide: a single reading
-        self.sentence_start = False
-        self.unit = False  # a unit's symbol after a number ("25 h"): as written unless the text is damaged
-        self.options: list = []  # [(model id or None, weight, surface)]
-        self.posterior: list = []
-        self.alpha: list = []  # forward and backward scores of the options (normalised), for pairs of readings
-        self.beta: list = []
 
 
 class _Spans:
@@ -458,14 +460,15 @@ def _segments(text: str, masked: _Spans) -> list[list[_Token]]:
     segments: list[list[_Token]] = []
     current: list[_Token] = []
     last_end = 0
+    any_masked = bool(masked)
     for start, end, core, before, after in chunks(text):
-        if masked and _in(masked, start, end):
+        if any_masked and masked.hit(start, end):
             if current:
                 segments.append(current)
                 current = []
             last_end = end
             continue
-        if current and (before or "\n" in text[last_end:start]):
+        if current and (before or text.find("\n", last_end, start) >= 0):
             segments.append(current)
             current = []
         if core:
@@ -530,6 +533,10 @@ class _Analysis:
     gaps: list[
         tuple[int, int, float, str]
     ]  # (start, end, posterior, syllable) of doubled spaces in damaged text
+    decoded: list[list[_Token]]  # the segments with a reading to decide (the others have nothing to report)
+    masked: _Spans  # code, URLs, e-mail addresses: not prose
+    english_words: list[bool]  # per segment: English words in it ("the", "of" …)
+    english: list[bool]  # per segment: English words in it or on its line, so no Vietnamese prose
 
 
 def _marker(tok: _Token, text: str, seg: list[_Token], k: int) -> bool:
@@ -558,15 +565,23 @@ def _bare(tok: _Token) -> bool:
     return len(tok.core) >= 2 and not tok.core.isupper() and not any(c in "aeiouy" for c in fold(tok.core))
 
 
-def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
+def _prepare(text: str, segments: list[list[_Token]], m) -> tuple[list[_Token], list[bool], list[bool]]:
+    """The words of the text with their spelling and candidate readings; per segment, whether it has English
+    words, and whether it is English (its words or its line)."""
     restorations = m.restorations
     english_lines = _english_lines(text)
     words: list[_Token] = []
+    english_words: list[bool] = []
+    english_segments: list[bool] = []
     for seg in segments:
-        english = _english(seg) or (english_lines and _in(english_lines, seg[0].start, seg[-1].end))
+        has_english = _english(seg)
+        english = has_english or bool(english_lines and _in(english_lines, seg[0].start, seg[-1].end))
+        english_words.append(has_english)
+        english_segments.append(english)
         for k, tok in enumerate(seg):
             if tok.kind != "word":
                 continue
+            tok.word_index = len(words)
             words.append(tok)
             _, tok.key, _, tok.valid, tok.whole = _word(tok.core)
             if (
@@ -584,47 +599,57 @@ def _prepare(text: str, segments: list[list[_Token]], m) -> list[_Token]:
                 tok.sentence_start = _starts_sentence(text, tok.start)
                 tok.fixed = False
                 tok.options = cands  # filled with weights once the damage rate is known
-    return words
+    return words, english_words, english_segments
 
 
-def _damage_rates(words: list[_Token]) -> list[float]:
-    """The local chance that a syllable of the text lost its letter, from the words around each word."""
+def _damage_rates(words: list[_Token]):
+    """The local chance that a syllable of the text lost its letter, from the words around it: a function of a
+    word's index (asked only for the words whose reading is open and the spaces where a syllable may be lost)."""
     n = len(words)
-    bad = [0] * (n + 1)
-    whole = [0] * (n + 1)
-    for i, t in enumerate(words):
-        bad[i + 1] = bad[i] + (not t.fixed and not t.valid and not t.unit)
-        whole[i + 1] = whole[i] + (t.whole and t.valid)
-    rates = []
-    for i in range(n):
+    bad = list(accumulate((not t.fixed and not t.valid and not t.unit for t in words), initial=0))
+    whole = list(accumulate((t.whole and t.valid for t in words), initial=0))
+
+    def rate(i: int) -> float:
         a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         damaged = (bad[b] - bad[a]) * (1 + VALID_SHARE)
-        rates.append(
-            (damaged + PRIOR_DAMAGED) / (damaged + whole[b] - whole[a] + PRIOR_DAMAGED + PRIOR_WHOLE)
-        )
-    return rates
+        return (damaged + PRIOR_DAMAGED) / (damaged + whole[b] - whole[a] + PRIOR_DAMAGED + PRIOR_WHOLE)
+
+    rate.any_damage = bad[-1] > 0  # type: ignore[attr-defined]
+    return rate
 
 
 def _options(tok: _Token, rate: float, m, nxt: _Token | None = None) -> list:
+    """The readings of a word whose reading is open: [(model id or None, weight, surface)], as written first."""
     own = m.id(tok.key) if tok.valid else 2
-    if tok.fixed:
-        return [(own if tok.kind == "word" else (1 if tok.kind == NUMBER else 2), 1.0, tok.core)]
     weight = rate
     if tok.valid and tok.core[:1].isupper() and not tok.sentence_start:
         weight *= NAME_FACTOR
     # a unit after a number is meant as written as much as a valid syllable is
     as_written = 1.0 if tok.valid or tok.unit else BARE if _bare(tok) else FOREIGN
-    opts = [(own, as_written, tok.core)]
     # the next word as written, when it is settled (a damaged one could be read several ways)
     following = nxt.key if nxt is not None and nxt.kind == "word" and (nxt.fixed or nxt.whole) else None
-    for i, form in tok.options:
-        surface = _caps(form, tok.core)
-        if form[:1] != tok.lower[:1] and (tok.sentence_start or _capital(m.vocab[i], following)):
+    return [(own, as_written, tok.core)] + [
+        (i, weight, surface)
+        for i, surface in _restored_forms(tok.core, tok.lower, tok.sentence_start, following)
+    ]
+
+
+@lru_cache(maxsize=16384)
+def _restored_forms(core: str, lower: str, sentence_start: bool, following: str | None) -> tuple:
+    """(model id, surface) of every restoration of a damaged word as written (``core``), capitalised as the text
+    needs it: "Mt" → "Mặt", "TRN" → "TRẬN", "y ban" opening a sentence → "Ủy ban"."""
+    from reportkit.vn.lexicon import model
+
+    m = model()
+    out = []
+    for i, form in m.restorations.get(lower, ()):
+        surface = _caps(form, core)
+        if form[:1] != lower[:1] and (sentence_start or _capital(m.vocab[i], following)):
             # the lost letter was a capital: the sentence's ("y ban" → "Ủy ban"), or a word legal text writes with
             # one inside a sentence too ("của y ban nhân dân" → "của Ủy ban nhân dân")
             surface = surface[:1].upper() + surface[1:]
-        opts.append((i, weight, surface))
-    return opts
+        out.append((i, surface))
+    return tuple(out)
 
 
 def _capital(word: str, following: str | None) -> bool:
@@ -640,64 +665,123 @@ def _capital(word: str, following: str | None) -> bool:
     return counts is not None and counts[1] > CAPITAL * (counts[0] + counts[1])
 
 
+_CERTAIN = (1.0,)
+
+
 def _decode(seg: list[_Token], m) -> None:
     """Forward-backward over the sentence: the posterior of every reading of every token (and its forward and
-    backward scores, for pairs of readings)."""
-    prob = m.prob
+    backward scores, for pairs of readings).
+
+    P(b | a) is a part only the pairs seen in the model have plus weight(a) * continuation(b) (``Model.split``),
+    so a step sums over the pairs that met and adds the shared part once, instead of over every pair of readings.
+    A token with a single reading (``fixed``) has forward, backward and posterior scores of exactly 1 whatever its
+    neighbours read: only its transitions from an open reading before it are kept (that reading's backward
+    scores)."""
+    split, continuation, unknown = m.split, m.continuation, m.V  # V: a syllable the model never saw (None)
     prev_ids = [0]  # the opening boundary
-    prev_alpha = [1.0]
-    steps = []  # per token: the transition rows P(option | previous option), kept for the backward pass
+    prev_alpha: list[float] | tuple[float, ...] = _CERTAIN
+    steps: list = []  # per token, for the backward pass: what its scores were summed from
     for tok in seg:
+        if tok.fixed:
+            own = _own_id(tok, m)
+            if len(prev_ids) > 1:  # after an open reading: P(this token | each reading)
+                b = unknown if own is None else own
+                cb = continuation[b]
+                steps.append([d.get(b, 0.0) + weight * cb for d, weight in map(split, prev_ids)])
+            else:
+                steps.append(None)
+            tok.alpha = prev_alpha = _CERTAIN
+            prev_ids = [2 if own is None else own]
+            continue
         opts = tok.options
-        rows = [[prob(pid, oid) for oid, _, _ in opts] for pid in prev_ids]
-        cur = [0.0] * len(opts)
-        for pa, row in zip(prev_alpha, rows, strict=True):
-            for i, p in enumerate(row):
-                cur[i] += pa * p
-        cur = [s * w for s, (_, w, _) in zip(cur, opts, strict=True)]
+        ids = [unknown if oid is None else oid for oid, _, _ in opts]
+        index = {b: i for i, b in enumerate(ids)}
+        n = len(ids)
+        unique = len(index) == n
+        seen = [0.0] * n  # sum over previous readings of alpha * the pair's own part
+        shared = 0.0  # sum over previous readings of alpha * weight
+        pairs = []  # per previous reading: ([(i, own part)], weight)
+        for pid, a in zip(prev_ids, prev_alpha, strict=True):
+            discounted, weight = split(pid)
+            shared += a * weight
+            hits = []
+            if len(discounted) < n and unique:
+                for b, x in discounted.items():
+                    i = index.get(b)
+                    if i is not None:
+                        hits.append((i, x))
+            else:
+                get = discounted.get
+                for i, b in enumerate(ids):
+                    x = get(b)
+                    if x is not None:
+                        hits.append((i, x))
+            for i, x in hits:
+                seen[i] += a * x
+            pairs.append((hits, weight))
+        cs = [continuation[b] for b in ids]
+        cur = [(s + c * shared) * w for s, c, (_, w, _) in zip(seen, cs, opts, strict=True)]
         total = sum(cur) or 1e-300
         tok.alpha = prev_alpha = [s / total for s in cur]
-        steps.append(rows)
+        steps.append((pairs, cs))
         prev_ids = [2 if oid is None else oid for oid, _, _ in opts]
-    after = [prob(src, 0) for src in prev_ids]  # to the closing boundary
+    after = [m.prob(src, 0) for src in prev_ids]  # to the closing boundary
     for k in range(len(seg) - 1, -1, -1):
         tok = seg[k]
+        if tok.fixed:
+            tok.beta = tok.posterior = _CERTAIN
+            after = steps[k]
+            continue
         total = sum(after) or 1e-300
         tok.beta = cur = [b / total for b in after]
-        post = [a * b for a, b in zip(tok.alpha, cur, strict=True)]
+        post = list(map(mul, tok.alpha, cur))
         total = sum(post) or 1e-300
         tok.posterior = [p / total for p in post]
         weighted = [w * b for (_, w, _), b in zip(tok.options, cur, strict=True)]
-        after = [sum(p * wb for p, wb in zip(row, weighted, strict=True)) for row in steps[k]]
+        pairs, cs = steps[k]
+        common = sum(map(mul, cs, weighted))
+        after = [sum([x * weighted[i] for i, x in hits]) + weight * common for hits, weight in pairs]
 
 
-def _gaps(text: str, segments: list[list[_Token]], rates: dict[int, float], m) -> list:
+def _own_id(tok: _Token, m) -> int | None:
+    """The model's id of a token as written: a number, another symbol, a word that is no syllable (2), None for
+    a syllable the model never saw."""
+    if tok.kind != "word":
+        return 1 if tok.kind == NUMBER else 2
+    return m.id(tok.key) if tok.valid else 2
+
+
+def _gaps(text: str, segments: list[list[_Token]], rate, m) -> list:
     """Where a whole syllable such as "ở" most likely vanished in damaged text: a doubled space between two words,
     a space before closing punctuation, a space opening a line. (start, end, posterior, replacement)."""
     out = []
     lost = m.restorations.get("", [])
+    if not lost or not rate.any_damage:
+        return out  # no damaged word anywhere: no local damage rate reaches GAP_MIN_DAMAGE
     tokens = [t for seg in segments for t in seg]
-    if not lost or not tokens:
-        return out
     last_of_segment = {id(seg[-1]) for seg in segments}
     for k, tok in enumerate(tokens):
-        rate = rates.get(id(tok), 0.0)
+        if tok.word_index < 0:
+            continue  # not a word: no damage rate of its own
+        local = rate(tok.word_index)
+        if local < GAP_MIN_DAMAGE:
+            continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         gap = None
         if nxt is not None and id(tok) not in last_of_segment and _is_double(text[tok.end : nxt.start]):
-            gap = (tok.end, nxt.start, _best_id(tok), _best_id(nxt), " {} ")
+            gap = (tok.end, nxt.start, _best_id(tok, m), _best_id(nxt, m), " {} ")
         elif text[tok.end : tok.end + 1] in " \u00a0" and text[tok.end + 1 : tok.end + 2] in _CLOSING:
-            gap = (tok.end, tok.end + 1, _best_id(tok), 0, " {}")
+            gap = (tok.end, tok.end + 1, _best_id(tok, m), 0, " {}")
         opens_line = tok.start == 1 or (tok.start >= 2 and text[tok.start - 2] == "\n")
         if gap is None and opens_line and text[tok.start - 1] == " ":
-            gap = (tok.start - 1, tok.start, 0, _best_id(tok), "{} ")
-        if gap is None or rate < GAP_MIN_DAMAGE:
+            gap = (tok.start - 1, tok.start, 0, _best_id(tok, m), "{} ")
+        if gap is None:
             continue
         start, end, a, b, shape = gap
         direct = GAP_TYPO * m.prob(a, b)
         best, best_score, total = "", 0.0, 0.0
         for i, form in lost:
-            score = rate * m.prob(a, i) * m.prob(i, b)
+            score = local * m.prob(a, i) * m.prob(i, b)
             total += score
             if score > best_score:
                 best, best_score = form, score
@@ -711,11 +795,12 @@ def _is_double(space: str) -> bool:
     return len(space) == 2 and all(c in " \u00a0" for c in space)
 
 
-def _best_id(tok: _Token) -> int:
-    if tok.kind != "word":
-        return 1 if tok.kind == NUMBER else 2
-    k = max(range(len(tok.options)), key=tok.posterior.__getitem__) if tok.posterior else 0
-    oid = tok.options[k][0] if tok.options else None
+def _best_id(tok: _Token, m) -> int:
+    if tok.fixed or not tok.options:  # a single reading: the token as written
+        oid = _own_id(tok, m)
+    else:
+        k = max(range(len(tok.options)), key=tok.posterior.__getitem__) if tok.posterior else 0
+        oid = tok.options[k][0]
     return 2 if oid is None else oid
 
 
@@ -726,21 +811,25 @@ def _analyse(text: str) -> _Analysis:
     m = model()
     masked = _masked(text)
     segments = _segments(text, masked)
-    words = _prepare(text, segments, m)
-    rates = _damage_rates(words)
-    rate_of = {id(t): r for t, r in zip(words, rates, strict=True)}
+    words, english_words, english = _prepare(text, segments, m)
+    rate = _damage_rates(words)
+    decoded = []
     for seg in segments:
+        open_reading = False
         for j, tok in enumerate(seg):
-            rate = rate_of.get(id(tok), 0.0)
-            if not tok.fixed and (tok.valid or tok.unit) and rate < QUIET:
+            if tok.fixed:
+                continue
+            local = rate(tok.word_index)
+            if (tok.valid or tok.unit) and local < QUIET:
                 tok.fixed = True  # a valid word among whole ones: no reading could reach a threshold
-            tok.options = _options(tok, rate, m, seg[j + 1] if j + 1 < len(seg) else None)
-        if any(not t.fixed for t in seg):
+                tok.options = ()
+                continue
+            tok.options = _options(tok, local, m, seg[j + 1] if j + 1 < len(seg) else None)
+            open_reading = True
+        if open_reading:  # a sentence with nothing to decide keeps no scores (the class defaults)
             _decode(seg, m)
-        else:
-            for tok in seg:
-                tok.posterior = [1.0]
-    return _Analysis(text, segments, _gaps(text, segments, rate_of, m))
+            decoded.append(seg)
+    return _Analysis(text, segments, _gaps(text, segments, rate, m), decoded, masked, english_words, english)
 
 
 def _damaged(tok: _Token) -> bool:
@@ -783,12 +872,11 @@ def _neighbours(seg: list[_Token], k: int):
             yield n
 
 
-def _readings(tok: _Token) -> list[tuple[float, str]]:
-    """(posterior, surface) of the restorations of a token, best first."""
+def _readings(tok: _Token, n: int) -> list[tuple[float, str]]:
+    """(posterior, surface) of the ``n`` likeliest restorations of a token, best first."""
     return sorted(
-        ((p, surface) for (_, _, surface), p in zip(tok.options[1:], tok.posterior[1:], strict=True)),
-        reverse=True,
-    )
+        zip(tok.posterior[1:], [surface for _, _, surface in tok.options[1:]], strict=True), reverse=True
+    )[:n]
 
 
 # --- public API -------------------------------------------------------------------------------------------
@@ -816,7 +904,7 @@ def repair(text: str) -> Repaired:
 
     m = model()
     changes: list[Change] = []
-    for seg in analysis.segments:
+    for seg in analysis.decoded:
         changes += _decided(seg, m)
     for start, end, p, replacement in analysis.gaps:
         if p >= CHANGE_GAP:
@@ -888,7 +976,7 @@ def check(text: str, *, names: bool = False) -> list[Finding]:
     if not text.strip():
         return []
     analysis = _analyse(text)
-    masked = _masked(text)
+    masked = analysis.masked
     findings: list[Finding] = []
     findings += _legacy_findings(analysis)
     legacy_spans = _Spans((f.start, f.end) for f in findings)
@@ -923,12 +1011,12 @@ def _damaged_findings(analysis: _Analysis, names: bool = False) -> list[Finding]
     from reportkit.vn.lexicon import model
 
     m = model()
-    for seg in analysis.segments:
+    for seg in analysis.decoded:
         for k, tok in enumerate(seg):
-            if (names and tok.valid) or not _damaged(tok):
+            if tok.fixed or (names and tok.valid) or not _damaged(tok):
                 continue
-            readings = _readings(tok)
-            suggestions = [s for p, s in readings[:3] if p >= 0.05] or [readings[0][1]]
+            readings = _readings(tok, 3)
+            suggestions = [s for p, s in readings if p >= 0.05] or [readings[0][1]]
             for n in _neighbours(
                 seg, k
             ):  # what fits each likely reading of an open neighbour: "thắng" → "lợi"
@@ -936,18 +1024,16 @@ def _damaged_findings(analysis: _Analysis, names: bool = False) -> list[Finding]
                     for i in sorted(range(1, len(row)), key=row.__getitem__, reverse=True)[:2]:
                         if row[i] >= PAIR_SUGGEST and tok.options[i][2] not in suggestions:
                             suggestions.append(tok.options[i][2])
-            suggestions = tuple(suggestions)
-            if True:
-                out.append(
-                    Finding(
-                        tok.start,
-                        tok.end,
-                        "damaged",
-                        tok.core,
-                        suggestions,
-                        f"“{tok.core}” bị mất chữ, có lẽ là “{suggestions[0]}”",
-                    )
+            out.append(
+                Finding(
+                    tok.start,
+                    tok.end,
+                    "damaged",
+                    tok.core,
+                    tuple(suggestions),
+                    f"“{tok.core}” bị mất chữ, có lẽ là “{suggestions[0]}”",
                 )
+            )
     for start, end, p, replacement in analysis.gaps:
         if p >= REPORT_VALID:
             out.append(
@@ -1015,8 +1101,8 @@ def _legacy_findings(analysis: _Analysis) -> list[Finding]:
 def _stripped_findings(analysis: _Analysis, m) -> list[Finding]:
     """Runs of words typed without diacritics ("Mat tran To quoc") whose diacritised reading is far likelier."""
     out = []
-    for seg in analysis.segments:
-        if _english(seg):
+    for seg, english in zip(analysis.segments, analysis.english_words, strict=True):
+        if english:
             continue
         run: list[_Token] = []
         for tok in [*seg, None]:
@@ -1052,27 +1138,29 @@ def _stripped_run(text: str, run: list[_Token], m) -> list[Finding]:
         opts = [(own, tok.core)]
         opts += [(i, _caps(m.vocab[i], tok.core)) for i in siblings.get(tok.lower, ()) if i != own]
         lattice.append(opts)
-    # Viterbi over the readings, and the score of the text as written
-    best = [
-        (m.prob(0, oid if oid is not None else 2) if oid is not None else m.prob(0, None), [k])
-        for k, (oid, _) in enumerate(lattice[0])
-    ]
-    written = best[0][0]
+    # Viterbi over the readings (the best score ending in each reading, and where it came from), and the score
+    # of the text as written
+    prob = m.prob
+    scores = [prob(0, oid) for oid, _ in lattice[0]]
+    written = scores[0]
+    back: list[list[int]] = []
     for pos in range(1, len(lattice)):
-        prev_opts = lattice[pos - 1]
-        step = []
-        for k, (oid, _) in enumerate(lattice[pos]):
-            cands = []
-            for score, path in best:
-                pid = prev_opts[path[-1]][0]
-                pid = 2 if pid is None else pid
-                cands.append((score * m.prob(pid, oid), path))
-            score, path = max(cands, key=lambda x: x[0])
-            step.append((score, [*path, k]))
-        own_prev = lattice[pos - 1][0][0]
-        written *= m.prob(2 if own_prev is None else own_prev, lattice[pos][0][0])
-        best = step
-    score, path = max(best, key=lambda x: x[0])
+        sources = [2 if pid is None else pid for pid, _ in lattice[pos - 1]]
+        step, came_from = [], []
+        for oid, _ in lattice[pos]:
+            cands = [score * prob(pid, oid) for score, pid in zip(scores, sources, strict=True)]
+            j = max(range(len(cands)), key=cands.__getitem__)
+            step.append(cands[j])
+            came_from.append(j)
+        written *= prob(sources[0], lattice[pos][0][0])
+        scores = step
+        back.append(came_from)
+    k = max(range(len(scores)), key=scores.__getitem__)
+    score = scores[k]
+    path = [k]
+    for came_from in reversed(back):
+        path.append(came_from[path[-1]])
+    path.reverse()
     changed = [k for k, choice in enumerate(path) if choice != 0]
     if not changed or written <= 0:
         return []
@@ -1105,21 +1193,17 @@ def _typo_findings(analysis: _Analysis, m) -> list[Finding]:
             continue
         padded = [None, *seg, None]  # a sentence's edge is a neighbour too: "tiếp tực." alone
         for left, tok, right in zip(padded, padded[1:], padded[2:], strict=False):
-            if (
-                tok.kind != "word"
-                or not tok.fixed
-                or any(x is not None and x.kind != "word" for x in (left, right))
-            ):
-                continue
-            if tok.core[:1].isupper() or not tok.valid:
+            if tok.kind != "word" or not tok.fixed or not tok.valid or tok.core[:1].isupper():
                 continue
             t = m.id(tok.key)
+            count = m.counts[t] if t is not None else 0
+            if count > TYPO_RARE:
+                continue  # a common syllable is meant as written
+            if (left is not None and left.kind != "word") or (right is not None and right.kind != "word"):
+                continue
             a = 0 if left is None else m.id(left.key)  # 0: the boundary
             c = 0 if right is None else m.id(right.key)
-            if a is None or c is None:
-                continue
-            count = m.counts[t] if t is not None else 0
-            if count > TYPO_RARE or (t is not None and (m.pair(a, t) or m.pair(t, c))):
+            if a is None or c is None or (t is not None and (m.pair(a, t) or m.pair(t, c))):
                 continue
             best, best_id = 0, None
             for s in siblings.get(fold(tok.key), ()):
@@ -1165,8 +1249,9 @@ def _tone_style_findings(analysis: _Analysis) -> list[Finding]:
         for tok in seg:
             if tok.kind != "word" or tok.core.isascii():
                 continue
-            c = _caps(_word(tok.core)[1], tok.core)
-            mo = _word(tok.core)[2]
+            _, key, modern_key, _, _ = _word(tok.core)
+            c = _caps(key, tok.core)
+            mo = modern_key
             if c == mo or (mentions and _in(mentions, tok.start, tok.end)):
                 continue
             (classic if tok.core == c else modern).append(tok)
@@ -1192,10 +1277,9 @@ def _number_findings(analysis: _Analysis) -> list[Finding]:
 
     out = []
     text = analysis.text
-    english_lines = _english_lines(text)
-    for seg in analysis.segments:
+    for seg, english in zip(analysis.segments, analysis.english, strict=True):
         # English prose writes English numbers ("92.7%", "1,000"): the official format is Vietnamese prose's rule.
-        if seg and (_english(seg) or (english_lines and _in(english_lines, seg[0].start, seg[-1].end))):
+        if english:
             continue
         for i, tok in enumerate(seg):
             if tok.kind != NUMBER:
