@@ -317,6 +317,7 @@ _DOUBLE_SPACE = re.compile(
 )  # three spaces or more are deliberate ("Số:     /BC-…")
 _SPACE_BEFORE = re.compile(r"(?<=\S)[ \t\u00a0]+(?=[,.;:!?)\]”’»](?:[\s,.;:!?)\]”’»]|$))")
 _DECIMAL_DOT = re.compile(r"^\d+\.\d{1,2}$")
+_PERCENT_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")  # a figure a percent sign may follow: 12, 12,5 (or 12.5)
 _MASK = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`|\{\{.*?\}\}|\{%.*?%\}|<[^>\n]*>|https?://\S+|www\.\S+"
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+",
@@ -1291,7 +1292,19 @@ def _number_findings(analysis: _Analysis) -> list[Finding]:
                 continue
             core = tok.core
             after = text[tok.end : tok.end + 1]
-            if core.isdigit() and len(core) >= 4 and core[0] != "0" and unit:
+            if after in " \u00a0" and text[tok.end + 1 : tok.end + 2] == "%" and _PERCENT_NUMBER.match(core):
+                fixed = (core.replace(".", ",") if _DECIMAL_DOT.match(core) else core) + "%"
+                out.append(
+                    Finding(
+                        tok.start,
+                        tok.end + 2,
+                        "number",
+                        text[tok.start : tok.end + 2],
+                        (fixed,),
+                        f"tỷ lệ phần trăm viết liền: “{fixed}”",
+                    )
+                )
+            elif core.isdigit() and len(core) >= 4 and core[0] != "0" and unit:
                 fixed = number(int(core))
                 out.append(
                     Finding(
