@@ -635,7 +635,7 @@ def _options(tok: _Token, rate: float, m, nxt: _Token | None = None) -> list:
     ]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # a few MB at most: a report repeats its damaged spellings
 def _restored_forms(core: str, lower: str, sentence_start: bool, following: str | None) -> tuple:
     """(model id, surface) of every restoration of a damaged word as written (``core``), capitalised as the text
     needs it: "Mt" → "Mặt", "TRN" → "TRẬN", "y ban" opening a sentence → "Ủy ban"."""
